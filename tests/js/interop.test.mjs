@@ -1,0 +1,150 @@
+// Interop: the official automerge-repo JS client syncing through the real floorwalk server.
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { generateAutomergeUrl } from '@automerge/automerge-repo'
+import { backends } from './lib/db.mjs'
+import { setupBackend, withServerLogs, PASSWORD } from './lib/fixture.mjs'
+import { Client, waitForDoc, docOf } from './lib/client.mjs'
+import { waitFor } from './lib/wait.mjs'
+
+const has = (pred) => (d) => Array.isArray(d.entries) && d.entries.some(pred)
+
+/** find() by a user who must see `url` eventually (the creator may still be uploading it). */
+async function findEventually(session, url, { timeout = 20_000, name } = {}) {
+  const deadline = Date.now() + timeout
+  for (let attempt = 1; ; attempt++) {
+    const c = Client.fromSession(session, { name: `${name ?? session.email}#${attempt}` })
+    try {
+      const h = await c.find(url, Math.max(1000, deadline - Date.now()))
+      return { client: c, handle: h, attempts: attempt }
+    } catch (e) {
+      await c.close()
+      if (Date.now() >= deadline || !/unavailable/i.test(e.message)) throw e
+    }
+  }
+}
+
+for (const backend of backends()) {
+  describe(`interop (${backend})`, () => {
+    let ctx
+    const clients = []
+    const client = async (email, opts) => {
+      const c = await Client.create(ctx.server, email, PASSWORD, opts)
+      clients.push(c)
+      return c
+    }
+    before(async () => {
+      ctx = await setupBackend(backend, { label: 'interop' })
+    })
+    after(async () => {
+      for (const c of clients) await c.close()
+      await ctx?.cleanup()
+    })
+    const test = (name, fn) => it(name, withServerLogs(() => ctx?.server, fn))
+
+    test('health endpoints answer 200', async () => {
+      for (const p of ['/healthz', '/readyz']) {
+        const res = await fetch(ctx.server.url + p)
+        assert.equal(res.status, 200, `${p} status`)
+      }
+    })
+
+    test('find of a random unknown URL ends unavailable promptly', async () => {
+      const c = await client('carol@north.test')
+      await c.waitConnected()
+      const ms = await c.findUnavailable(generateAutomergeUrl(), 10_000)
+      assert.ok(ms < 5_000, `find took ${ms} ms to end unavailable`)
+    })
+
+    test('an ephemeral message from A arrives at B', async () => {
+      const a = await client('alice@north.test')
+      const b = await client('bob@north.test')
+      await a.waitConnected()
+      const ha = a.repo.create({ site: 'north', kind: 'presence-test', entries: [] })
+      ha.change((d) => d.entries.push({ by: 'alice', n: 1 }))
+      const { handle: hb, client: b2 } = await findEventually(b.session, ha.url, { name: 'bob' })
+      clients.push(b2)
+      const received = []
+      hb.on('ephemeral-message', (ev) => received.push(ev))
+      const payload = { cursor: 'aisle-4/bin-7', nonce: Math.random() }
+      ha.broadcast(payload)
+      const ev = await waitFor(() => received.find((r) => r.message?.nonce === payload.nonce), {
+        timeout: 10_000,
+        what: 'the ephemeral message at B',
+      })
+      assert.deepEqual(ev.message, payload)
+      assert.equal(ev.senderId, a.peerId, 'ephemeral senderId is A')
+    })
+
+    test('a document created offline reaches B once its creator connects', async () => {
+      const a = await client('alice@north.test', { online: false, storage: 'fs' })
+      const h = a.repo.create({ site: 'north', kind: 'checklist-run', entries: [] })
+      h.change((d) => d.entries.push({ by: 'alice', item: 'fire exits clear', offline: true }))
+      assert.equal(a.repo.peers.length, 0, 'really offline')
+      a.goOnline()
+      await a.waitConnected()
+      const b = await client('bob@north.test')
+      const { handle: hb, client: b2 } = await findEventually(b.session, h.url, { name: 'bob' })
+      clients.push(b2)
+      await waitForDoc(hb, has((e) => e.item === 'fire exits clear'), { what: 'offline-created entry at B' })
+      assert.equal(docOf(hb).site, 'north')
+    })
+
+    test('A and B sync both ways, offline edits merge, and everything survives restarts', async () => {
+      const a = await client('alice@north.test', { storage: 'fs' })
+      const b = await client('bob@north.test')
+      await a.waitConnected()
+      await b.waitConnected()
+
+      // A creates and edits; B finds it by URL and edits; each sees the other's edit.
+      const ha = a.repo.create({ site: 'north', kind: 'count-session', title: 'Aisle 4', entries: [] })
+      ha.change((d) => d.entries.push({ by: 'alice', qty: 3, step: 'online-1' }))
+      const { handle: hb, client: b2 } = await findEventually(b.session, ha.url, { name: 'bob' })
+      clients.push(b2)
+      await waitForDoc(hb, has((e) => e.step === 'online-1'), { what: "A's first edit at B" })
+      hb.change((d) => d.entries.push({ by: 'bob', qty: 4, step: 'online-2' }))
+      await waitForDoc(ha, has((e) => e.step === 'online-2'), { what: "B's edit at A" })
+
+      // A goes offline (network removed, storage kept) and edits; B edits meanwhile.
+      a.goOffline()
+      ha.change((d) => d.entries.push({ by: 'alice', qty: 5, step: 'offline-a1' }))
+      hb.change((d) => d.entries.push({ by: 'bob', qty: 6, step: 'while-a-offline' }))
+      // A's device is restarted while offline: a new Repo on the same storage and session.
+      await a.close({ keepStorage: true })
+      const a2 = Client.fromSession(a.session, { storage: a.storageDir, online: false, name: 'alice-reopened' })
+      clients.push(a2)
+      a2.tempDirs.push(a.storageDir)
+      const ha2 = await a2.find(ha.url)
+      assert.ok(has((e) => e.step === 'offline-a1')(docOf(ha2)), 'offline edit kept in A storage')
+      ha2.change((d) => d.entries.push({ by: 'alice', qty: 7, step: 'offline-a2' }))
+      assert.ok(!has((e) => e.step === 'while-a-offline')(docOf(ha2)), 'A cannot have B edit while offline')
+
+      // A reconnects: both sides end with all edits.
+      a2.goOnline()
+      const all = ['online-1', 'online-2', 'offline-a1', 'offline-a2', 'while-a-offline']
+      const hasAll = (steps) => (d) => steps.every((s) => has((e) => e.step === s)(d))
+      await waitForDoc(ha2, hasAll(all), { what: 'all edits at A after reconnect' })
+      await waitForDoc(hb, hasAll(all), { what: 'all edits at B after A reconnected' })
+
+      // Graceful restart (SIGTERM): a fresh client C sees everything; A and B reconnect.
+      const term = await ctx.server.stop()
+      assert.ok(term.code === 0 || term.signal === 'SIGTERM', `graceful exit, got ${JSON.stringify(term)}`)
+      await ctx.server.start()
+      const c = await client('carol@north.test')
+      const hc = await c.find(ha.url)
+      await waitForDoc(hc, hasAll(all), { what: 'all edits at fresh client C after SIGTERM restart' })
+      await waitFor(() => a2.connected && b2.connected, { timeout: 15_000, what: 'A and B to reconnect' })
+      ha2.change((d) => d.entries.push({ by: 'alice', qty: 8, step: 'after-restart' }))
+      await waitForDoc(hb, hasAll([...all, 'after-restart']), { what: "A's post-restart edit at B" })
+
+      // kill -9 and restart: everything B has seen is on disk.
+      await ctx.server.kill()
+      await ctx.server.start()
+      const d = await client('dave@north.test')
+      const hd = await d.find(ha.url)
+      await waitForDoc(hd, hasAll([...all, 'after-restart']), { what: 'all edits at fresh client D after kill -9' })
+      assert.equal(docOf(hd).title, 'Aisle 4')
+      assert.equal(docOf(hd).entries.length, 6)
+    })
+  })
+}
