@@ -1,0 +1,14 @@
+//! Accounts and authentication: passwords, access tokens, rotating refresh
+//! tokens and single-use sync tickets.
+
+mod error;
+mod password;
+pub mod routes;
+pub mod secrets;
+pub mod service;
+mod tokens;
+
+pub use error::AuthError;
+pub use password::{hash_password, verify_password};
+pub use service::{AuthService, Principal, TokenPair};
+pub use tokens::{AccessClaims, TokenKeys};

@@ -1,0 +1,225 @@
+//! Typed configuration: defaults in code, then an optional TOML file, then
+//! `FLOORWALK_*` environment variables (env wins). Nothing here is global: the
+//! binary builds a `Config` and passes it down, so tests can build their own.
+
+use std::{fmt, path::Path, time::Duration};
+
+use serde::Deserialize;
+
+/// A value that must never reach a log line.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server binds, e.g. `127.0.0.1:8080` (port 0 picks a free one).
+    pub bind: String,
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    pub database_url: String,
+    /// JWT signing secret. When absent, one is generated once and kept in the database.
+    pub jwt_secret: Option<Secret>,
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_secs: u64,
+    pub ticket_ttl_secs: u64,
+    /// Largest websocket message accepted, continuation frames included.
+    pub max_frame_bytes: usize,
+    /// Frames queued for one connection before it is judged too slow and closed.
+    pub outgoing_queue_frames: usize,
+    pub ping_interval_secs: u64,
+    pub ping_timeout_secs: u64,
+    /// A document with no connected peer is unloaded after this long.
+    pub idle_unload_secs: u64,
+    /// At most this many documents are kept in memory; the least recently used go first.
+    pub max_loaded_docs: usize,
+    /// Documents created by one connection that are not yet attached to a site.
+    pub max_pending_creations: usize,
+    /// A snapshot is written once this many changes have accumulated since the last one.
+    pub compact_after_changes: u64,
+    /// How often the server checks the database for access changes made by other processes.
+    pub access_poll_millis: u64,
+    pub database_max_connections: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            database_url: "sqlite://./data/floorwalk.db".into(),
+            jwt_secret: None,
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            ticket_ttl_secs: 60,
+            max_frame_bytes: 64 * 1024 * 1024,
+            outgoing_queue_frames: 1024,
+            ping_interval_secs: 15,
+            ping_timeout_secs: 45,
+            idle_unload_secs: 60,
+            max_loaded_docs: 2000,
+            max_pending_creations: 64,
+            compact_after_changes: 500,
+            access_poll_millis: 1000,
+            database_max_connections: 8,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {source}")]
+    Parse {
+        path: String,
+        source: Box<toml::de::Error>,
+    },
+    #[error("environment variable {name}={value:?} is not valid: expected {expected}")]
+    Env {
+        name: String,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+impl Config {
+    /// Defaults, then the file (if given), then `FLOORWALK_*` variables from `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = match file {
+            Some(path) => Self::from_file(path)?,
+            None => Self::default(),
+        };
+        for (name, value) in env {
+            if let Some(key) = name.strip_prefix("FLOORWALK_") {
+                config.apply_env(&name, key, value)?;
+            }
+        }
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: shown,
+            source: Box::new(source),
+        })
+    }
+
+    fn apply_env(&mut self, name: &str, key: &str, value: String) -> Result<(), ConfigError> {
+        fn num<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, ConfigError> {
+            value.trim().parse().map_err(|_| ConfigError::Env {
+                name: name.into(),
+                value: value.into(),
+                expected: "a whole number",
+            })
+        }
+        match key {
+            "BIND" => self.bind = value,
+            "DATABASE_URL" => self.database_url = value,
+            "JWT_SECRET" => self.jwt_secret = Some(Secret::new(value)),
+            "ACCESS_TOKEN_TTL_SECS" => self.access_token_ttl_secs = num(name, &value)?,
+            "REFRESH_TOKEN_TTL_SECS" => self.refresh_token_ttl_secs = num(name, &value)?,
+            "TICKET_TTL_SECS" => self.ticket_ttl_secs = num(name, &value)?,
+            "MAX_FRAME_BYTES" => self.max_frame_bytes = num(name, &value)?,
+            "OUTGOING_QUEUE_FRAMES" => self.outgoing_queue_frames = num(name, &value)?,
+            "PING_INTERVAL_SECS" => self.ping_interval_secs = num(name, &value)?,
+            "PING_TIMEOUT_SECS" => self.ping_timeout_secs = num(name, &value)?,
+            "IDLE_UNLOAD_SECS" => self.idle_unload_secs = num(name, &value)?,
+            "MAX_LOADED_DOCS" => self.max_loaded_docs = num(name, &value)?,
+            "MAX_PENDING_CREATIONS" => self.max_pending_creations = num(name, &value)?,
+            "COMPACT_AFTER_CHANGES" => self.compact_after_changes = num(name, &value)?,
+            "ACCESS_POLL_MILLIS" => self.access_poll_millis = num(name, &value)?,
+            "DATABASE_MAX_CONNECTIONS" => self.database_max_connections = num(name, &value)?,
+            // Other FLOORWALK_* variables (FLOORWALK_LOG, FLOORWALK_BIN, …) belong to other tools.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub fn ticket_ttl(&self) -> Duration {
+        Duration::from_secs(self.ticket_ttl_secs.min(60))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn env_overrides_file_and_defaults() {
+        let dir = std::env::temp_dir().join(format!("fw-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("floorwalk.toml");
+        std::fs::write(&file, "bind = \"0.0.0.0:9000\"\nmax_loaded_docs = 7\n").expect("write");
+        let config = Config::load(
+            Some(&file),
+            env(&[("FLOORWALK_BIND", "127.0.0.1:1"), ("PATH", "/bin")]),
+        )
+        .expect("config");
+        assert_eq!(config.bind, "127.0.0.1:1");
+        assert_eq!(config.max_loaded_docs, 7);
+        assert_eq!(config.access_token_ttl_secs, 900);
+    }
+
+    #[test]
+    fn bad_numbers_name_the_variable() {
+        let err = Config::load(None, env(&[("FLOORWALK_MAX_FRAME_BYTES", "lots")]))
+            .expect_err("must fail");
+        assert!(
+            err.to_string().contains("FLOORWALK_MAX_FRAME_BYTES"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_hidden_from_debug() {
+        let config = Config {
+            jwt_secret: Some(Secret::new("hunter2")),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let dir = std::env::temp_dir().join(format!("fw-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("floorwalk.toml");
+        std::fs::write(&file, "bnid = \"x\"\n").expect("write");
+        let err = Config::load(Some(&file), Vec::new()).expect_err("must fail");
+        assert!(err.to_string().contains("bnid"), "{err}");
+    }
+}

@@ -1,0 +1,107 @@
+//! The HTTP server: routes, JSON errors, access logs named by route (never
+//! with query strings, which may carry tickets).
+
+mod health;
+
+use std::{net::TcpListener, sync::Arc, time::Instant};
+
+use actix_web::{
+    App, HttpResponse, HttpServer, dev::Server, error::JsonPayloadError, http::StatusCode,
+    middleware::from_fn, web,
+};
+
+use crate::{
+    auth::{self, AuthService},
+    storage::Store,
+    sync::{
+        Hub,
+        connection::{SocketSettings, sync_socket},
+    },
+};
+
+/// `{"error": code, "message": text}`: every error the API returns has this shape.
+pub fn error_body(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({ "error": code, "message": message }))
+}
+
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub auth: AuthService,
+    pub hub: Arc<Hub>,
+    pub socket: SocketSettings,
+}
+
+/// Largest JSON body the API accepts.
+const JSON_LIMIT: usize = 1024 * 1024;
+
+pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let store = web::Data::from(state.store.clone());
+    let auth = web::Data::new(state.auth);
+    let hub = web::Data::new(state.hub);
+    let socket = web::Data::new(state.socket);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(access_log))
+            .app_data(store.clone())
+            .app_data(auth.clone())
+            .app_data(hub.clone())
+            .app_data(socket.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT)
+                    .error_handler(json_error),
+            )
+            .configure(health::configure)
+            .configure(auth::routes::configure)
+            .route("/sync", web::get().to(sync_socket))
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+fn json_error(err: JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    let (status, message) = match &err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body is larger than {JSON_LIMIT} bytes"),
+        ),
+        JsonPayloadError::ContentType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the body as JSON with `Content-Type: application/json`".to_string(),
+        ),
+        other => (
+            StatusCode::BAD_REQUEST,
+            format!("request body is not valid: {other}"),
+        ),
+    };
+    actix_web::error::InternalError::from_response(err, error_body(status, "bad_request", &message))
+        .into()
+}
+
+async fn not_found() -> HttpResponse {
+    error_body(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}
+
+async fn access_log(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_string());
+    let response = next.call(req).await?;
+    tracing::info!(
+        target: "floorwalk::access",
+        %method,
+        route,
+        status = response.status().as_u16(),
+        millis = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    Ok(response)
+}

@@ -1,0 +1,11 @@
+//! Floorwalk's server: automerge-repo sync with accounts, site access and
+//! SQL storage.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod storage;
+pub mod sync;
+pub mod telemetry;

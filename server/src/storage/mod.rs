@@ -1,0 +1,134 @@
+//! Storage behind traits, one implementation per database. SQL lives only in
+//! `sqlite/` and `postgres/`; everything above talks to `dyn Store`.
+
+pub mod model;
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use model::*;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "unsupported database URL {0:?}: use sqlite://path/to/file.db or postgres://user@host/db"
+    )]
+    UnsupportedUrl(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn create_site(&self, slug: &str, name: &str) -> StoreResult<Site>;
+    async fn find_site(&self, slug: &str) -> StoreResult<Option<Site>>;
+    async fn site_by_id(&self, id: i64) -> StoreResult<Option<Site>>;
+    async fn list_sites(&self) -> StoreResult<Vec<Site>>;
+    async fn create_user(&self, user: &NewUser) -> StoreResult<User>;
+    async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    async fn find_user(&self, id: i64) -> StoreResult<Option<User>>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    async fn count_users(&self) -> StoreResult<i64>;
+    /// Returns false when no user has that email.
+    async fn set_user_disabled(&self, email: &str, disabled: bool) -> StoreResult<bool>;
+    async fn add_membership(&self, user_id: i64, site_id: i64) -> StoreResult<()>;
+    /// Returns false when there was no such membership.
+    async fn remove_membership(&self, user_id: i64, site_id: i64) -> StoreResult<bool>;
+    async fn site_ids_of(&self, user_id: i64) -> StoreResult<Vec<i64>>;
+    /// Bumped by every change that can alter what a live connection may see.
+    async fn access_version(&self) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(
+        &self,
+        session: &DeviceSession,
+        refresh_hash: &str,
+        refresh_expires_at: i64,
+    ) -> StoreResult<()>;
+    async fn find_session(&self, id: &str) -> StoreResult<Option<DeviceSession>>;
+    async fn rotate_refresh(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: i64,
+        now: i64,
+    ) -> StoreResult<RefreshOutcome>;
+    /// Revokes the family of this refresh token; false if the token is unknown.
+    async fn revoke_by_refresh(&self, refresh_hash: &str) -> StoreResult<bool>;
+    async fn create_ticket(
+        &self,
+        ticket_hash: &str,
+        grant: &TicketGrant,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Single use: the ticket is gone after this call, whatever the outcome.
+    async fn redeem_ticket(&self, ticket_hash: &str, now: i64) -> StoreResult<TicketOutcome>;
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Stores `value` unless the key exists; returns the value that is stored.
+    async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String>;
+}
+
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    async fn document_site(&self, doc_id: &str) -> StoreResult<Option<i64>>;
+    async fn load_document(&self, doc_id: &str) -> StoreResult<Option<StoredDocument>>;
+    /// Records a new document, attached to `site_id`, with its first changes, atomically.
+    async fn create_document(
+        &self,
+        doc_id: &str,
+        site_id: i64,
+        created_by: Option<i64>,
+        changes: &[NewChange],
+    ) -> StoreResult<i64>;
+    /// Appends changes in one transaction; returns the newest sequence number.
+    async fn append_changes(&self, doc_id: &str, changes: &[NewChange]) -> StoreResult<i64>;
+    /// Replaces the snapshot and drops the bytes (not the provenance) of
+    /// changes up to `up_to_seq`, which the snapshot contains.
+    async fn compact(&self, doc_id: &str, snapshot: &[u8], up_to_seq: i64) -> StoreResult<()>;
+    async fn change_log(&self, doc_id: &str) -> StoreResult<Vec<ChangeRecord>>;
+    async fn document_count(&self) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait Store: AccountStore + SessionStore + DocumentStore {
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> StoreResult<()>;
+    async fn migrations_applied(&self) -> StoreResult<bool>;
+}
+
+/// Opens the database named by `url`, creating a SQLite file if needed, and
+/// runs the migrations.
+pub async fn open(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url, max_connections).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PostgresStore::open(url, max_connections).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// Turns a unique-constraint violation into a `Conflict` with a message for the user.
+pub(crate) fn conflict_on_unique(err: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message()),
+        _ => StoreError::Database(err),
+    }
+}

@@ -1,0 +1,152 @@
+//! Plain data that crosses the storage boundary. No SQL here.
+
+use std::{fmt, str::FromStr};
+
+/// What a user may do, set per user. Site membership decides *where*.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Manager,
+    Staff,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Staff => "staff",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Viewers (auditors) read everything at their sites and change nothing.
+    pub fn can_write(self) -> bool {
+        !matches!(self, Role::Viewer)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unknown role {0:?}: expected one of admin, manager, staff, viewer")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "manager" => Ok(Role::Manager),
+            "staff" => Ok(Role::Staff),
+            "viewer" => Ok(Role::Viewer),
+            other => Err(UnknownRole(other.to_string())),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+/// One login on one device. Its id is the refresh-token family; its peer id is
+/// what the device must use on the sync socket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceSession {
+    pub id: String,
+    pub user_id: i64,
+    pub peer_id: String,
+    pub revoked: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    Rotated(DeviceSession),
+    /// A token that was already rotated came back: the family is now revoked.
+    Reused,
+    Expired,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketGrant {
+    pub user_id: i64,
+    pub session_id: String,
+    pub peer_id: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum TicketOutcome {
+    Valid(TicketGrant),
+    Expired,
+    /// Never issued, or already used.
+    Unknown,
+}
+
+/// One change as received from a peer, with its provenance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewChange {
+    pub hash: String,
+    pub bytes: Vec<u8>,
+    pub user_id: Option<i64>,
+    pub peer_id: String,
+    pub received_at: i64,
+}
+
+/// Everything needed to rebuild a document: the latest snapshot and the
+/// changes received since.
+#[derive(Clone, Debug, Default)]
+pub struct StoredDocument {
+    pub site_id: i64,
+    pub snapshot: Option<Vec<u8>>,
+    pub changes: Vec<Vec<u8>>,
+    /// Sequence number of the newest change row, for compaction bookkeeping.
+    pub last_seq: i64,
+    pub changes_since_snapshot: u64,
+}
+
+/// A provenance row: who delivered which change, from where, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRecord {
+    pub seq: i64,
+    pub hash: String,
+    pub user_id: Option<i64>,
+    pub peer_id: String,
+    pub received_at: i64,
+    pub compacted: bool,
+}
+
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}

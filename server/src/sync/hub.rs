@@ -1,0 +1,403 @@
+//! The sync hub: which documents are loaded (one actor each), which
+//! connections have opened which documents, and where each document belongs.
+//! Memory follows what is in use: idle documents are unloaded, the least
+//! recently used first when the cap is reached, and unknown ids leave no trace.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use automerge::ChangeHash;
+use tokio::{
+    runtime::Handle,
+    sync::{broadcast, mpsc},
+};
+
+use super::{
+    actor::{ActorMode, DocActor, DocCommand},
+    doc::ConnId,
+    doc_id::DocumentId,
+    metrics::SyncMetrics,
+    peer::{Control, PeerHandle},
+};
+use crate::{config::Config, storage::Store, storage::StoreResult};
+
+/// Sent after every commit, for the flattener and live dashboards.
+#[derive(Clone, Debug)]
+pub struct Committed {
+    pub document_id: DocumentId,
+    pub site_id: i64,
+    pub heads: Vec<ChangeHash>,
+}
+
+struct ActorSlot {
+    tx: mpsc::Sender<DocCommand>,
+    generation: u64,
+    last_used: u64,
+}
+
+#[derive(Clone)]
+pub struct HubSettings {
+    pub server_peer_id: Arc<str>,
+    pub storage_id: Arc<str>,
+    pub idle_unload: Duration,
+    pub max_loaded_docs: usize,
+    pub compact_after_changes: u64,
+}
+
+impl HubSettings {
+    pub fn from_config(config: &Config, storage_id: &str) -> Self {
+        Self {
+            server_peer_id: format!("floorwalk-{}", &storage_id[..storage_id.len().min(12)]).into(),
+            storage_id: storage_id.into(),
+            idle_unload: Duration::from_secs(config.idle_unload_secs),
+            max_loaded_docs: config.max_loaded_docs.max(1),
+            compact_after_changes: config.compact_after_changes.max(1),
+        }
+    }
+}
+
+pub struct Hub {
+    pub(super) store: Arc<dyn Store>,
+    pub(super) settings: HubSettings,
+    pub(super) metrics: Arc<SyncMetrics>,
+    runtime: Handle,
+    actors: Mutex<HashMap<DocumentId, ActorSlot>>,
+    subscriptions: Mutex<HashMap<DocumentId, HashMap<ConnId, (PeerHandle, bool)>>>,
+    sites: Mutex<HashMap<DocumentId, i64>>,
+    connections: Mutex<HashMap<ConnId, PeerHandle>>,
+    clock: AtomicU64,
+    next_conn: AtomicU64,
+    commits: broadcast::Sender<Committed>,
+}
+
+/// Documents whose site is remembered; past this the cache starts over.
+const SITE_CACHE_LIMIT: usize = 100_000;
+const ACTOR_QUEUE: usize = 256;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks leaves plain maps behind, still usable.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Hub {
+    pub fn new(store: Arc<dyn Store>, settings: HubSettings, runtime: Handle) -> Arc<Self> {
+        let (commits, _) = broadcast::channel(1024);
+        Arc::new(Self {
+            store,
+            settings,
+            metrics: Arc::new(SyncMetrics::default()),
+            runtime,
+            actors: Mutex::new(HashMap::new()),
+            subscriptions: Mutex::new(HashMap::new()),
+            sites: Mutex::new(HashMap::new()),
+            connections: Mutex::new(HashMap::new()),
+            clock: AtomicU64::new(0),
+            next_conn: AtomicU64::new(1),
+            commits,
+        })
+    }
+
+    pub fn metrics(&self) -> &SyncMetrics {
+        &self.metrics
+    }
+
+    pub fn settings(&self) -> &HubSettings {
+        &self.settings
+    }
+
+    pub fn subscribe_commits(&self) -> broadcast::Receiver<Committed> {
+        self.commits.subscribe()
+    }
+
+    pub(super) fn announce_commit(&self, committed: Committed) {
+        let _ = self.commits.send(committed);
+    }
+
+    pub fn loaded_documents(&self) -> usize {
+        lock(&self.actors).len()
+    }
+
+    pub fn connection_count(&self) -> usize {
+        lock(&self.connections).len()
+    }
+
+    pub fn next_conn_id(&self) -> ConnId {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn register_connection(&self, peer: &PeerHandle) {
+        lock(&self.connections).insert(peer.conn, peer.clone());
+    }
+
+    pub fn unregister_connection(&self, conn: ConnId) {
+        lock(&self.connections).remove(&conn);
+    }
+
+    /// Tells every live connection to re-check its access.
+    pub fn refresh_all_access(&self) {
+        for peer in lock(&self.connections).values() {
+            peer.control(Control::RefreshAccess);
+        }
+    }
+
+    /// The site a stored document belongs to; `None` for ids never stored.
+    pub async fn document_site(&self, doc: &DocumentId) -> StoreResult<Option<i64>> {
+        if let Some(site) = lock(&self.sites).get(doc) {
+            return Ok(Some(*site));
+        }
+        let site = self.store.document_site(doc.as_str()).await?;
+        if let Some(site) = site {
+            self.remember_site(doc, site);
+        }
+        Ok(site)
+    }
+
+    pub(super) fn remember_site(&self, doc: &DocumentId, site: i64) {
+        let mut sites = lock(&self.sites);
+        if sites.len() >= SITE_CACHE_LIMIT {
+            sites.clear();
+        }
+        sites.insert(doc.clone(), site);
+    }
+
+    /// `peer` starts syncing a stored document.
+    pub async fn open(
+        self: &Arc<Self>,
+        doc: &DocumentId,
+        site: i64,
+        peer: PeerHandle,
+        writable: bool,
+    ) {
+        lock(&self.subscriptions)
+            .entry(doc.clone())
+            .or_default()
+            .insert(peer.conn, (peer.clone(), writable));
+        self.deliver(doc, Some(site), DocCommand::Open { peer, writable })
+            .await;
+    }
+
+    /// `peer` offers a document the server has never seen (created offline).
+    pub async fn begin_creation(self: &Arc<Self>, doc: &DocumentId, peer: PeerHandle) {
+        lock(&self.subscriptions)
+            .entry(doc.clone())
+            .or_default()
+            .insert(peer.conn, (peer.clone(), true));
+        self.deliver(
+            doc,
+            None,
+            DocCommand::Open {
+                peer,
+                writable: true,
+            },
+        )
+        .await;
+    }
+
+    pub async fn sync(self: &Arc<Self>, doc: &DocumentId, conn: ConnId, data: Vec<u8>) {
+        let site = lock(&self.sites).get(doc).copied();
+        self.deliver(doc, site, DocCommand::Sync { conn, data })
+            .await;
+    }
+
+    pub async fn set_writable(&self, doc: &DocumentId, conn: ConnId, writable: bool) {
+        if let Some(peers) = lock(&self.subscriptions).get_mut(doc) {
+            if let Some(entry) = peers.get_mut(&conn) {
+                entry.1 = writable;
+            }
+        }
+        if let Some(tx) = self.loaded_sender(doc) {
+            let _ = tx.send(DocCommand::SetWritable { conn, writable }).await;
+        }
+    }
+
+    /// `conn` stops syncing `doc` (it left, or lost access).
+    pub async fn close(&self, doc: &DocumentId, conn: ConnId) {
+        self.unsubscribe(doc, conn);
+        if let Some(tx) = self.loaded_sender(doc) {
+            let _ = tx.send(DocCommand::Close { conn }).await;
+        }
+    }
+
+    pub(super) fn unsubscribe(&self, doc: &DocumentId, conn: ConnId) {
+        let mut subscriptions = lock(&self.subscriptions);
+        if let Some(peers) = subscriptions.get_mut(doc) {
+            peers.remove(&conn);
+            if peers.is_empty() {
+                subscriptions.remove(doc);
+            }
+        }
+    }
+
+    pub(super) fn subscribers(&self, doc: &DocumentId) -> Vec<(PeerHandle, bool)> {
+        lock(&self.subscriptions)
+            .get(doc)
+            .map(|peers| peers.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn subscriber(&self, doc: &DocumentId, conn: ConnId) -> Option<(PeerHandle, bool)> {
+        lock(&self.subscriptions).get(doc)?.get(&conn).cloned()
+    }
+
+    fn loaded_sender(&self, doc: &DocumentId) -> Option<mpsc::Sender<DocCommand>> {
+        lock(&self.actors).get(doc).map(|slot| slot.tx.clone())
+    }
+
+    /// Sends `command` to the document's actor, starting one if none is loaded
+    /// (or if the loaded one retired between lookup and send).
+    async fn deliver(
+        self: &Arc<Self>,
+        doc: &DocumentId,
+        site: Option<i64>,
+        mut command: DocCommand,
+    ) {
+        loop {
+            let (tx, generation) = self.actor_for(doc, site);
+            match tx.send(command).await {
+                Ok(()) => return,
+                Err(returned) => {
+                    command = returned.0;
+                    let mut actors = lock(&self.actors);
+                    if actors.get(doc).is_some_and(|s| s.generation == generation) {
+                        actors.remove(doc);
+                    }
+                }
+            }
+        }
+    }
+
+    fn actor_for(
+        self: &Arc<Self>,
+        doc: &DocumentId,
+        site: Option<i64>,
+    ) -> (mpsc::Sender<DocCommand>, u64) {
+        let stamp = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut actors = lock(&self.actors);
+        if let Some(slot) = actors.get_mut(doc) {
+            slot.last_used = stamp;
+            return (slot.tx.clone(), slot.generation);
+        }
+        if actors.len() >= self.settings.max_loaded_docs {
+            self.evict_one(&actors);
+        }
+        let (tx, rx) = mpsc::channel(ACTOR_QUEUE);
+        let mode = match site {
+            Some(site_id) => ActorMode::Attached { site_id },
+            None => ActorMode::Pending,
+        };
+        actors.insert(
+            doc.clone(),
+            ActorSlot {
+                tx: tx.clone(),
+                generation: stamp,
+                last_used: stamp,
+            },
+        );
+        let actor = DocActor::new(doc.clone(), mode, stamp, self.clone());
+        self.runtime.spawn(actor.run(rx));
+        (tx, stamp)
+    }
+
+    /// Asks the least recently used document with no subscriber to unload.
+    /// Documents in use stay loaded: evicting them would break live syncs.
+    fn evict_one(&self, actors: &HashMap<DocumentId, ActorSlot>) {
+        let subscriptions = lock(&self.subscriptions);
+        let victim = actors
+            .iter()
+            .filter(|(doc, _)| !subscriptions.contains_key(*doc))
+            .min_by_key(|(_, slot)| slot.last_used);
+        if let Some((doc, slot)) = victim {
+            tracing::debug!(document = %doc, "evicting least recently used document");
+            let _ = slot.tx.try_send(DocCommand::Evict);
+        }
+    }
+
+    /// Called by an actor that wants to stop. It may only if nothing is queued
+    /// for it; the slot is removed under the lock so no new sender finds it.
+    pub(super) fn try_retire(
+        &self,
+        doc: &DocumentId,
+        generation: u64,
+        rx: &mut mpsc::Receiver<DocCommand>,
+    ) -> bool {
+        let mut actors = lock(&self.actors);
+        if !rx.is_empty() {
+            return false;
+        }
+        if actors.get(doc).is_some_and(|s| s.generation == generation) {
+            actors.remove(doc);
+        }
+        rx.close();
+        true
+    }
+
+    /// Commands that slipped in while an actor retired go to its successor.
+    pub(super) fn redeliver(self: &Arc<Self>, doc: DocumentId, commands: Vec<DocCommand>) {
+        if commands.is_empty() {
+            return;
+        }
+        let hub = self.clone();
+        self.runtime.spawn(async move {
+            for command in commands {
+                let site = lock(&hub.sites).get(&doc).copied();
+                hub.deliver(&doc, site, command).await;
+            }
+        });
+    }
+}
+
+impl Hub {
+    /// Passes an ephemeral message (presence, cursors) to the document's other
+    /// peers. It is never stored; the original sender id is kept so clients
+    /// can drop duplicates.
+    pub fn relay_ephemeral(
+        &self,
+        doc: &DocumentId,
+        from: &PeerHandle,
+        count: u64,
+        session_id: &str,
+        data: &[u8],
+    ) {
+        for (peer, _) in self.subscribers(doc) {
+            if peer.conn == from.conn {
+                continue;
+            }
+            peer.send(super::wire::encode(
+                &super::wire::ServerMessage::Ephemeral {
+                    sender_id: &from.peer_id,
+                    target_id: &peer.peer_id,
+                    document_id: doc,
+                    count,
+                    session_id,
+                    data,
+                },
+            ));
+        }
+    }
+}
+
+impl Hub {
+    /// On shutdown: asks every idle document to unload and waits (up to
+    /// `timeout`) until their in-flight commits are done.
+    pub async fn drain(&self, timeout: Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let senders: Vec<_> = lock(&self.actors).values().map(|s| s.tx.clone()).collect();
+            if senders.is_empty() || tokio::time::Instant::now() >= deadline {
+                return;
+            }
+            for tx in senders {
+                let _ = tx.try_send(DocCommand::Evict);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
