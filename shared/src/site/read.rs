@@ -99,16 +99,27 @@ fn check_tree(c: &mut Checker, locations: &BTreeMap<String, Location>) {
         let message = match (wanted, parent) {
             (None, None) => continue,
             (None, Some(_)) => "a zone has no parent".to_owned(),
-            (Some(kind), None) => {
-                format!("is required for a {} (the id of a {kind})", location.kind)
-            }
+            (Some(kind), None) => format!(
+                "is required for {} (the id of {})",
+                a(location.kind),
+                a(kind)
+            ),
             (Some(_), Some((p, None))) => format!("no location has id {p:?}"),
             (Some(kind), Some((_, Some(found)))) if found.kind != kind => {
-                format!("must be a {kind}, found a {}", found.kind)
+                format!("must be {}, found {}", a(kind), a(found.kind))
             }
             (Some(_), Some(_)) => continue,
         };
         c.report_at(&at("parent"), message);
+    }
+}
+
+/// The kind with its article, for messages.
+fn a(kind: LocationKind) -> &'static str {
+    match kind {
+        LocationKind::Zone => "a zone",
+        LocationKind::Aisle => "an aisle",
+        LocationKind::Bin => "a bin",
     }
 }
 
