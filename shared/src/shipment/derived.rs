@@ -1,6 +1,8 @@
 //! What is derived from a shipment: status and per-line over / short / damaged.
 
-use super::{Shipment, ShipmentEntry, ShipmentStatus};
+use std::collections::HashMap;
+
+use super::{ExpectedLine, Shipment, ShipmentEntry, ShipmentStatus};
 
 /// Expected versus handled units of one expected line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,26 +35,28 @@ impl Shipment {
 
     /// Per expected line: how many units were handled, damaged, over and short.
     pub fn line_tallies(&self) -> Vec<LineTally> {
-        self.expected_lines
-            .iter()
-            .map(|line| {
-                let of_line = || {
-                    self.live_entries()
-                        .filter(|e| e.expected_line.as_ref() == Some(&line.id))
-                };
-                let handled: u64 = of_line().map(|e| e.qty).sum();
-                let damaged: u64 = of_line().map(|e| e.damaged_qty).sum();
-                let arrived = handled + damaged;
-                LineTally {
-                    expected_line: line.id.clone(),
-                    sku: line.sku.clone(),
-                    expected: line.qty,
-                    handled,
-                    damaged,
-                    over: arrived.saturating_sub(line.qty),
-                    short: line.qty.saturating_sub(arrived),
-                }
-            })
-            .collect()
+        // (good, damaged) per expected line id, in one pass over the entries.
+        let mut sums: HashMap<&str, (u64, u64)> = HashMap::new();
+        for entry in self.live_entries() {
+            if let Some(line) = &entry.expected_line {
+                let sum = sums.entry(line).or_default();
+                sum.0 += entry.qty;
+                sum.1 += entry.damaged_qty;
+            }
+        }
+        let tally = |line: &ExpectedLine| {
+            let (handled, damaged) = sums.get(line.id.as_str()).copied().unwrap_or_default();
+            let arrived = handled + damaged;
+            LineTally {
+                expected_line: line.id.clone(),
+                sku: line.sku.clone(),
+                expected: line.qty,
+                handled,
+                damaged,
+                over: arrived.saturating_sub(line.qty),
+                short: line.qty.saturating_sub(arrived),
+            }
+        };
+        self.expected_lines.iter().map(tally).collect()
     }
 }

@@ -109,3 +109,27 @@ fn over_short_and_damaged_are_derived_from_all_entries() {
     shipment.entries[2].void = Some(void);
     assert_eq!(shipment.line_tallies()[1].short, 4);
 }
+
+#[test]
+fn the_largest_allowed_shipment_validates_quickly() {
+    let lines: Vec<_> = (0..crate::limits::MAX_LINES as u64)
+        .map(|n| json!({ "id": id(1_000_000 + n), "sku": format!("SKU-{n}"), "qty": 5 }))
+        .collect();
+    let entries: Vec<_> = (0..crate::limits::MAX_ENTRIES as u64)
+        .map(|n| {
+            let line = n % crate::limits::MAX_LINES as u64;
+            json!({ "id": id(2_000_000 + n), "expected_line": id(1_000_000 + line),
+                    "sku": format!("SKU-{line}"), "qty": 1,
+                    "by": "u", "at": "2026-11-25T08:00:00Z", "device": "d" })
+        })
+        .collect();
+    let json = with(
+        with(example(), "/expected_lines", json!(lines)),
+        "/entries",
+        json!(entries),
+    );
+    let started = std::time::Instant::now();
+    assert_valid(&json);
+    // Linear work: well under this even in a debug build on a slow machine.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
