@@ -5,15 +5,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{CountEntry, CountSession, CountStatus};
 
+/// Joins location code and SKU in a `lines` key. Codes never contain it (validation
+/// refuses it), so a key splits back unambiguously.
+pub const LINE_KEY_SEPARATOR: char = '|';
+
 /// The `lines` key of a (location, item) pair: `"<location code>|<sku>"`.
-/// Codes never contain `|` (validation refuses it), so the key splits back unambiguously.
 pub fn line_key(location: &str, sku: &str) -> String {
-    format!("{location}|{sku}")
+    format!("{location}{LINE_KEY_SEPARATOR}{sku}")
 }
 
 /// `(location code, sku)` of a line key.
 pub fn split_line_key(key: &str) -> Option<(&str, &str)> {
-    key.split_once('|')
+    key.split_once(LINE_KEY_SEPARATOR)
 }
 
 /// One line and pass whose non-void entries disagree.

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{Recorded, Void};
 use crate::domain_enum::domain_enum;
-pub use derived::{CountConflict, line_key, split_line_key};
+pub use derived::{CountConflict, LINE_KEY_SEPARATOR, line_key, split_line_key};
 pub(crate) use read::read_count_session;
 
 /// Root of a `count_session` document.

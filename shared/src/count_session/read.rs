@@ -50,7 +50,7 @@ pub(crate) fn read_count_session(
 }
 
 fn check_line_key(key: &str) -> Result<(), String> {
-    let Some((location, sku)) = key.split_once('|') else {
+    let Some((location, sku)) = super::split_line_key(key) else {
         return Err("must be \"<location code>|<sku>\"".into());
     };
     if let Some(why) = code_problem(location, MAX_CODE) {

@@ -43,3 +43,4 @@ export type { TemplateItem } from "./TemplateItem";
 export type { TemplateSnapshot } from "./TemplateSnapshot";
 export type { TemplateVersion } from "./TemplateVersion";
 export type { Void } from "./Void";
+export * from "./constants";
