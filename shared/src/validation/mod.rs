@@ -33,23 +33,26 @@ pub(crate) struct Checker {
 impl Checker {
     /// Records a problem at the current path.
     pub fn report(&mut self, message: impl Into<String>) {
-        let path = render_path(&self.path);
-        self.push(path, message.into());
+        self.report_at(&[], message);
     }
 
     /// Records a problem at `relative`, a path below the current one.
     pub fn report_at(&mut self, relative: &[Segment], message: impl Into<String>) {
-        let mut full = self.path.clone();
-        full.extend_from_slice(relative);
-        self.push(render_path(&full), message.into());
-    }
-
-    fn push(&mut self, path: String, message: String) {
-        if self.problems.len() < limits::MAX_PROBLEMS {
-            self.problems.push(Problem { path, message });
-        } else {
+        // Past the cap only count: no path or message is built for garbage at scale.
+        if self.problems.len() >= limits::MAX_PROBLEMS {
             self.not_listed += 1;
+            return;
         }
+        let mut path = render_path(&self.path);
+        if !relative.is_empty() {
+            let below = render_path(relative);
+            if !path.is_empty() && matches!(relative[0], Segment::Field(_)) {
+                path.push('.');
+            }
+            path.push_str(&below);
+        }
+        let message = message.into();
+        self.problems.push(Problem { path, message });
     }
 
     /// Runs `read` one step further down the path.
