@@ -151,7 +151,7 @@ impl Connection {
                             if session.pong(&bytes).await.is_err() { break None }
                         }
                         Some(Ok(AggregatedMessage::Pong(_))) => {}
-                        Some(Err(e)) => break Some(self.protocol_error(e)),
+                        Some(Err(e)) => break self.protocol_error(e),
                     }
                 }
                 Some(frame) = rx.outbox.recv() => {
@@ -186,25 +186,27 @@ impl Connection {
         }
     }
 
-    fn protocol_error(&self, error: actix_ws::ProtocolError) -> CloseReason {
+    /// Why to close after a websocket-level error; `None` when the peer simply went away.
+    fn protocol_error(&self, error: actix_ws::ProtocolError) -> Option<CloseReason> {
         let limit = self.settings.max_frame_bytes;
         match error {
-            actix_ws::ProtocolError::Overflow => CloseReason::new(
+            actix_ws::ProtocolError::Overflow => Some(CloseReason::new(
                 CloseKind::TooBig,
                 format!("frame larger than the {limit}-byte limit"),
-            ),
+            )),
             actix_ws::ProtocolError::Io(e)
                 if e.to_string().contains("maximum continuation size") =>
             {
-                CloseReason::new(
+                Some(CloseReason::new(
                     CloseKind::TooBig,
                     format!("message larger than the {limit}-byte limit"),
-                )
+                ))
             }
-            other => CloseReason::new(
+            actix_ws::ProtocolError::Io(_) => None,
+            other => Some(CloseReason::new(
                 CloseKind::InvalidData,
                 format!("websocket protocol error: {other}"),
-            ),
+            )),
         }
     }
 

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use automerge::{
-    Automerge, Change, ChangeHash, ROOT, ReadDoc,
+    Automerge, Change, ChangeHash, ObjType, ROOT, ReadDoc, Value,
     sync::{self, SyncDoc},
 };
 
@@ -126,8 +126,11 @@ impl SyncedDoc {
     }
 
     /// The slug at the root key `site`, which decides who may see the document.
+    /// JS clients write strings as collaborative text objects by default, so
+    /// both text objects and plain string scalars count.
     pub fn site_slug(&self) -> Option<String> {
         match self.doc.get(ROOT, "site") {
+            Ok(Some((Value::Object(ObjType::Text), id))) => self.doc.text(id).ok(),
             Ok(Some((value, _))) => value.as_str().map(str::to_string),
             _ => None,
         }
@@ -189,7 +192,9 @@ mod tests {
 
     fn client_doc(site: &str, key: &str) -> AutoCommit {
         let mut doc = AutoCommit::new();
-        doc.put(ROOT, "site", site).expect("put");
+        // As the JS client writes strings: a text object.
+        let text = doc.put_object(ROOT, "site", ObjType::Text).expect("put");
+        doc.splice_text(&text, 0, 0, site).expect("splice");
         doc.put(ROOT, key, 1).expect("put");
         doc
     }
@@ -204,6 +209,12 @@ mod tests {
         assert_eq!(persisted.len(), 1);
         assert_eq!(server.site_slug().as_deref(), Some("north"));
         assert_eq!(server.heads(), client.get_heads());
+        let mut scalar = AutoCommit::new();
+        scalar.put(ROOT, "site", "south").expect("put");
+        let mut scalar_server = SyncedDoc::new(Automerge::new());
+        scalar_server.add_peer(1, true);
+        sync_client(&mut scalar_server, 1, &mut scalar, &mut sync::State::new());
+        assert_eq!(scalar_server.site_slug().as_deref(), Some("south"));
         // Syncing again reports nothing new.
         assert!(sync_client(&mut server, 1, &mut client, &mut state).is_empty());
     }
