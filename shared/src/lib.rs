@@ -16,6 +16,9 @@
 //! | `shipment` | [`Shipment`] | [`shipment`] |
 //! | `stock_log` | [`StockLog`] | [`stock_log`] |
 //!
+//! [`unknown_references`] checks a work document's SKUs and location codes against its
+//! site's master data; misses are warnings, not invalid documents (see [`references`]).
+//!
 //! # Merge-safe shapes (why the documents look the way they do)
 //! Automerge merges maps key by key and lists by insertion. If two offline phones each
 //! create an object at the **same map key**, one object wins and the other's contents
@@ -56,6 +59,7 @@ mod validation;
 pub mod checklist_run;
 pub mod count_session;
 pub mod examples;
+pub mod references;
 pub mod shipment;
 pub mod site;
 pub mod stock_log;
@@ -73,6 +77,7 @@ pub use common::{AttachmentRef, ContentType, Recorded, Void};
 pub use count_session::CountSession;
 pub use document::{Document, DocumentType, SCHEMA_VERSION, validate};
 pub use domain_enum::DomainEnum;
+pub use references::unknown_references;
 pub use shipment::Shipment;
 pub use site::SiteMaster;
 pub use stock_log::StockLog;

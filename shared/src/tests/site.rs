@@ -184,3 +184,32 @@ fn lookups_by_code_and_tolerance_by_class() {
     assert!(site.location_by_code("A-01-02").is_some());
     assert!(site.checklist_templates[&id(21)].latest().is_some());
 }
+
+#[test]
+fn work_documents_resolve_against_the_site_master_data() {
+    use crate::examples::{all_examples, example_count_session};
+    use crate::{Document, unknown_references};
+    let site = example_site();
+    for document in all_examples() {
+        assert_eq!(
+            unknown_references(&document, &site),
+            [],
+            "{:?}",
+            document.document_type()
+        );
+    }
+    let mut session = example_count_session();
+    session.entries[0].sku = "SKU-404".into();
+    session.site = "dc-south".into();
+    let found: Vec<String> = unknown_references(&Document::CountSession(session), &site)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "site: is \"dc-south\" but the master data is for \"dc-north\"",
+            "entries[0].sku: no item with SKU \"SKU-404\" in the site's master data",
+        ]
+    );
+}

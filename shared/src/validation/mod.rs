@@ -63,6 +63,11 @@ impl Checker {
         out
     }
 
+    /// Every problem reported, with the count of unlisted ones as a last problem.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.finish(Some(())).err().unwrap_or_default()
+    }
+
     /// Ends the walk: the value if nothing was reported, else every problem.
     pub fn finish<T>(mut self, value: Option<T>) -> Result<T, Vec<Problem>> {
         if self.not_listed > 0 {
