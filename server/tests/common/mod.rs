@@ -1,0 +1,229 @@
+//! Test support: a fresh database per test (a SQLite file, or a new Postgres
+//! database on 127.0.0.1:5432), and the real application on port 0.
+#![allow(dead_code)]
+
+use std::{path::PathBuf, sync::Arc};
+
+use floorwalk::{
+    app::Application,
+    auth::hash_password,
+    config::Config,
+    storage::{self, NewUser, Role, Store},
+};
+use sqlx::{Connection, Executor, PgConnection};
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// The admin URL of the test Postgres; `FLOORWALK_TEST_POSTGRES` overrides it.
+fn postgres_admin_url() -> String {
+    std::env::var("FLOORWALK_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+pub struct TestDb {
+    pub url: String,
+    backend: Backend,
+    name: String,
+    _dir: Option<TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        let name = format!("fw_test_{}", random_suffix());
+        match backend {
+            Backend::Sqlite => {
+                let dir = TempDir::new(&name);
+                let url = format!("sqlite://{}", dir.path.join("floorwalk.db").display());
+                Self { url, backend, name, _dir: Some(dir) }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                    panic!("Postgres is required for these tests and is not reachable at {admin}: {e}. Start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`.")
+                });
+                conn.execute(format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+                Self { url: format!("{base}/{name}"), backend, name, _dir: None }
+            }
+        }
+    }
+
+    pub async fn store(&self) -> Arc<dyn Store> {
+        storage::open(&self.url, 4).await.expect("open store")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self.backend == Backend::Postgres {
+            // Best effort, on a separate thread: Drop cannot be async.
+            let (admin, name) = (postgres_admin_url(), self.name.clone());
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        if let Ok(mut conn) = PgConnection::connect(&admin).await {
+                            let _ = conn
+                                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                                .await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        let path = std::env::temp_dir().join(label);
+        std::fs::create_dir_all(&path).expect("temp dir");
+        Self { path }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+pub fn random_suffix() -> String {
+    let n: u64 = rand::random();
+    format!("{n:016x}")
+}
+
+pub fn test_config(db: &TestDb) -> Config {
+    Config {
+        bind: "127.0.0.1:0".into(),
+        database_url: db.url.clone(),
+        access_poll_millis: 100,
+        ..Config::default()
+    }
+}
+
+/// A running server with its own database.
+pub struct TestServer {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub app_hub: Arc<floorwalk::sync::Hub>,
+    handle: actix_web::dev::ServerHandle,
+    pub db: TestDb,
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        let db = TestDb::new(backend).await;
+        let mut config = test_config(&db);
+        tweak(&mut config);
+        let app = Application::build(&config).await.expect("build app");
+        let base = format!("http://{}", app.addr);
+        let store = app.store.clone();
+        let app_hub = app.hub.clone();
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Self { base, store, app_hub, handle, db }
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("{}/sync", self.base.replacen("http", "ws", 1))
+    }
+
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // Stop accepting and close connections; the database goes with `db`.
+        let handle = self.handle.clone();
+        tokio::spawn(async move { handle.stop(false).await });
+    }
+}
+
+/// Creates a site (if needed) and a user who belongs to it.
+pub async fn add_user(store: &dyn Store, email: &str, role: Role, sites: &[&str]) -> i64 {
+    let user = store
+        .create_user(&NewUser {
+            email: email.into(),
+            display_name: email.into(),
+            role,
+            password_hash: hash_password(PASSWORD.into()).await.expect("hash"),
+        })
+        .await
+        .expect("create user");
+    for slug in sites {
+        let site = match store.find_site(slug).await.expect("find site") {
+            Some(site) => site,
+            None => store.create_site(slug, slug).await.expect("create site"),
+        };
+        store.add_membership(user.id, site.id).await.expect("membership");
+    }
+    user.id
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Login {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub peer_id: String,
+}
+
+pub async fn login(base: &str, email: &str) -> Login {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login request");
+    assert_eq!(response.status(), 200, "login of {email}");
+    response.json().await.expect("login body")
+}
+
+pub async fn ticket(base: &str, access_token: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/sync/ticket"))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .expect("ticket request");
+    assert_eq!(response.status(), 200, "ticket");
+    let body: serde_json::Value = response.json().await.expect("ticket body");
+    body["ticket"].as_str().expect("ticket string").to_string()
+}
+
+/// Polls `check` until it is true or `secs` pass.
+pub async fn wait_until<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
