@@ -312,8 +312,8 @@ for (const backend of backends()) {
       assert.equal(rot.body.peer_id, first.peer_id, 'same device, same peer id')
       assert.equal((await requestTicket(ctx.server.url, rot.body.access_token)).status, 200, 'new access token works')
 
-      assertAuthError(await postJson(ctx.server.url, '/api/auth/refresh', { refresh_token: r1 }), 'token_invalid', 'reused (rotated) refresh token')
-      assertAuthError(await postJson(ctx.server.url, '/api/auth/refresh', { refresh_token: r2 }), 'token_invalid', 'newest token of a revoked family')
+      assertAuthError(await postJson(ctx.server.url, '/api/auth/refresh', { refresh_token: r1 }), 'refresh_reused', 'reused (rotated) refresh token')
+      assertAuthError(await postJson(ctx.server.url, '/api/auth/refresh', { refresh_token: r2 }), 'refresh_invalid', 'newest token of a revoked family')
       // The other login (another family) is unaffected.
       const ok = await postJson(ctx.server.url, '/api/auth/refresh', { refresh_token: other.refresh_token })
       assert.equal(ok.status, 200, `other family refresh: ${ok.text}`)
@@ -321,7 +321,7 @@ for (const backend of backends()) {
       // Logout revokes.
       const out = await postJson(ctx.server.url, '/api/auth/logout', { refresh_token: ok.body.refresh_token })
       assert.equal(out.status, 204, out.text)
-      assertAuthError(await postJson(ctx.server.url, '/api/auth/refresh', { refresh_token: ok.body.refresh_token }), 'token_invalid', 'refresh after logout')
+      assertAuthError(await postJson(ctx.server.url, '/api/auth/refresh', { refresh_token: ok.body.refresh_token }), 'refresh_invalid', 'refresh after logout')
     })
 
     test('an expired access token gets 401 token_expired (FLOORWALK_ACCESS_TOKEN_TTL_SECS=1)', async () => {
