@@ -12,7 +12,8 @@ use actix_web::dev::{Server, ServerHandle};
 use crate::{
     auth::{AuthService, secrets::random_token},
     config::Config,
-    http::{AppState, build_server},
+    documents::site::ensure_site_document,
+    http::{AppState, attachments::AttachmentLimits, build_server},
     storage::{self, Store},
     sync::{Hub, HubSettings, connection::SocketSettings, watcher::watch_access},
 };
@@ -35,6 +36,10 @@ impl Application {
 
     pub async fn build_with_store(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
         let auth = AuthService::new(store.clone(), config).await?;
+        // Sites created before site documents existed get theirs now.
+        for site in store.list_sites().await? {
+            ensure_site_document(store.as_ref(), &site).await?;
+        }
         let storage_id = store
             .setting_or_insert(STORAGE_ID_SETTING, &random_token(16))
             .await?;
@@ -61,6 +66,10 @@ impl Application {
                 ping_timeout: Duration::from_secs(config.ping_timeout_secs.max(1)),
                 max_pending_creations: config.max_pending_creations,
             },
+            attachments: AttachmentLimits {
+                max_bytes: config.attachment_max_bytes,
+            },
+            web_dir: config.web_dir(),
         };
         let server = build_server(state, listener)?;
         Ok(Self {
@@ -75,12 +84,49 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM/SIGINT (or `handle().stop()`), then lets in-flight
-    /// storage writes finish.
+    /// Serves until SIGTERM/SIGINT (or `handle().stop()`). On a signal, sync
+    /// connections are closed first (clients reconnect elsewhere or later),
+    /// then the HTTP server stops and in-flight storage writes finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
+        let handle = self.server.handle();
+        let mut server = std::pin::pin!(self.server);
+        let result = tokio::select! {
+            result = &mut server => result,
+            () = shutdown_signal() => {
+                tracing::info!("shutting down: closing sync connections");
+                self.hub.close_all_connections("the server is restarting: reconnect shortly");
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+                while self.hub.connection_count() > 0 && tokio::time::Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                handle.stop(true).await;
+                server.await
+            }
+        };
         tracing::info!("HTTP server stopped; finishing in-flight storage writes");
         self.hub.drain(Duration::from_secs(10)).await;
         result
     }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
 }

@@ -10,6 +10,7 @@ use crate::{
     app::Application,
     auth::{hash_password, service::normalize_email},
     config::Config,
+    documents::site::ensure_site_document,
     storage::{self, NewUser, Role, Store},
 };
 
@@ -143,7 +144,11 @@ async fn provision(store: &dyn Store, command: Command) -> anyhow::Result<()> {
             let site = store
                 .create_site(&slug, name.as_deref().unwrap_or(&slug))
                 .await?;
-            println!("site {} ({}) created", site.slug, site.name);
+            let document = ensure_site_document(store, &site).await?;
+            println!(
+                "site {} ({}) created; its master data is automerge:{document}",
+                site.slug, site.name
+            );
         }
         Command::Site(SiteCommand::List) => {
             for site in store.list_sites().await? {

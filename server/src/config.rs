@@ -56,6 +56,10 @@ pub struct Config {
     /// How often the server checks the database for access changes made by other processes.
     pub access_poll_millis: u64,
     pub database_max_connections: u32,
+    /// Largest photo, signature or PDF accepted.
+    pub attachment_max_bytes: usize,
+    /// The built web app to serve at `/`; by default `pwa/dist` if it exists.
+    pub web_dir: Option<String>,
 }
 
 impl Default for Config {
@@ -77,6 +81,8 @@ impl Default for Config {
             compact_after_changes: 500,
             access_poll_millis: 1000,
             database_max_connections: 8,
+            attachment_max_bytes: 15 * 1024 * 1024,
+            web_dir: None,
         }
     }
 }
@@ -156,10 +162,18 @@ impl Config {
             "COMPACT_AFTER_CHANGES" => self.compact_after_changes = num(name, &value)?,
             "ACCESS_POLL_MILLIS" => self.access_poll_millis = num(name, &value)?,
             "DATABASE_MAX_CONNECTIONS" => self.database_max_connections = num(name, &value)?,
+            "ATTACHMENT_MAX_BYTES" => self.attachment_max_bytes = num(name, &value)?,
+            "WEB_DIR" => self.web_dir = Some(value),
             // Other FLOORWALK_* variables (FLOORWALK_LOG, FLOORWALK_BIN, …) belong to other tools.
             _ => {}
         }
         Ok(())
+    }
+
+    /// The web app directory to serve, if there is one.
+    pub fn web_dir(&self) -> Option<std::path::PathBuf> {
+        let dir = std::path::PathBuf::from(self.web_dir.as_deref().unwrap_or("pwa/dist"));
+        dir.join("index.html").is_file().then_some(dir)
     }
 
     pub fn ticket_ttl(&self) -> Duration {

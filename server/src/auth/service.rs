@@ -118,6 +118,7 @@ impl AuthService {
                 return Err(AuthError::RefreshReused);
             }
             RefreshOutcome::Expired => return Err(AuthError::RefreshExpired),
+            RefreshOutcome::Disabled => return Err(AuthError::AccountDisabled),
             RefreshOutcome::Unknown => return Err(AuthError::RefreshInvalid),
         };
         self.enabled_user(session.user_id).await?;

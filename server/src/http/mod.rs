@@ -1,7 +1,13 @@
 //! The HTTP server: routes, JSON errors, access logs named by route (never
 //! with query strings, which may carry tickets).
 
+pub mod attachments;
+mod error;
 mod health;
+mod me;
+mod webapp;
+
+pub use error::ApiError;
 
 use std::{net::TcpListener, sync::Arc, time::Instant};
 
@@ -29,6 +35,8 @@ pub struct AppState {
     pub auth: AuthService,
     pub hub: Arc<Hub>,
     pub socket: SocketSettings,
+    pub attachments: attachments::AttachmentLimits,
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 /// Largest JSON body the API accepts.
@@ -39,13 +47,16 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
     let auth = web::Data::new(state.auth);
     let hub = web::Data::new(state.hub);
     let socket = web::Data::new(state.socket);
+    let limits = web::Data::new(state.attachments);
+    let web_dir = state.web_dir;
     let server = HttpServer::new(move || {
-        App::new()
+        let app = App::new()
             .wrap(from_fn(access_log))
             .app_data(store.clone())
             .app_data(auth.clone())
             .app_data(hub.clone())
             .app_data(socket.clone())
+            .app_data(limits.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(JSON_LIMIT)
@@ -53,10 +64,17 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             )
             .configure(health::configure)
             .configure(auth::routes::configure)
-            .route("/sync", web::get().to(sync_socket))
-            .default_service(web::to(not_found))
+            .configure(me::configure)
+            .configure(attachments::configure)
+            .route("/sync", web::get().to(sync_socket));
+        match webapp::app_files(web_dir.clone()) {
+            Some(files) => app.service(files),
+            None => app.default_service(actix_web::web::to(not_found)),
+        }
     })
     .shutdown_timeout(10)
+    // Signals are handled by `Application::run_until_stopped`, which closes sync connections first.
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)

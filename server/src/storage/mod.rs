@@ -50,6 +50,7 @@ pub trait AccountStore: Send + Sync {
     /// Returns false when there was no such membership.
     async fn remove_membership(&self, user_id: i64, site_id: i64) -> StoreResult<bool>;
     async fn site_ids_of(&self, user_id: i64) -> StoreResult<Vec<i64>>;
+    async fn set_site_document(&self, site_id: i64, document_id: &str) -> StoreResult<()>;
     /// Bumped by every change that can alter what a live connection may see.
     async fn access_version(&self) -> StoreResult<i64>;
 }
@@ -107,7 +108,20 @@ pub trait DocumentStore: Send + Sync {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + SessionStore + DocumentStore {
+pub trait WorkStore: Send + Sync {
+    async fn upsert_work_summary(&self, summary: &WorkSummary) -> StoreResult<()>;
+    async fn work_for_site(&self, site_id: i64) -> StoreResult<Vec<WorkSummary>>;
+}
+
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    /// Stores the attachment unless it exists; returns true if it was new.
+    async fn put_attachment(&self, attachment: &Attachment) -> StoreResult<bool>;
+    async fn get_attachment(&self, sha256: &str) -> StoreResult<Option<Attachment>>;
+}
+
+#[async_trait]
+pub trait Store: AccountStore + SessionStore + DocumentStore + WorkStore + AttachmentStore {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
     async fn migrations_applied(&self) -> StoreResult<bool>;

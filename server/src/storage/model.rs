@@ -75,6 +75,8 @@ pub struct Site {
     pub id: i64,
     pub slug: String,
     pub name: String,
+    /// The automerge document holding the site's master data.
+    pub document_id: Option<String>,
 }
 
 /// One login on one device. Its id is the refresh-token family; its peer id is
@@ -93,6 +95,8 @@ pub enum RefreshOutcome {
     /// A token that was already rotated came back: the family is now revoked.
     Reused,
     Expired,
+    /// The account is disabled; the token is left as it was.
+    Disabled,
     Unknown,
 }
 
@@ -149,4 +153,26 @@ pub fn now_millis() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
+}
+
+/// What a phone's "my work" list shows for one work document.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct WorkSummary {
+    pub document_id: String,
+    pub site_id: i64,
+    pub doc_type: String,
+    pub title: Option<String>,
+    pub status: Option<String>,
+    pub due_at: Option<String>,
+    pub assignees: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    pub sha256: String,
+    pub site_id: i64,
+    pub content_type: String,
+    pub size: i64,
+    pub bytes: Vec<u8>,
+    pub uploaded_by: Option<i64>,
 }

@@ -19,7 +19,10 @@ use super::{
     peer::{CloseKind, CloseReason, Control, PeerHandle},
     wire::{self, ServerMessage},
 };
-use crate::storage::{NewChange, StoreError, now_millis};
+use crate::{
+    documents::summary::work_summary,
+    storage::{NewChange, StoreError, now_millis},
+};
 
 #[derive(Debug)]
 pub enum DocCommand {
@@ -315,6 +318,9 @@ impl DocActor {
                 SyncMetrics::add(&self.hub.metrics.changes_persisted, count);
                 self.changes_since_snapshot += count;
                 if let ActorMode::Attached { site_id } = self.mode {
+                    if let Some(summary) = work_summary(self.doc.doc(), self.id.as_str(), site_id) {
+                        self.hub.index_work(summary);
+                    }
                     self.hub.announce_commit(Committed {
                         document_id: self.id.clone(),
                         site_id,
@@ -412,11 +418,11 @@ impl DocActor {
             }
         }
         self.discard_in_memory();
-        if let ActorMode::Attached { .. } = self.mode {
-            if let Err(reason) = self.load().await {
-                for peer in std::mem::take(&mut self.peers).into_values() {
-                    peer.close(reason.clone());
-                }
+        if let ActorMode::Attached { .. } = self.mode
+            && let Err(reason) = self.load().await
+        {
+            for peer in std::mem::take(&mut self.peers).into_values() {
+                peer.close(reason.clone());
             }
         }
     }

@@ -25,7 +25,10 @@ use super::{
     metrics::SyncMetrics,
     peer::{Control, PeerHandle},
 };
-use crate::{config::Config, storage::Store, storage::StoreResult};
+use crate::{
+    config::Config,
+    storage::{Store, StoreResult, WorkSummary},
+};
 
 /// Sent after every commit, for the flattener and live dashboards.
 #[derive(Clone, Debug)]
@@ -34,6 +37,9 @@ pub struct Committed {
     pub site_id: i64,
     pub heads: Vec<ChangeHash>,
 }
+
+/// The connections that opened a document, each with whether it may write.
+type Subscribers = HashMap<ConnId, (PeerHandle, bool)>;
 
 struct ActorSlot {
     tx: mpsc::Sender<DocCommand>,
@@ -68,12 +74,13 @@ pub struct Hub {
     pub(super) metrics: Arc<SyncMetrics>,
     runtime: Handle,
     actors: Mutex<HashMap<DocumentId, ActorSlot>>,
-    subscriptions: Mutex<HashMap<DocumentId, HashMap<ConnId, (PeerHandle, bool)>>>,
+    subscriptions: Mutex<HashMap<DocumentId, Subscribers>>,
     sites: Mutex<HashMap<DocumentId, i64>>,
     connections: Mutex<HashMap<ConnId, PeerHandle>>,
     clock: AtomicU64,
     next_conn: AtomicU64,
     commits: broadcast::Sender<Committed>,
+    work_index: mpsc::Sender<WorkSummary>,
 }
 
 /// Documents whose site is remembered; past this the cache starts over.
@@ -90,6 +97,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Hub {
     pub fn new(store: Arc<dyn Store>, settings: HubSettings, runtime: Handle) -> Arc<Self> {
         let (commits, _) = broadcast::channel(1024);
+        let (work_index, index_rx) = mpsc::channel(4096);
+        runtime.spawn(index_work(store.clone(), index_rx));
         Arc::new(Self {
             store,
             settings,
@@ -102,6 +111,7 @@ impl Hub {
             clock: AtomicU64::new(0),
             next_conn: AtomicU64::new(1),
             commits,
+            work_index,
         })
     }
 
@@ -119,6 +129,12 @@ impl Hub {
 
     pub(super) fn announce_commit(&self, committed: Committed) {
         let _ = self.commits.send(committed);
+    }
+
+    /// Queues a work-list update. Dropped when the queue is full: the next
+    /// commit of that document refreshes it.
+    pub(super) fn index_work(&self, summary: WorkSummary) {
+        let _ = self.work_index.try_send(summary);
     }
 
     pub fn loaded_documents(&self) -> usize {
@@ -139,6 +155,16 @@ impl Hub {
 
     pub fn unregister_connection(&self, conn: ConnId) {
         lock(&self.connections).remove(&conn);
+    }
+
+    /// Closes every sync connection (shutdown), telling peers to come back.
+    pub fn close_all_connections(&self, reason: &str) {
+        for peer in lock(&self.connections).values() {
+            peer.close(super::peer::CloseReason::new(
+                super::peer::CloseKind::TryAgain,
+                reason,
+            ));
+        }
     }
 
     /// Tells every live connection to re-check its access.
@@ -208,10 +234,11 @@ impl Hub {
     }
 
     pub async fn set_writable(&self, doc: &DocumentId, conn: ConnId, writable: bool) {
-        if let Some(peers) = lock(&self.subscriptions).get_mut(doc) {
-            if let Some(entry) = peers.get_mut(&conn) {
-                entry.1 = writable;
-            }
+        if let Some(entry) = lock(&self.subscriptions)
+            .get_mut(doc)
+            .and_then(|peers| peers.get_mut(&conn))
+        {
+            entry.1 = writable;
         }
         if let Some(tx) = self.loaded_sender(doc) {
             let _ = tx.send(DocCommand::SetWritable { conn, writable }).await;
@@ -398,6 +425,15 @@ impl Hub {
                 let _ = tx.try_send(DocCommand::Evict);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Writes work-list rows in commit order, off the actors' path.
+async fn index_work(store: Arc<dyn Store>, mut rx: mpsc::Receiver<WorkSummary>) {
+    while let Some(summary) = rx.recv().await {
+        if let Err(e) = store.upsert_work_summary(&summary).await {
+            tracing::warn!(document = %summary.document_id, error = %e, "could not update the work list");
         }
     }
 }

@@ -42,7 +42,12 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = TempDir::new(&name);
                 let url = format!("sqlite://{}", dir.path.join("floorwalk.db").display());
-                Self { url, backend, name, _dir: Some(dir) }
+                Self {
+                    url,
+                    backend,
+                    name,
+                    _dir: Some(dir),
+                }
             }
             Backend::Postgres => {
                 let admin = postgres_admin_url();
@@ -52,8 +57,16 @@ impl TestDb {
                 conn.execute(format!("CREATE DATABASE {name}").as_str())
                     .await
                     .expect("create test database");
-                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
-                Self { url: format!("{base}/{name}"), backend, name, _dir: None }
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin);
+                Self {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    name,
+                    _dir: None,
+                }
             }
         }
     }
@@ -69,12 +82,16 @@ impl Drop for TestDb {
             // Best effort, on a separate thread: Drop cannot be async.
             let (admin, name) = (postgres_admin_url(), self.name.clone());
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async {
                         if let Ok(mut conn) = PgConnection::connect(&admin).await {
                             let _ = conn
-                                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                                .execute(
+                                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                                )
                                 .await;
                         }
                     });
@@ -141,7 +158,13 @@ impl TestServer {
         let app_hub = app.hub.clone();
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
-        Self { base, store, app_hub, handle, db }
+        Self {
+            base,
+            store,
+            app_hub,
+            handle,
+            db,
+        }
     }
 
     pub fn ws_url(&self) -> String {
@@ -177,7 +200,10 @@ pub async fn add_user(store: &dyn Store, email: &str, role: Role, sites: &[&str]
             Some(site) => site,
             None => store.create_site(slug, slug).await.expect("create site"),
         };
-        store.add_membership(user.id, site.id).await.expect("membership");
+        store
+            .add_membership(user.id, site.id)
+            .await
+            .expect("membership");
     }
     user.id
 }
@@ -223,7 +249,10 @@ where
         if check().await {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

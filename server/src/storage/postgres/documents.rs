@@ -115,13 +115,15 @@ impl DocumentStore for PostgresStore {
 
     async fn compact(&self, doc_id: &str, snapshot: &[u8], up_to_seq: i64) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE documents SET snapshot = $1, snapshot_seq = $2 WHERE id = $3 AND snapshot_seq < $4")
-            .bind(snapshot)
-            .bind(up_to_seq)
-            .bind(doc_id)
-            .bind(up_to_seq)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE documents SET snapshot = $1, snapshot_seq = $2 WHERE id = $3 AND snapshot_seq < $4",
+        )
+        .bind(snapshot)
+        .bind(up_to_seq)
+        .bind(doc_id)
+        .bind(up_to_seq)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE changes SET bytes = NULL WHERE document_id = $1 AND seq <= $2")
             .bind(doc_id)
             .bind(up_to_seq)

@@ -3,6 +3,7 @@
 mod accounts;
 mod documents;
 mod sessions;
+mod work;
 
 use async_trait::async_trait;
 use sqlx::{PgPool, postgres::PgPoolOptions};

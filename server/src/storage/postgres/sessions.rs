@@ -66,8 +66,9 @@ impl SessionStore for PostgresStore {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.peer_id, \
-                    s.revoked_at IS NOT NULL AS revoked \
+                    s.revoked_at IS NOT NULL AS revoked, u.disabled \
              FROM refresh_tokens t JOIN device_sessions s ON s.id = t.session_id \
+             JOIN users u ON u.id = s.user_id \
              WHERE t.token_hash = $1",
         )
         .bind(old_hash)
@@ -86,6 +87,9 @@ impl SessionStore for PostgresStore {
         let expires_at: i64 = row.try_get("expires_at")?;
         if session.revoked {
             return Ok(RefreshOutcome::Unknown);
+        }
+        if row.try_get::<bool, _>("disabled")? {
+            return Ok(RefreshOutcome::Disabled);
         }
         if used_at.is_some() {
             sqlx::query("UPDATE device_sessions SET revoked_at = $1 WHERE id = $2")

@@ -27,6 +27,7 @@ fn site_from_row(row: &SqliteRow) -> StoreResult<Site> {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
+        document_id: row.try_get("site_document_id")?,
     })
 }
 
@@ -36,7 +37,7 @@ const BUMP_ACCESS: &str = "UPDATE access_epoch SET version = version + 1 WHERE i
 impl AccountStore for SqliteStore {
     async fn create_site(&self, slug: &str, name: &str) -> StoreResult<Site> {
         let row = sqlx::query(
-            "INSERT INTO sites (slug, name, created_at) VALUES (?, ?, ?) RETURNING id, slug, name",
+            "INSERT INTO sites (slug, name, created_at) VALUES (?, ?, ?) RETURNING id, slug, name, site_document_id",
         )
         .bind(slug)
         .bind(name)
@@ -50,7 +51,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn find_site(&self, slug: &str) -> StoreResult<Option<Site>> {
-        let row = sqlx::query("SELECT id, slug, name FROM sites WHERE slug = ?")
+        let row = sqlx::query("SELECT id, slug, name, site_document_id FROM sites WHERE slug = ?")
             .bind(slug)
             .fetch_optional(&self.pool)
             .await?;
@@ -58,7 +59,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn site_by_id(&self, id: i64) -> StoreResult<Option<Site>> {
-        let row = sqlx::query("SELECT id, slug, name FROM sites WHERE id = ?")
+        let row = sqlx::query("SELECT id, slug, name, site_document_id FROM sites WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -66,7 +67,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn list_sites(&self) -> StoreResult<Vec<Site>> {
-        let rows = sqlx::query("SELECT id, slug, name FROM sites ORDER BY slug")
+        let rows = sqlx::query("SELECT id, slug, name, site_document_id FROM sites ORDER BY slug")
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(site_from_row).collect()
@@ -168,6 +169,15 @@ impl AccountStore for SqliteStore {
             .fetch_all(&self.pool)
             .await?,
         )
+    }
+
+    async fn set_site_document(&self, site_id: i64, document_id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE sites SET site_document_id = ? WHERE id = ?")
+            .bind(document_id)
+            .bind(site_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn access_version(&self) -> StoreResult<i64> {

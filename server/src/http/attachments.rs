@@ -1,0 +1,165 @@
+//! Photos, signatures and PDFs: content-addressed by SHA-256, uploaded when a
+//! phone is online (idempotent, so retries are safe), checked by content.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{error::ApiError, me::member_site};
+use crate::{
+    auth::{AuthService, routes::bearer_principal},
+    storage::{Attachment, Store},
+};
+
+#[derive(Clone, Copy, Debug)]
+pub struct AttachmentLimits {
+    pub max_bytes: usize,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(upload).service(download);
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    site: String,
+}
+
+#[put("/api/attachments/{sha256}")]
+#[tracing::instrument(name = "PUT /api/attachments/{sha256}", skip_all, err(level = "warn"))]
+async fn upload(
+    auth: web::Data<AuthService>,
+    store: web::Data<dyn Store>,
+    limits: web::Data<AttachmentLimits>,
+    req: HttpRequest,
+    sha256: web::Path<String>,
+    query: web::Query<UploadQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let principal = bearer_principal(&auth, &req).await?;
+    let site = member_site(store.get_ref(), &principal, &query.site).await?;
+    if !principal.user.role.can_write() {
+        return Err(ApiError::Forbidden(
+            "viewers cannot upload attachments".into(),
+        ));
+    }
+    let expected = parse_hash(&sha256)?;
+    let body = read_limited(payload, limits.max_bytes).await?;
+    let actual = hex::encode(Sha256::digest(&body));
+    if actual != expected {
+        return Err(ApiError::BadRequest(format!(
+            "the body's SHA-256 is {actual}, not {expected}: the upload was cut short or altered; send it again"
+        )));
+    }
+    let content_type = sniff(&body).ok_or_else(|| {
+        ApiError::UnsupportedMedia(
+            "attachments must be JPEG, PNG, WebP or PDF (checked by content)".into(),
+        )
+    })?;
+    let created = store
+        .put_attachment(&Attachment {
+            sha256: expected.clone(),
+            site_id: site.id,
+            content_type: content_type.into(),
+            size: body.len() as i64,
+            bytes: body.clone(),
+            uploaded_by: Some(principal.user.id),
+        })
+        .await?;
+    let reply =
+        serde_json::json!({ "sha256": expected, "size": body.len(), "content_type": content_type });
+    Ok(if created {
+        HttpResponse::Created().json(reply)
+    } else {
+        HttpResponse::Ok().json(reply)
+    })
+}
+
+#[get("/api/attachments/{sha256}")]
+#[tracing::instrument(name = "GET /api/attachments/{sha256}", skip_all, err(level = "warn"))]
+async fn download(
+    auth: web::Data<AuthService>,
+    store: web::Data<dyn Store>,
+    req: HttpRequest,
+    sha256: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let principal = bearer_principal(&auth, &req).await?;
+    let hash = parse_hash(&sha256)?;
+    let not_found = || ApiError::NotFound(format!("no attachment {hash} at your sites"));
+    let attachment = store.get_attachment(&hash).await?.ok_or_else(not_found)?;
+    if !store
+        .site_ids_of(principal.user.id)
+        .await?
+        .contains(&attachment.site_id)
+    {
+        return Err(not_found());
+    }
+    Ok(HttpResponse::Ok()
+        .content_type(attachment.content_type)
+        .insert_header((
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        ))
+        .body(attachment.bytes))
+}
+
+fn parse_hash(raw: &str) -> Result<String, ApiError> {
+    let hash = raw.to_ascii_lowercase();
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::BadRequest(format!(
+            "{:?} is not a SHA-256: expected 64 hexadecimal characters",
+            raw.chars().take(80).collect::<String>()
+        )));
+    }
+    Ok(hash)
+}
+
+/// Reads the body, refusing it as soon as it passes `max` bytes.
+async fn read_limited(mut payload: web::Payload, max: usize) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::BadRequest(format!("the upload broke off: {e}")))?;
+        if body.len() + chunk.len() > max {
+            return Err(too_large(max));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+pub fn too_large(max: usize) -> ApiError {
+    ApiError::TooLarge(format!("attachments are limited to {max} bytes"))
+}
+
+/// The content type, judged by the file's first bytes, never by its header.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_is_sniffed_not_trusted() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"%PDF-1.7"), Some("application/pdf"));
+        assert_eq!(sniff(b"<html>"), None);
+        assert!(parse_hash("zz").is_err());
+        assert!(parse_hash(&"A".repeat(64)).is_ok());
+    }
+}
