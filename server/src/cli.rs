@@ -38,6 +38,8 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Seed a demo site and logins into an empty database (does nothing if they exist).
+    Demo,
     /// Manage sites.
     #[command(subcommand)]
     Site(SiteCommand),
@@ -139,6 +141,7 @@ async fn provision(store: &dyn Store, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve { .. } => unreachable!("handled by run"),
         Command::Migrate => println!("migrations applied ({})", store.backend()),
+        Command::Demo => crate::demo::seed(store).await?,
         Command::Site(SiteCommand::Add { slug, name }) => {
             check_slug(&slug)?;
             let site = store
