@@ -94,6 +94,9 @@ impl Application {
             result = &mut server => result,
             () = shutdown_signal() => {
                 tracing::info!("shutting down: closing sync connections");
+                // No new connections from here on, or reconnecting clients would keep us busy.
+                handle.pause().await;
+                self.hub.begin_shutdown();
                 self.hub.close_all_connections("the server is restarting: reconnect shortly");
                 let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
                 while self.hub.connection_count() > 0 && tokio::time::Instant::now() < deadline {

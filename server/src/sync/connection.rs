@@ -99,6 +99,12 @@ impl Connection {
         principal: Principal,
         settings: SocketSettings,
     ) -> Result<(Self, Receivers), CloseReason> {
+        if hub.is_shutting_down() {
+            return Err(CloseReason::new(
+                CloseKind::TryAgain,
+                "the server is restarting: reconnect shortly",
+            ));
+        }
         let access = load_access(&hub, principal.user.id).await?;
         let (outbox_tx, outbox) = mpsc::channel(settings.outgoing_queue_frames.max(1));
         let (control_tx, control) = mpsc::unbounded_channel();

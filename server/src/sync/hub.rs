@@ -81,6 +81,7 @@ pub struct Hub {
     next_conn: AtomicU64,
     commits: broadcast::Sender<Committed>,
     work_index: mpsc::Sender<WorkSummary>,
+    shutting_down: std::sync::atomic::AtomicBool,
 }
 
 /// Documents whose site is remembered; past this the cache starts over.
@@ -112,6 +113,7 @@ impl Hub {
             next_conn: AtomicU64::new(1),
             commits,
             work_index,
+            shutting_down: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -155,6 +157,15 @@ impl Hub {
 
     pub fn unregister_connection(&self, conn: ConnId) {
         lock(&self.connections).remove(&conn);
+    }
+
+    /// From now on, new sync connections are refused.
+    pub fn begin_shutdown(&self) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
     }
 
     /// Closes every sync connection (shutdown), telling peers to come back.

@@ -2,6 +2,8 @@
 //! database on 127.0.0.1:5432), and the real application on port 0.
 #![allow(dead_code)]
 
+pub mod peer;
+
 use std::{path::PathBuf, sync::Arc};
 
 use floorwalk::{
@@ -171,7 +173,13 @@ impl TestServer {
         format!("{}/sync", self.base.replacen("http", "ws", 1))
     }
 
+    /// Stops like SIGTERM does: sync connections first, then the HTTP server.
     pub async fn stop(&self) {
+        self.app_hub.close_all_connections("test server stopping");
+        wait_until(5, "sync connections to close", || async {
+            self.app_hub.connection_count() == 0
+        })
+        .await;
         self.handle.stop(true).await;
     }
 }

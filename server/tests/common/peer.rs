@@ -1,0 +1,158 @@
+//! A minimal automerge-repo peer over a real websocket, for tests that need
+//! to see frames: it logs in, joins, and runs automerge's sync protocol.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use automerge::{
+    AutoCommit,
+    sync::{self, SyncDoc},
+};
+use ciborium::Value;
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
+
+use super::{TestServer, login, ticket};
+
+pub struct TestPeer {
+    pub peer_id: String,
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+/// A decoded frame from the server.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub kind: String,
+    pub document_id: Option<String>,
+    pub data: Option<Vec<u8>>,
+    pub message: Option<String>,
+}
+
+impl TestPeer {
+    pub async fn connect(server: &TestServer, email: &str) -> Self {
+        let session = login(&server.base, email).await;
+        let ticket = ticket(&server.base, &session.access_token).await;
+        let (ws, _) = connect_async(format!("{}?ticket={ticket}", server.ws_url()))
+            .await
+            .expect("websocket upgrade");
+        let mut peer = Self {
+            peer_id: session.peer_id,
+            ws,
+        };
+        let join = map(vec![
+            ("type", text("join")),
+            ("senderId", text(&peer.peer_id)),
+            ("supportedProtocolVersions", Value::Array(vec![text("1")])),
+            (
+                "peerMetadata",
+                map(vec![("isEphemeral", Value::Bool(true))]),
+            ),
+        ]);
+        peer.send_value(&join).await;
+        let reply = peer.next_frame().await.expect("peer message");
+        assert_eq!(reply.kind, "peer", "handshake: {reply:?}");
+        peer
+    }
+
+    pub async fn send_value(&mut self, value: &Value) {
+        let mut bytes = Vec::new();
+        ciborium::ser::into_writer(value, &mut bytes).expect("encode");
+        self.ws
+            .send(Message::Binary(bytes.into()))
+            .await
+            .expect("send");
+    }
+
+    pub async fn send_sync(&mut self, kind: &str, document_id: &str, data: Vec<u8>) {
+        let value = map(vec![
+            ("type", text(kind)),
+            ("senderId", text(&self.peer_id)),
+            ("targetId", text("server")),
+            ("documentId", text(document_id)),
+            ("data", Value::Bytes(data)),
+        ]);
+        self.send_value(&value).await;
+    }
+
+    /// The next binary frame, or `None` once the server closed the connection.
+    pub async fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("a frame within 10 s")?;
+            match message {
+                Ok(Message::Binary(bytes)) => return Some(decode_frame(&bytes)),
+                Ok(Message::Close(_)) | Err(_) => return None,
+                Ok(_) => continue,
+            }
+        }
+    }
+
+    /// Syncs `doc` with the server until `done(doc, state)` holds.
+    pub async fn sync_until(
+        &mut self,
+        document_id: &str,
+        doc: &mut AutoCommit,
+        state: &mut sync::State,
+        done: impl Fn(&mut AutoCommit, &sync::State) -> bool,
+    ) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(message) = doc.sync().generate_sync_message(state) {
+                self.send_sync("sync", document_id, message.encode()).await;
+            }
+            if done(doc, state) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "sync did not converge"
+            );
+            let frame = self.next_frame().await.expect("connection open");
+            if frame.kind == "sync" && frame.document_id.as_deref() == Some(document_id) {
+                let message =
+                    sync::Message::decode(&frame.data.expect("data")).expect("sync message");
+                doc.sync()
+                    .receive_sync_message(state, message)
+                    .expect("apply");
+            } else {
+                assert_ne!(frame.kind, "error", "server error: {frame:?}");
+            }
+        }
+    }
+}
+
+pub fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+pub fn map(entries: Vec<(&str, Value)>) -> Value {
+    Value::Map(entries.into_iter().map(|(k, v)| (text(k), v)).collect())
+}
+
+fn decode_frame(bytes: &[u8]) -> Frame {
+    let value: Value = ciborium::de::from_reader(bytes).expect("server frames are CBOR");
+    let Value::Map(entries) = value else {
+        panic!("server frame is not a map")
+    };
+    let get = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k == &text(key))
+            .map(|(_, v)| v.clone())
+    };
+    let string = |key: &str| match get(key) {
+        Some(Value::Text(t)) => Some(t),
+        _ => None,
+    };
+    Frame {
+        kind: string("type").expect("type"),
+        document_id: string("documentId"),
+        data: match get("data") {
+            Some(Value::Bytes(b)) => Some(b),
+            _ => None,
+        },
+        message: string("message"),
+    }
+}

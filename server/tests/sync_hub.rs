@@ -1,0 +1,223 @@
+//! The sync hub over real websockets: persistence and provenance before
+//! acknowledgement, read-only viewers, and memory that follows what is in use.
+
+mod common;
+
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, sync, transaction::Transactable};
+use common::{BACKENDS, Backend, TestServer, add_user, peer::TestPeer, wait_until};
+use floorwalk::{storage::Role, sync::DocumentId};
+
+fn new_doc(site: &str) -> AutoCommit {
+    let mut doc = AutoCommit::new();
+    let text = doc.put_object(ROOT, "site", ObjType::Text).expect("put");
+    doc.splice_text(&text, 0, 0, site).expect("splice");
+    doc.put_object(ROOT, "entries", ObjType::List).expect("put");
+    doc
+}
+
+fn entries(doc: &AutoCommit) -> usize {
+    match doc.get(ROOT, "entries").expect("get") {
+        Some((_, id)) => doc.length(&id),
+        None => 0,
+    }
+}
+
+fn push_entry(doc: &mut AutoCommit, value: i64) {
+    let (_, list) = doc.get(ROOT, "entries").expect("get").expect("entries");
+    let len = doc.length(&list);
+    doc.insert(&list, len, value).expect("insert");
+}
+
+async fn north_server(
+    backend: Backend,
+    tweak: impl FnOnce(&mut floorwalk::config::Config),
+) -> TestServer {
+    let server = TestServer::start_with(backend, tweak).await;
+    add_user(
+        server.store.as_ref(),
+        "ana@north.test",
+        Role::Staff,
+        &["north"],
+    )
+    .await;
+    add_user(
+        server.store.as_ref(),
+        "ben@north.test",
+        Role::Staff,
+        &["north"],
+    )
+    .await;
+    add_user(
+        server.store.as_ref(),
+        "vic@north.test",
+        Role::Viewer,
+        &["north"],
+    )
+    .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acknowledged_change_is_already_stored_with_its_provenance() {
+    for backend in BACKENDS {
+        let server = north_server(backend, |_| {}).await;
+        let ana_id = server
+            .store
+            .find_user_by_email("ana@north.test")
+            .await
+            .expect("find")
+            .expect("ana")
+            .id;
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let id = DocumentId::random();
+        let mut doc = new_doc("north");
+        push_entry(&mut doc, 1);
+        let mut state = sync::State::new();
+        // Acknowledged: the server's heads, as it reported them, include ours.
+        ana.sync_until(id.as_str(), &mut doc, &mut state, acknowledged)
+            .await;
+
+        // By the time the client has it acknowledged, every change is in the change log.
+        let log = server.store.change_log(id.as_str()).await.expect("log");
+        let stored: Vec<String> = log.iter().map(|r| r.hash.clone()).collect();
+        for change in doc.get_changes(&[]) {
+            assert!(
+                stored.contains(&change.hash().to_string()),
+                "{backend:?}: change not stored"
+            );
+        }
+        assert!(
+            log.iter()
+                .all(|r| r.user_id == Some(ana_id) && r.peer_id == ana.peer_id),
+            "{backend:?}: provenance"
+        );
+        server.stop().await;
+    }
+}
+
+fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
+    let theirs = state.their_heads.clone().unwrap_or_default();
+    doc.get_heads().iter().all(|h| theirs.contains(h))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_flow_between_peers_and_viewers_cannot_write() {
+    for backend in BACKENDS {
+        let server = north_server(backend, |_| {}).await;
+        let id = DocumentId::random();
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let mut ana_doc = new_doc("north");
+        push_entry(&mut ana_doc, 1);
+        let mut ana_state = sync::State::new();
+        let mut ben = TestPeer::connect(&server, "ben@north.test").await;
+        let mut ben_doc = AutoCommit::new();
+        let mut ben_state = sync::State::new();
+        // Ana creates the document; Ben asks for it and gets it.
+        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
+            .await;
+        wait_until(5, "the document to be stored", || async {
+            server
+                .store
+                .document_site(id.as_str())
+                .await
+                .expect("site")
+                .is_some()
+        })
+        .await;
+        ben.sync_until(id.as_str(), &mut ben_doc, &mut ben_state, |d, _| {
+            entries(d) == 1
+        })
+        .await;
+
+        // The viewer receives the document, but its edit is not applied.
+        let mut vic = TestPeer::connect(&server, "vic@north.test").await;
+        let mut vic_doc = AutoCommit::new();
+        let mut vic_state = sync::State::new();
+        vic.sync_until(id.as_str(), &mut vic_doc, &mut vic_state, |d, _| {
+            entries(d) == 1
+        })
+        .await;
+        let before = vic_doc.get_heads();
+        push_entry(&mut vic_doc, 99);
+        // Sent as a hand-made sync message, as a modified client would: a
+        // well-behaved one stops sending once the server says it is read-only.
+        let forged = sync::Message {
+            heads: vic_doc.get_heads(),
+            need: vec![],
+            have: vec![],
+            changes: vic_doc
+                .get_changes(&before)
+                .into_iter()
+                .map(|c| c.raw_bytes().to_vec())
+                .collect::<Vec<_>>()
+                .into(),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        };
+        vic.send_sync("sync", id.as_str(), forged.encode()).await;
+        let refused = || {
+            server
+                .app_hub
+                .metrics()
+                .viewer_changes_refused
+                .load(std::sync::atomic::Ordering::Relaxed)
+        };
+        wait_until(5, "the viewer's change to be refused", || async {
+            refused() > 0
+        })
+        .await;
+        // Ben's later edit reaches Ana, and the viewer's never does.
+        push_entry(&mut ben_doc, 2);
+        ben.sync_until(id.as_str(), &mut ben_doc, &mut ben_state, acknowledged)
+            .await;
+        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
+            entries(d) == 2
+        })
+        .await;
+        let stored = server
+            .store
+            .load_document(id.as_str())
+            .await
+            .expect("load")
+            .expect("doc");
+        let rebuilt =
+            floorwalk::sync::doc::load_document(stored.snapshot.as_deref(), &stored.changes)
+                .expect("rebuild");
+        let (_, list) = rebuilt.get(ROOT, "entries").expect("get").expect("entries");
+        assert_eq!(
+            rebuilt.length(&list),
+            2,
+            "{backend:?}: the viewer's entry was stored"
+        );
+        server.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_documents_unload_and_the_cap_evicts_the_least_recently_used() {
+    let server = north_server(Backend::Sqlite, |c| {
+        c.idle_unload_secs = 1;
+        c.max_loaded_docs = 2;
+    })
+    .await;
+    for round in 0..4 {
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let id = DocumentId::random();
+        let mut doc = new_doc("north");
+        push_entry(&mut doc, round);
+        ana.sync_until(id.as_str(), &mut doc, &mut sync::State::new(), acknowledged)
+            .await;
+        drop(ana);
+        // Documents nobody has open never pile up past the cap.
+        assert!(
+            server.app_hub.loaded_documents() <= 3,
+            "round {round}: {} loaded",
+            server.app_hub.loaded_documents()
+        );
+    }
+    wait_until(10, "idle documents to unload", || async {
+        server.app_hub.loaded_documents() == 0
+    })
+    .await;
+    server.stop().await;
+}
