@@ -1,0 +1,79 @@
+import { useEffect } from 'preact/hooks'
+import { match, navigate, path, type RouteDef } from './ui/router'
+import { sessionStatus } from './data/session'
+import { LoginView } from './views/phone/Login'
+import { HomeView } from './views/phone/Home'
+import { CountView } from './views/phone/Count'
+import { ChecklistView, StartChecklist } from './views/phone/Checklist'
+import { NewShipment, ShipmentView } from './views/phone/Shipment'
+import { SyncView } from './views/phone/Sync'
+import { UpdatePrompt } from './ui/UpdatePrompt'
+
+/** Phone routes now; the manager's desktop face will live under /desk in this same table. */
+export const ROUTES: RouteDef[] = [
+  { name: 'login', pattern: '/login', face: 'phone' },
+  { name: 'home', pattern: '/', face: 'phone' },
+  { name: 'site', pattern: '/site/:slug', face: 'phone' },
+  { name: 'count', pattern: '/count/:id', face: 'phone' },
+  { name: 'checklist-start', pattern: '/checklist/start/:slug/:template', face: 'phone' },
+  { name: 'checklist', pattern: '/checklist/:id', face: 'phone' },
+  { name: 'shipment-new', pattern: '/shipment/new/:slug', face: 'phone' },
+  { name: 'shipment', pattern: '/shipment/:id', face: 'phone' },
+  { name: 'sync', pattern: '/sync', face: 'phone' },
+  { name: 'desk', pattern: '/desk', face: 'desk' },
+]
+
+export function App() {
+  const m = match(ROUTES, path.value)
+  const status = sessionStatus.value
+  useEffect(() => {
+    if (status.kind === 'anonymous' && m?.name !== 'login') navigate('/login', { replace: true })
+  }, [status.kind, m?.name])
+  let view
+  if (status.kind === 'anonymous' || m?.name === 'login') view = <LoginView />
+  else if (!m) view = <HomeView />
+  else {
+    const url = m.params.id ? `automerge:${m.params.id}` : ''
+    switch (m.name) {
+      case 'home':
+        view = <HomeView />
+        break
+      case 'site':
+        view = <HomeView slug={m.params.slug} />
+        break
+      case 'count':
+        view = <CountView url={url} />
+        break
+      case 'checklist-start':
+        view = <StartChecklist slug={m.params.slug} templateId={m.params.template} />
+        break
+      case 'checklist':
+        view = <ChecklistView url={url} />
+        break
+      case 'shipment-new':
+        view = <NewShipment slug={m.params.slug} />
+        break
+      case 'shipment':
+        view = <ShipmentView url={url} />
+        break
+      case 'sync':
+        view = <SyncView />
+        break
+      default:
+        view = (
+          <div class="screen">
+            <main class="content">
+              <h1>Manager dashboard</h1>
+              <p>The desktop dashboard is coming in a later release.</p>
+            </main>
+          </div>
+        )
+    }
+  }
+  return (
+    <>
+      {view}
+      <UpdatePrompt />
+    </>
+  )
+}

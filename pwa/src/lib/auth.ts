@@ -1,0 +1,34 @@
+// Plain rules about tokens and server errors (unit-tested).
+
+/** 401 codes after which only a new login helps; everything unsynced stays on the phone. */
+export const RELOGIN_CODES = new Set(['refresh_invalid', 'refresh_reused', 'refresh_expired', 'session_revoked', 'account_disabled'])
+
+export type ErrorKind = 'refresh_and_retry' | 'relogin' | 'retry_later' | 'refused'
+
+export function classifyError(status: number, code: string | undefined): ErrorKind {
+  if (status === 401 && code === 'token_expired') return 'refresh_and_retry'
+  if (status === 401 && code && RELOGIN_CODES.has(code)) return 'relogin'
+  if (status === 401) return 'refresh_and_retry'
+  if (status === 403 && code === 'account_disabled') return 'relogin'
+  if (status === 0 || status === 408 || status === 429 || status >= 500) return 'retry_later'
+  return 'refused'
+}
+
+/** Plain words for why a new login is needed. */
+export function reloginMessage(code: string | undefined): string {
+  switch (code) {
+    case 'account_disabled':
+      return 'Your account has been disabled. Ask your manager, then log in again.'
+    case 'session_revoked':
+      return 'You were signed out from this phone (session revoked). Log in again to send your work.'
+    case 'refresh_expired':
+      return 'Your login has expired. Log in again to send your work.'
+    default:
+      return 'Your login is no longer valid. Log in again to send your work.'
+  }
+}
+
+/** Whether an access token should be refreshed before use (30 s of slack). */
+export function accessTokenStale(expiresAt: number, now: number): boolean {
+  return now >= expiresAt - 30_000
+}

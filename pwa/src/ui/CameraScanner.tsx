@@ -1,0 +1,64 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { getDetector } from './camera'
+
+/** Continuous camera scanning: stays open, reports each new code (same code again after 1.5 s). */
+export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => void; onClose: () => void }) {
+  const video = useRef<HTMLVideoElement>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [last, setLast] = useState<string | null>(null)
+  const cb = useRef(onScan)
+  cb.current = onScan
+  useEffect(() => {
+    let stream: MediaStream | null = null
+    let stopped = false
+    let lastCode = ''
+    let lastAt = 0
+    ;(async () => {
+      try {
+        const detector = await getDetector()
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
+        if (stopped || !video.current) return
+        video.current.srcObject = stream
+        await video.current.play()
+        const tick = async () => {
+          if (stopped || !video.current) return
+          try {
+            if (video.current.readyState >= 2) {
+              const found = await detector.detect(video.current)
+              const code = found[0]?.rawValue
+              const now = Date.now()
+              if (code && (code !== lastCode || now - lastAt > 1500)) {
+                lastCode = code
+                lastAt = now
+                setLast(code)
+                navigator.vibrate?.(60)
+                cb.current(code)
+              }
+            }
+          } catch {
+            /* a frame that could not be read */
+          }
+          setTimeout(tick, 120)
+        }
+        void tick()
+      } catch (e) {
+        setError(e instanceof Error ? `Camera unavailable: ${e.message}. Type the code instead.` : 'Camera unavailable. Type the code instead.')
+      }
+    })()
+    return () => {
+      stopped = true
+      stream?.getTracks().forEach((t) => t.stop())
+    }
+  }, [])
+  return (
+    <div class="camera" role="region" aria-label="Camera scanner">
+      {error ? <p class="error" role="alert">{error}</p> : <video ref={video} class="camera-video" muted playsInline aria-label="Camera view" />}
+      <div class="row">
+        <span class="muted" aria-live="polite">{last ? `Last scan: ${last}` : 'Point the camera at a barcode or QR code'}</span>
+        <button type="button" class="btn secondary" onClick={onClose}>
+          Close camera
+        </button>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,262 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { actor, createDoc, me, photoQueue } from '../../data/runtime'
+import { DocStatus, Field, fmtDate, Screen } from '../../ui/components'
+import { navigate } from '../../ui/router'
+import { useDoc } from '../../ui/useDoc'
+import { canvasPng, PhotoButton, SignaturePad, Thumbs } from '../../ui/media'
+import { actionStatus, isFailed, missingRequired, needsAction, parseReading, runState, snapshotOf } from '../../lib/checklist'
+import { newId, recorded, type Actor } from '../../lib/ids'
+import type { ChecklistDoc, SiteDoc } from '../../types/docs'
+import type { Answer, AttachmentRef, ChecklistRun, Priority, TemplateItem } from '../../types/generated'
+import { SCHEMA_VERSION } from '../../types/generated'
+
+export function StartChecklist({ slug, templateId }: { slug: string; templateId: string }) {
+  const site = me.value?.sites.find((s) => s.slug === slug)
+  const { doc: siteDoc } = useDoc<SiteDoc>(site?.site_document_url)
+  const started = useRef(false)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    if (!siteDoc || started.current) return
+    const a = actor()
+    const tpl = siteDoc.checklist_templates?.[templateId]
+    const snapshot = tpl ? snapshotOf(templateId, tpl) : null
+    if (!a || !snapshot) {
+      setError('This checklist template is not available on this phone.')
+      return
+    }
+    started.current = true
+    const init: ChecklistRun & { type: 'checklist_run' } = {
+      type: 'checklist_run',
+      schema_version: SCHEMA_VERSION,
+      site: slug,
+      template: snapshot,
+      assignee: a.userId,
+      responses: {},
+      notes: [],
+      corrective_actions: [],
+    }
+    const h = createDoc(init, snapshot.name)
+    navigate(`/checklist/${h.url.replace(/^automerge:/, '')}`, { replace: true })
+  }, [siteDoc, templateId, slug])
+  return (
+    <Screen title="Starting checklist" back="/">
+      {error ? <p class="error">{error}</p> : <p class="muted">Preparing the checklist…</p>}
+    </Screen>
+  )
+}
+
+function setResponse(doc: ChecklistDoc, handle: { change: (fn: (d: ChecklistDoc) => void) => void }, a: Actor, item: TemplateItem, patch: { answer?: Answer; note?: string; photo?: AttachmentRef }) {
+  handle.change((d) => {
+    const rec = recorded(a)
+    let r = d.responses[item.id]
+    if (!r) {
+      if (!patch.answer) return
+      d.responses[item.id] = { answer: patch.answer, photos: [], ...rec }
+      r = d.responses[item.id]
+    } else if (patch.answer) {
+      r.answer = patch.answer
+      r.by = rec.by
+      r.at = rec.at
+      r.device = rec.device
+    }
+    if (patch.note !== undefined) r.note = patch.note
+    if (patch.photo) r.photos.push(patch.photo)
+    // A failed item raises a corrective action (one open action per item).
+    if (patch.answer && isFailed(item, patch.answer) && needsAction(d, item.id)) {
+      d.corrective_actions.push({
+        id: newId(),
+        item_id: item.id,
+        description: `${item.label}: failed${patch.answer.kind === 'number' ? ` (${patch.answer.value}${item.unit ? ' ' + item.unit : ''})` : ''}`,
+        priority: 'medium',
+        timeline: [],
+        ...rec,
+      })
+    }
+  })
+  void doc
+}
+
+function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc: ChecklistDoc; handle: { change: (fn: (d: ChecklistDoc) => void) => void }; a: Actor; writable: boolean }) {
+  const r = doc.responses?.[item.id]
+  const [num, setNum] = useState(r?.answer.kind === 'number' ? String(r.answer.value) : '')
+  const [text, setText] = useState(r?.answer.kind === 'text' ? r.answer.text : '')
+  const [note, setNote] = useState(r?.note ?? '')
+  const [numError, setNumError] = useState<string | null>(null)
+  const failed = isFailed(item, r?.answer)
+  const disabled = !writable || !!doc.completed_at
+  const set = (patch: { answer?: Answer; note?: string; photo?: AttachmentRef }) => setResponse(doc, handle, a, item, patch)
+  const id = `item-${item.id}`
+  return (
+    <li class={`card check-item${failed ? ' failed' : ''}`} data-testid="checklist-item" data-label={item.label} aria-labelledby={id}>
+      <h3 id={id}>
+        {item.label}
+        {item.required && <span class="required" aria-label="required"> *</span>}
+      </h3>
+      {item.kind === 'check' && (
+        <div class="segmented" role="group" aria-label={`${item.label}: answer`}>
+          {(['pass', 'fail', 'na'] as const).map((o) => (
+            <button
+              type="button"
+              key={o}
+              class={`btn seg seg-${o}`}
+              aria-pressed={r?.answer.kind === 'check' && r.answer.outcome === o}
+              disabled={disabled}
+              onClick={() => set({ answer: { kind: 'check', outcome: o } })}
+            >
+              {o === 'pass' ? 'Pass' : o === 'fail' ? 'Fail' : 'N/A'}
+            </button>
+          ))}
+        </div>
+      )}
+      {item.kind === 'number' && (
+        <Field label={`Reading${item.unit ? ` (${item.unit})` : ''}`} hint={item.min != null || item.max != null ? `OK range: ${item.min ?? '…'} to ${item.max ?? '…'}` : undefined}>
+          <input
+            inputMode="decimal"
+            value={num}
+            disabled={disabled}
+            onInput={(e) => setNum(e.currentTarget.value)}
+            onBlur={() => {
+              if (!num.trim()) return
+              const v = parseReading(num)
+              if (v === null) setNumError('Enter a number, e.g. 3.5')
+              else {
+                setNumError(null)
+                set({ answer: { kind: 'number', value: v } })
+              }
+            }}
+          />
+        </Field>
+      )}
+      {numError && <p class="error">{numError}</p>}
+      {item.kind === 'text' && (
+        <Field label="Answer">
+          <textarea value={text} disabled={disabled} onInput={(e) => setText(e.currentTarget.value)} onBlur={() => text.trim() && set({ answer: { kind: 'text', text } })} />
+        </Field>
+      )}
+      {failed && <p class="warn-text">Failed: a corrective action was raised.</p>}
+      {r && (
+        <>
+          <Field label="Note">
+            <input value={note} disabled={disabled} onInput={(e) => setNote(e.currentTarget.value)} onBlur={() => note !== (r.note ?? '') && set({ note })} maxLength={4000} />
+          </Field>
+          <Thumbs photos={r.photos} label={item.label} />
+          {!disabled && <PhotoButton site={doc.site} onAdded={(photo) => set({ photo })} />}
+        </>
+      )}
+      {!r && <p class="muted small">Answer first to add a note or photo.</p>}
+    </li>
+  )
+}
+
+export function ChecklistView({ url }: { url: string }) {
+  const { doc, handle, error } = useDoc<ChecklistDoc>(url)
+  const a = actor()
+  const site = me.value?.sites.find((s) => s.slug === doc?.site)
+  const writable = !!site?.writable
+  const [name, setName] = useState(a?.displayName ?? '')
+  const [inked, setInked] = useState(false)
+  const [signError, setSignError] = useState<string | null>(null)
+  const padHost = useRef<HTMLDivElement>(null)
+
+  if (error) return <Screen title="Checklist" back="/"><p class="error">Not available on this phone: {error}</p></Screen>
+  if (!doc || !handle || !a) return <Screen title="Checklist" back="/"><p class="muted">Loading…</p></Screen>
+  const missing = missingRequired(doc)
+  const state = runState(doc)
+
+  const signOff = async () => {
+    setSignError(null)
+    if (missing.length) {
+      setSignError(`Answer the required items first: ${missing.map((m) => m.label).join(', ')}`)
+      return
+    }
+    if (!name.trim()) return setSignError('Enter your name')
+    const canvas = padHost.current?.querySelector('canvas')
+    if (!canvas || !inked) return setSignError('Sign in the box first')
+    if (!photoQueue) return
+    const bytes = await canvasPng(canvas)
+    const image = await photoQueue.add(bytes, 'image/png', doc.site)
+    handle.change((d) => {
+      const rec = recorded(a)
+      d.sign_off = { name: name.trim(), method: { kind: 'signature', image }, ...rec }
+      d.completed_at = rec.at
+    })
+  }
+
+  const setPriority = (id: string, p: Priority) =>
+    handle.change((d) => {
+      const act = d.corrective_actions.find((x) => x.id === id)
+      if (act) act.priority = p
+    })
+
+  return (
+    <Screen title={doc.template.name} back="/" actions={<DocStatus url={url} />}>
+      <p class="row wrap">
+        <span class="chip">{state.replace(/_/g, ' ')}</span>
+        {doc.due_at && <span class="chip">due {fmtDate(doc.due_at)}</span>}
+        {doc.location && <span class="chip">at {doc.location}</span>}
+      </p>
+      <ul class="cards">
+        {doc.template.items.map((item) => (
+          <ItemCard key={item.id} item={item} doc={doc} handle={handle} a={a} writable={writable} />
+        ))}
+      </ul>
+      {doc.corrective_actions.length > 0 && (
+        <section aria-labelledby="ca-h">
+          <h2 id="ca-h">Corrective actions</h2>
+          <ul class="cards">
+            {doc.corrective_actions.map((c) => (
+              <li key={c.id} class="card" data-testid="corrective-action">
+                <p>{c.description}</p>
+                <p class="muted small">Status: {actionStatus(c)}</p>
+                <Field label="Priority">
+                  <select value={c.priority} disabled={!writable} onChange={(e) => setPriority(c.id, e.currentTarget.value as Priority)}>
+                    {(['low', 'medium', 'high', 'urgent'] as const).map((p) => (
+                      <option key={p} value={p}>
+                        {p}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="sign-h" class="stack">
+        <h2 id="sign-h">Sign-off</h2>
+        {doc.sign_off ? (
+          <div class="card" data-testid="signed-off">
+            <p>
+              Signed off by {doc.sign_off.name} · {fmtDate(doc.sign_off.at)}
+            </p>
+            {doc.sign_off.method.kind === 'signature' && <Thumbs photos={[doc.sign_off.method.image]} label="Signature" />}
+          </div>
+        ) : (
+          writable && (
+            <>
+              {missing.length > 0 && (
+                <p class="notice" data-testid="missing-required">
+                  Still required: {missing.map((m) => m.label).join(', ')}
+                </p>
+              )}
+              <Field label="Your name">
+                <input value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={200} />
+              </Field>
+              <div ref={padHost}>
+                <SignaturePad label="Signature: draw with your finger" onChange={setInked} typedName={name} />
+              </div>
+              {signError && (
+                <p class="error" role="alert">
+                  {signError}
+                </p>
+              )}
+              <button type="button" class="btn primary big" onClick={() => void signOff()} aria-disabled={missing.length > 0}>
+                Sign off
+              </button>
+            </>
+          )
+        )}
+      </section>
+    </Screen>
+  )
+}

@@ -1,0 +1,369 @@
+import { useMemo, useState } from 'preact/hooks'
+import { actor, me } from '../../data/runtime'
+import { DocStatus, Field, Screen } from '../../ui/components'
+import { useDoc } from '../../ui/useDoc'
+import { useWedge } from '../../ui/useWedge'
+import { CameraScanner } from '../../ui/CameraScanner'
+import { buildScanIndex, resolveScan } from '../../lib/scan'
+import {
+  allLineKeys,
+  conflictMessage,
+  countStatus,
+  currentPass,
+  lineKey,
+  lineView,
+  liveEntries,
+  locationsInScope,
+  REASON_CODES,
+  shouldPromptRecount,
+  toleranceFor,
+  type LineView,
+} from '../../lib/count'
+import { newId, parseQuantity, recorded, type Actor } from '../../lib/ids'
+import type { CountDoc, SiteDoc } from '../../types/docs'
+import type { ReasonCode } from '../../types/generated'
+
+const STATUS_TEXT: Record<LineView['status'], string> = {
+  todo: 'To count',
+  counted: 'Counted',
+  conflict: 'Conflict',
+  recount: 'Recount requested',
+  approved: 'Approved',
+}
+
+interface Draft {
+  location: string | null
+  sku: string | null
+  qty: string
+}
+
+function loadDraft(url: string): Draft {
+  try {
+    return { location: null, sku: null, qty: '', ...(JSON.parse(localStorage.getItem(`fw.draft.${url}`) ?? '{}') as Partial<Draft>) }
+  } catch {
+    return { location: null, sku: null, qty: '' }
+  }
+}
+
+export function nameOf(userId: string): string {
+  const m = me.value
+  if (m && m.user.id === userId) return m.user.display_name || 'You'
+  return `Another counter (user ${userId})`
+}
+
+export function CountView({ url }: { url: string }) {
+  const { doc, handle, error } = useDoc<CountDoc>(url)
+  const site = me.value?.sites.find((s) => s.slug === doc?.site)
+  const { doc: siteDoc } = useDoc<SiteDoc>(site?.site_document_url)
+  const index = useMemo(() => buildScanIndex(siteDoc?.items ?? {}, siteDoc?.locations ?? {}), [siteDoc])
+  const [draft, setDraftState] = useState<Draft>(() => loadDraft(url))
+  const [manual, setManual] = useState('')
+  const [note, setNote] = useState('')
+  const [reason, setReason] = useState<ReasonCode | ''>('')
+  const [camera, setCamera] = useState(false)
+  const [message, setMessage] = useState<{ text: string; kind: 'ok' | 'error' } | null>(null)
+  const [prompt, setPrompt] = useState<{ qty: number; expected: number } | null>(null)
+  const a = actor()
+  const writable = !!site?.writable
+
+  const setDraft = (d: Draft) => {
+    setDraftState(d)
+    localStorage.setItem(`fw.draft.${url}`, JSON.stringify(d))
+  }
+
+  const itemName = (sku: string) => Object.values(siteDoc?.items ?? {}).find((i) => i.sku === sku)?.name ?? sku
+
+  /** Append my count of a line (voiding my earlier count of the same pass: it is replaced). */
+  const saveCount = (location: string, sku: string, qty: number, opts: { force?: boolean } = {}): boolean => {
+    if (!handle || !doc || !a) return false
+    const key = lineKey(location, sku)
+    const view = lineView(doc, key, a)
+    if (!opts.force && shouldPromptRecount(view.expected, qty, toleranceFor(siteDoc, sku), doc.blind)) {
+      setPrompt({ qty, expected: view.expected as number })
+      return false
+    }
+    writeEntry(location, sku, qty, a)
+    return true
+  }
+
+  const writeEntry = (location: string, sku: string, qty: number, who: Actor) => {
+    if (!handle || !doc) return
+    const key = lineKey(location, sku)
+    const pass = currentPass(doc, key)
+    const planned = !!doc.lines?.[key]
+    const noteText = [note.trim(), !planned && reason ? `Reason: ${reason}` : ''].filter(Boolean).join(' · ')
+    handle.change((d) => {
+      const rec = recorded(who)
+      d.entries.forEach((e) => {
+        if (!e.void && e.location === location && e.sku === sku && e.count_index === pass && e.by === who.userId && e.device === who.deviceId) {
+          e.void = { ...rec, reason: 'replaced by a new count' }
+        }
+      })
+      const entry: CountDoc['entries'][number] = { id: newId(), location, sku, qty, count_index: pass, ...rec }
+      if (noteText) entry.note = noteText
+      d.entries.push(entry)
+      if (countStatus(d) === 'open') d.timeline.push({ id: newId(), status: 'counting', ...rec })
+      if (planned && reason) {
+        const line = d.lines[key]
+        line.reason = reason
+        if (note.trim()) line.reason_note = note.trim()
+      }
+    })
+    setMessage({ text: `Saved: ${itemName(sku)} × ${qty} at ${location}`, kind: 'ok' })
+    setNote('')
+    setReason('')
+    setPrompt(null)
+  }
+
+  /** Save what is on the keypad for the current item, if anything. */
+  const commitDraft = (): boolean => {
+    if (!draft.location || !draft.sku) return true
+    const qty = parseQuantity(draft.qty)
+    if (qty === null) return true
+    return saveCount(draft.location, draft.sku, qty)
+  }
+
+  const onScan = (raw: string) => {
+    const target = resolveScan(raw, index)
+    if (target.kind === 'location') {
+      if (draft.sku && draft.qty && !commitDraft()) return
+      setDraft({ location: target.code, sku: null, qty: '' })
+      setMessage({ text: `Location ${target.code}`, kind: 'ok' })
+      return
+    }
+    if (target.kind === 'item') {
+      if (!draft.location) {
+        setMessage({ text: `Scan or pick a location first (scanned ${target.item.name}).`, kind: 'error' })
+        return
+      }
+      if (draft.sku === target.sku) {
+        const n = (parseQuantity(draft.qty) ?? 0) + 1
+        setDraft({ ...draft, qty: String(n) })
+        setMessage({ text: `${target.item.name}: ${n}`, kind: 'ok' })
+        return
+      }
+      if (draft.sku && draft.qty && !commitDraft()) return
+      setDraft({ location: draft.location, sku: target.sku, qty: '1' })
+      setMessage({ text: `${target.item.name}: 1`, kind: 'ok' })
+      return
+    }
+    setMessage({ text: `Unknown code "${target.code}". Check it, or type the SKU.`, kind: 'error' })
+  }
+  useWedge(onScan, writable && !!doc)
+
+  const undoLast = () => {
+    if (!handle || !doc || !a) return
+    const mine = liveEntries(doc).filter((e) => e.by === a.userId && e.device === a.deviceId)
+    const last = mine.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0)).pop()
+    if (!last) return
+    handle.change((d) => {
+      const e = d.entries.find((x) => x.id === last.id)
+      if (e && !e.void) e.void = { ...recorded(a), reason: 'undo' }
+    })
+    setMessage({ text: `Undone: ${itemName(last.sku)} × ${last.qty} at ${last.location}`, kind: 'ok' })
+  }
+
+  const finish = () => {
+    if (!handle || !a) return
+    if (draft.sku && draft.qty && !commitDraft()) return
+    handle.change((d) => {
+      d.timeline.push({ id: newId(), status: 'review', ...recorded(a) })
+    })
+    setDraft({ location: null, sku: null, qty: '' })
+  }
+
+  if (error) return <Screen title="Count" back="/"><p class="error">This count is not available on this phone: {error}</p></Screen>
+  if (!doc || !a) return <Screen title="Count" back="/"><p class="muted">Loading…</p></Screen>
+
+  const locations = locationsInScope(doc, siteDoc)
+  const keys = allLineKeys(doc)
+  const status = countStatus(doc)
+  const here = draft.location
+    ? [...new Set([...keys.filter((k) => k.startsWith(`${draft.location}|`)), ...(draft.sku ? [lineKey(draft.location, draft.sku)] : [])])]
+    : []
+  const current = draft.location && draft.sku ? lineView(doc, lineKey(draft.location, draft.sku), a) : null
+  const conflictsAll = keys.map((k) => lineView(doc, k, a)).filter((v) => v.status === 'conflict')
+  const recountsAll = keys.map((k) => lineView(doc, k, a)).filter((v) => v.status === 'recount')
+
+  return (
+    <Screen title={doc.title} back="/" actions={<DocStatus url={url} />}>
+      <p class="row wrap">
+        <span class="chip">Status: {status}</span>
+        {doc.blind && <span class="chip">Blind count</span>}
+        <span class="chip">{liveEntries(doc).length} entries</span>
+      </p>
+      {!writable && <p class="notice">Read-only: you cannot count at this site.</p>}
+      {conflictsAll.length > 0 && (
+        <div class="notice warn" role="alert" data-testid="conflicts">
+          {conflictsAll.map((v) => (
+            <p key={v.key} data-testid="conflict-message">
+              <strong>{v.location} · {itemName(v.sku)}:</strong> {conflictMessage(v, a, nameOf)}
+            </p>
+          ))}
+        </div>
+      )}
+      {recountsAll.length > 0 && (
+        <div class="notice" role="status">
+          {recountsAll.map((v) => (
+            <p key={v.key}>Recount requested: {v.location} · {itemName(v.sku)} (pass {v.pass})</p>
+          ))}
+        </div>
+      )}
+      {message && (
+        <p class={message.kind === 'error' ? 'error' : 'success'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="scan-message">
+          {message.text}
+        </p>
+      )}
+
+      <section aria-labelledby="loc-h">
+        <h2 id="loc-h">{draft.location ? `Counting at ${draft.location}` : '1. Scan or pick a location'}</h2>
+        {!draft.location && (
+          <div class="grid-buttons">
+            {locations.map((l) => (
+              <button type="button" key={l.code} class="btn secondary" onClick={() => onScan(l.code)}>
+                {l.code}
+                {l.name ? ` · ${l.name}` : ''}
+              </button>
+            ))}
+            {locations.length === 0 && <p class="muted">No locations in scope yet (the site data may still be syncing).</p>}
+          </div>
+        )}
+        {draft.location && (
+          <button type="button" class="btn secondary" onClick={() => (draft.sku && draft.qty && !commitDraft() ? undefined : setDraft({ location: null, sku: null, qty: '' }))}>
+            Change location
+          </button>
+        )}
+      </section>
+
+      {writable && (
+        <section aria-labelledby="scan-h" class="stack">
+          <h2 id="scan-h">{draft.location ? '2. Scan items' : 'Scan'}</h2>
+          <p class="muted small">Scanner gun, camera or typing: each scan of the same item adds 1.</p>
+          <div class="row">
+            <button type="button" class="btn secondary" onClick={() => setCamera(!camera)} aria-pressed={camera}>
+              {camera ? 'Camera on' : '📷 Scan with camera'}
+            </button>
+          </div>
+          {camera && <CameraScanner onScan={onScan} onClose={() => setCamera(false)} />}
+          <form
+            class="row"
+            onSubmit={(e) => {
+              e.preventDefault()
+              if (manual.trim()) onScan(manual.trim())
+              setManual('')
+            }}
+          >
+            <label class="grow">
+              <span class="visually-hidden">Type a barcode, SKU or location code</span>
+              <input name="manual-code" placeholder="Barcode, SKU or location" value={manual} onInput={(e) => setManual(e.currentTarget.value)} autoComplete="off" autoCapitalize="characters" />
+            </label>
+            <button type="submit" class="btn secondary">
+              Enter
+            </button>
+          </form>
+        </section>
+      )}
+
+      {current && (
+        <section class="current card" aria-labelledby="cur-h" data-testid="current-line">
+          <h2 id="cur-h">
+            {itemName(current.sku)} <span class="muted small">{current.sku}</span>
+          </h2>
+          {!current.planned && <p class="chip">Found: not on the count list</p>}
+          {!doc.blind && current.expected !== null && <p class="muted">Expected: {current.expected}</p>}
+          {current.pass > 1 && <p class="notice">Recount: pass {current.pass}</p>}
+          <div class="qty-row">
+            <button type="button" class="btn big" aria-label="Minus one" onClick={() => setDraft({ ...draft, qty: String(Math.max(0, (parseQuantity(draft.qty) ?? 0) - 1)) })}>
+              −
+            </button>
+            <label>
+              <span class="visually-hidden">Quantity</span>
+              <input class="qty" name="qty" inputMode="numeric" pattern="[0-9]*" value={draft.qty} onInput={(e) => setDraft({ ...draft, qty: e.currentTarget.value.replace(/\D/g, '') })} aria-label="Quantity" />
+            </label>
+            <button type="button" class="btn big" aria-label="Plus one" onClick={() => setDraft({ ...draft, qty: String((parseQuantity(draft.qty) ?? 0) + 1) })}>
+              +
+            </button>
+          </div>
+          <Field label="Reason code (optional)">
+            <select value={reason} onChange={(e) => setReason(e.currentTarget.value as ReasonCode | '')} name="reason">
+              <option value="">None</option>
+              {REASON_CODES.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Note (optional)">
+            <input name="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} maxLength={4000} />
+          </Field>
+          {prompt && (
+            <div class="notice warn" role="alertdialog" aria-label="Recount prompt">
+              <p>
+                You counted {prompt.qty}, expected {prompt.expected}. Count again to be sure?
+              </p>
+              <div class="row">
+                <button type="button" class="btn secondary" onClick={() => { setPrompt(null); setDraft({ ...draft, qty: '' }) }}>
+                  Count again
+                </button>
+                <button type="button" class="btn primary" onClick={() => draft.location && draft.sku && saveCount(draft.location, draft.sku, prompt.qty, { force: true })}>
+                  Save {prompt.qty} anyway
+                </button>
+              </div>
+            </div>
+          )}
+          <button
+            type="button"
+            class="btn primary big"
+            disabled={parseQuantity(draft.qty) === null}
+            onClick={() => {
+              if (commitDraft()) setDraft({ ...draft, sku: null, qty: '' })
+            }}
+          >
+            Save count
+          </button>
+        </section>
+      )}
+
+      {writable && (
+        <div class="row">
+          <button type="button" class="btn secondary" onClick={undoLast}>
+            ↶ Undo my last entry
+          </button>
+          {status !== 'review' && status !== 'closed' && (
+            <button type="button" class="btn secondary" onClick={finish}>
+              Finish counting
+            </button>
+          )}
+        </div>
+      )}
+
+      <section aria-labelledby="lines-h">
+        <h2 id="lines-h">{draft.location ? `Lines at ${draft.location}` : 'All lines'}</h2>
+        <ul class="lines" data-testid="lines">
+          {(draft.location ? here : keys).map((k) => {
+            const v = lineView(doc, k, a)
+            const msg = conflictMessage(v, a, nameOf)
+            return (
+              <li key={k} class={`line line-${v.status}`} data-testid="line" data-key={k} data-status={v.status}>
+                <div class="line-main">
+                  <span>
+                    <strong>{v.location}</strong> · {itemName(v.sku)}
+                  </span>
+                  <span class={`chip chip-line-${v.status}`}>{STATUS_TEXT[v.status]}</span>
+                </div>
+                <div class="line-meta muted small">
+                  {v.mine ? `You: ${v.mine.qty}` : 'Not counted by you'}
+                  {v.agreed !== null && v.entries.length > 1 ? ` · agreed ${v.agreed}` : ''}
+                  {!doc.blind && v.expected !== null ? ` · expected ${v.expected}` : ''}
+                  {!v.planned ? ' · found' : ''}
+                </div>
+                {msg && <p class="warn-text">{msg}</p>}
+              </li>
+            )
+          })}
+        </ul>
+      </section>
+    </Screen>
+  )
+}

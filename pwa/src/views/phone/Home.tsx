@@ -1,0 +1,175 @@
+import { actor, createDoc, docsOfSite, me, storagePersisted, workOf, workVersion } from '../../data/runtime'
+import { logout } from '../../data/session'
+import { DocStatus, fmtDate, Screen } from '../../ui/components'
+import { navigate } from '../../ui/router'
+import { useDoc } from '../../ui/useDoc'
+import { newId, recorded } from '../../lib/ids'
+import type { SiteDoc, WorkDocType } from '../../types/docs'
+import type { CountSession } from '../../types/generated'
+import { SCHEMA_VERSION } from '../../types/generated'
+import type { WorkItem } from '../../data/registry'
+
+const TYPE_LABEL: Record<WorkDocType, string> = {
+  count_session: 'Count',
+  checklist_run: 'Checklist',
+  shipment: 'Shipment',
+  stock_log: 'Stock log',
+}
+
+const ROUTE: Record<WorkDocType, string> = {
+  count_session: 'count',
+  checklist_run: 'checklist',
+  shipment: 'shipment',
+  stock_log: 'sync',
+}
+
+function docPath(type: WorkDocType, url: string): string {
+  return `/${ROUTE[type]}/${url.replace(/^automerge:/, '')}`
+}
+
+function dueLabel(due: string | null): { text: string; cls: string } | null {
+  if (!due) return null
+  const d = new Date(due)
+  const now = new Date()
+  if (d.getTime() < now.getTime()) return { text: `overdue ${fmtDate(due)}`, cls: 'overdue' }
+  if (d.toDateString() === now.toDateString()) return { text: `due today ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`, cls: 'today' }
+  return { text: `due ${fmtDate(due)}`, cls: '' }
+}
+
+function isMine(w: WorkItem, userId: string | undefined): boolean {
+  return !w.assignees?.length || (!!userId && w.assignees.includes(userId))
+}
+
+export function HomeView({ slug }: { slug?: string }) {
+  void workVersion.value
+  const m = me.value
+  const sites = m?.sites ?? []
+  const chosen = slug ?? localStorage.getItem('fw.site') ?? sites[0]?.slug
+  const site = sites.find((s) => s.slug === chosen) ?? sites[0]
+  if (site && site.slug !== localStorage.getItem('fw.site')) localStorage.setItem('fw.site', site.slug)
+  const { doc: siteDoc } = useDoc<SiteDoc>(site?.site_document_url)
+  const userId = m?.user.id
+  const work = site ? workOf(site.slug) : []
+  const local = site ? docsOfSite(site.slug) : []
+  const listed = new Set(work.map((w) => w.url))
+  const items: WorkItem[] = [
+    ...work.filter((w) => isMine(w, userId)),
+    ...local.filter((d) => !listed.has(d.url) && d.type !== 'site').map((d) => ({ url: d.url, type: d.type as WorkDocType, title: d.title, status: null, due_at: null, assignees: [] })),
+  ].sort((a, b) => (a.due_at ?? '9') < (b.due_at ?? '9') ? -1 : 1)
+  const groups: [WorkDocType, string][] = [
+    ['count_session', 'Counts'],
+    ['checklist_run', 'Checklists'],
+    ['shipment', 'Shipments'],
+  ]
+  const templates = Object.entries(siteDoc?.checklist_templates ?? {})
+  const writable = !!site?.writable
+
+  const newCount = () => {
+    const a = actor()
+    if (!a || !site) return
+    const title = `Count ${new Date().toLocaleDateString()}`
+    const init: CountSession & { type: 'count_session' } = {
+      type: 'count_session',
+      schema_version: SCHEMA_VERSION,
+      site: site.slug,
+      title,
+      scope: { locations: [], skus: [] },
+      blind: true,
+      assignees: [a.userId],
+      timeline: [{ id: newId(), status: 'counting', ...recorded(a) }],
+      lines: {},
+      entries: [],
+    }
+    const h = createDoc(init, title)
+    navigate(docPath('count_session', h.url))
+  }
+
+  return (
+    <Screen
+      title={site ? site.name : 'Floorwalk'}
+      actions={
+        <button type="button" class="btn small secondary" onClick={() => void logout().then(() => navigate('/login'))}>
+          Log out
+        </button>
+      }
+    >
+      {!m && <p class="muted">Loading your sites… (needs a network the first time)</p>}
+      {m && <p class="muted">Signed in as {m.user.display_name || m.user.email}</p>}
+      {storagePersisted.value === false && (
+        <p class="notice warn">This browser may clear stored data when space is low. Sync often; unsynced work is listed under Details.</p>
+      )}
+      {sites.length > 1 && (
+        <nav aria-label="My sites" class="sites">
+          <h2>My sites</h2>
+          <div class="row wrap">
+            {sites.map((s) => (
+              <button type="button" key={s.slug} class={`btn ${s.slug === site?.slug ? 'primary' : 'secondary'}`} aria-pressed={s.slug === site?.slug} onClick={() => navigate(`/site/${s.slug}`)}>
+                {s.name}
+                {!s.writable && ' (read-only)'}
+              </button>
+            ))}
+          </div>
+        </nav>
+      )}
+      {site && (
+        <section aria-labelledby="work-today">
+          <h2 id="work-today">My work today</h2>
+          {items.length === 0 && <p class="muted">Nothing assigned. Start something below.</p>}
+          {groups.map(([type, label]) => {
+            const list = items.filter((w) => w.type === type)
+            if (!list.length) return null
+            return (
+              <div key={type} class="group">
+                <h3>{label}</h3>
+                <ul class="cards">
+                  {list.map((w) => {
+                    const due = dueLabel(w.due_at)
+                    return (
+                      <li key={w.url}>
+                        <a
+                          class="card"
+                          href={docPath(w.type, w.url)}
+                          data-testid={`work-${w.type}`}
+                          onClick={(e) => {
+                            e.preventDefault()
+                            navigate(docPath(w.type, w.url))
+                          }}
+                        >
+                          <span class="card-title">{w.title ?? TYPE_LABEL[w.type]}</span>
+                          <span class="card-meta">
+                            {w.status && <span class="chip">{w.status}</span>}
+                            {due && <span class={`due ${due.cls}`}>{due.text}</span>}
+                            <DocStatus url={w.url} />
+                          </span>
+                        </a>
+                      </li>
+                    )
+                  })}
+                </ul>
+              </div>
+            )
+          })}
+        </section>
+      )}
+      {site && writable && (
+        <section aria-labelledby="start">
+          <h2 id="start">Start</h2>
+          <div class="stack">
+            {templates.map(([id, t]) => (
+              <button type="button" key={id} class="btn secondary big" onClick={() => navigate(`/checklist/start/${site.slug}/${id}`)}>
+                ✓ Run checklist: {t.name}
+              </button>
+            ))}
+            <button type="button" class="btn secondary big" onClick={() => navigate(`/shipment/new/${site.slug}`)}>
+              🚚 Log a shipment
+            </button>
+            <button type="button" class="btn secondary big" onClick={newCount}>
+              # Start a count
+            </button>
+          </div>
+        </section>
+      )}
+      {site && !writable && <p class="notice">You can read this site's work but not change it (viewer).</p>}
+    </Screen>
+  )
+}
