@@ -89,7 +89,8 @@ impl Application {
     /// then the HTTP server stops and in-flight storage writes finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let handle = self.server.handle();
-        let mut server = std::pin::pin!(self.server);
+        // The server future must keep running while we pause and stop it.
+        let mut server = tokio::spawn(self.server);
         let result = tokio::select! {
             result = &mut server => result,
             () = shutdown_signal() => {
@@ -106,6 +107,7 @@ impl Application {
                 server.await
             }
         };
+        let result = result.unwrap_or_else(|e| Err(std::io::Error::other(e)));
         tracing::info!("HTTP server stopped; finishing in-flight storage writes");
         self.hub.drain(Duration::from_secs(10)).await;
         result
