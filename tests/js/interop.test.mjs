@@ -76,6 +76,36 @@ for (const backend of backends()) {
       assert.equal(ev.senderId, a.peerId, 'ephemeral senderId is A')
     })
 
+    test('clients with remote-heads gossiping on (remote-subscription-change) keep syncing', async () => {
+      const opts = { storage: 'fs', repoOptions: { enableRemoteHeadsGossiping: true } }
+      const a = await client('alice@north.test', opts)
+      const b = await client('bob@north.test', opts)
+      await a.waitConnected()
+      await b.waitConnected()
+      const sent = []
+      for (const c of [a, b]) {
+        const send = c.adapter.send.bind(c.adapter)
+        c.adapter.send = (m) => {
+          sent.push(m.type)
+          return send(m)
+        }
+      }
+      // Each asks the server to tell it about the other's heads: the JS client then sends
+      // remote-subscription-change (and may receive remote-heads-changed).
+      a.repo.subscribeToRemotes([await b.repo.storageId()])
+      b.repo.subscribeToRemotes([await a.repo.storageId()])
+      const ha = a.repo.create({ site: 'north', kind: 'gossip-test', entries: [] })
+      ha.change((d) => d.entries.push({ by: 'alice', step: 'g1' }))
+      const { handle: hb, client: b2 } = await findEventually(b.session, ha.url, { name: 'bob' })
+      clients.push(b2)
+      await waitForDoc(hb, has((e) => e.step === 'g1'), { what: "alice's edit at bob" })
+      hb.change((d) => d.entries.push({ by: 'bob', step: 'g2' }))
+      await waitForDoc(ha, has((e) => e.step === 'g2'), { what: "bob's edit at alice" })
+      assert.ok(sent.includes('remote-subscription-change'), `the client sent ${sent.join(', ')}`)
+      assert.equal(a.adapter.stats.closes, 0, `alice's connection was closed: ${JSON.stringify(a.adapter.lastClose)}`)
+      assert.equal(b.adapter.stats.closes, 0, `bob's connection was closed: ${JSON.stringify(b.adapter.lastClose)}`)
+    })
+
     test('a document created offline reaches B once its creator connects', async () => {
       const a = await client('alice@north.test', { online: false, storage: 'fs' })
       const h = a.repo.create({ site: 'north', kind: 'checklist-run', entries: [] })

@@ -18,10 +18,10 @@ import { waitFor, withTimeout } from './wait.mjs'
  *   gate:    () => Promise awaited before each connect attempt
  */
 export class Client {
-  static async create(server, email, password, { storage = 'memory', online = true, gate, retryInterval = 300, name } = {}) {
+  static async create(server, email, password, { storage = 'memory', online = true, gate, retryInterval = 300, name, repoOptions } = {}) {
     const baseUrl = () => server.url
     const session = await Session.login(baseUrl, email, password)
-    return new Client({ session, storage, online, gate, retryInterval, name: name ?? email })
+    return new Client({ session, storage, online, gate, retryInterval, name: name ?? email, repoOptions })
   }
 
   /** Another Repo for an existing session (same user, device and peer id; no new login). */
@@ -29,7 +29,7 @@ export class Client {
     return new Client({ session, storage, online, gate, retryInterval, name: name ?? session.email })
   }
 
-  constructor({ session, storage, online, gate, retryInterval, name }) {
+  constructor({ session, storage, online, gate, retryInterval, name, repoOptions = {} }) {
     this.session = session
     this.name = name
     this.gate = gate
@@ -49,6 +49,7 @@ export class Client {
       network: this.adapter ? [this.adapter] : [],
       peerId: session.peerId,
       storage: storageAdapter,
+      ...repoOptions,
     })
   }
 
