@@ -54,7 +54,7 @@ export function actor(): Actor | null {
   const s = currentSession()
   const m = me.value
   if (!s || !m) return null
-  return { userId: m.user.id, deviceId: s.peerId, displayName: m.user.display_name || m.user.email }
+  return { userId: String(m.user.id), deviceId: s.peerId, displayName: m.user.display_name || m.user.email }
 }
 
 export function getRepo(): Repo {
@@ -80,7 +80,7 @@ function refreshTrack(url: string): void {
   const handle = opened.get(url)
   if (!handle || !handle.isReady()) return
   const doc = handle.doc() as A.Doc<unknown>
-  const localHeads = handle.heads() as string[]
+  const localHeads = A.getHeads(doc) as string[]
   const serverHeads = tracks.value[url]?.serverHeads ?? ackedHeads()[url] ?? null
   updateTrack(url, { localHeads, serverHeads, unsyncedChanges: unsyncedCount(doc, serverHeads) })
 }
@@ -162,8 +162,8 @@ export async function start(): Promise<void> {
     sharePolicy: async () => true,
   })
   repo.synchronizer.on('sync-state', ({ documentId, syncState }) => {
+    // Recorded for every document, also while find() is still loading it.
     const url = `automerge:${documentId}`
-    if (!opened.has(url)) return
     const shared = syncState.sharedHeads as string[]
     saveAcked(url, shared)
     updateTrack(url, { serverHeads: shared, error: null })
@@ -269,4 +269,20 @@ if (typeof window !== 'undefined') {
       adapter?.stop()
     }
   })
+}
+
+// Read-only inspection hook for the browser tests and for support ("what is not synced?").
+if (typeof window !== 'undefined') {
+  ;(window as unknown as { __floorwalk: unknown }).__floorwalk = {
+    tracks: () => tracks.value,
+    photos: () => photos.value,
+    connection: () => connection.value,
+    syncStates: () => {
+      const r = repo
+      if (!r) return null
+      const out: Record<string, unknown> = {}
+      for (const [id, ds] of Object.entries((r.synchronizer as unknown as { docSynchronizers: Record<string, unknown> }).docSynchronizers ?? {})) out[id] = ds
+      return Object.keys(out)
+    },
+  }
 }

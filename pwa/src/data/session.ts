@@ -13,7 +13,7 @@ export interface MeSite {
 }
 
 export interface Me {
-  user: { id: string; email: string; display_name: string; role: string }
+  user: { id: string | number; email: string; display_name: string; role: string }
   peer_id: string
   sites: MeSite[]
 }

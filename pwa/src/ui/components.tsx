@@ -14,14 +14,11 @@ export function SyncBanner() {
   return (
     <div class={cls} role="status" aria-live="polite" data-testid="sync-banner" data-online={String(isOnline)} data-connected={String(connected.value)}>
       <span class="banner-state">{state}</span>
-      <span class="banner-text" data-testid="sync-summary">
+      <a class="banner-text" data-testid="sync-summary" href="/sync" onClick={(e) => { e.preventDefault(); navigate('/sync') }} aria-label={`${summaryText(t, isOnline)}: sync details`}>
         {summaryText(t, isOnline)}
-      </span>
+      </a>
       <button type="button" class="btn small" onClick={() => (needsLogin ? navigate('/login') : retryNow())}>
         {needsLogin ? 'Log in' : 'Retry'}
-      </button>
-      <button type="button" class="btn small secondary" onClick={() => navigate('/sync')} aria-label="Sync details">
-        Details
       </button>
     </div>
   )

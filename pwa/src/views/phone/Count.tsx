@@ -47,7 +47,7 @@ function loadDraft(url: string): Draft {
 
 export function nameOf(userId: string): string {
   const m = me.value
-  if (m && m.user.id === userId) return m.user.display_name || 'You'
+  if (m && String(m.user.id) === userId) return m.user.display_name || 'You'
   return `Another counter (user ${userId})`
 }
 
@@ -156,9 +156,20 @@ export function CountView({ url }: { url: string }) {
     const mine = liveEntries(doc).filter((e) => e.by === a.userId && e.device === a.deviceId)
     const last = mine.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0)).pop()
     if (!last) return
+    // If that entry replaced my earlier count of the line, bring the earlier count back
+    // (as a new entry: nothing is ever deleted or un-voided).
+    const replaced = doc.entries
+      .filter((e) => e.void?.reason === 'replaced by a new count' && e.void.at === last.at && e.by === a.userId && e.device === a.deviceId && e.location === last.location && e.sku === last.sku && e.count_index === last.count_index)
+      .sort((x, y) => (x.at < y.at ? -1 : 1))
+      .pop()
     handle.change((d) => {
+      const rec = recorded(a)
       const e = d.entries.find((x) => x.id === last.id)
-      if (e && !e.void) e.void = { ...recorded(a), reason: 'undo' }
+      if (e && !e.void) e.void = { ...rec, reason: 'undo' }
+      if (replaced) {
+        const back: CountDoc['entries'][number] = { id: newId(), location: replaced.location, sku: replaced.sku, qty: replaced.qty, count_index: replaced.count_index, ...rec, note: 'restored by undo' }
+        d.entries.push(back)
+      }
     })
     setMessage({ text: `Undone: ${itemName(last.sku)} × ${last.qty} at ${last.location}`, kind: 'ok' })
   }

@@ -48,7 +48,7 @@ export function HomeView({ slug }: { slug?: string }) {
   const site = sites.find((s) => s.slug === chosen) ?? sites[0]
   if (site && site.slug !== localStorage.getItem('fw.site')) localStorage.setItem('fw.site', site.slug)
   const { doc: siteDoc } = useDoc<SiteDoc>(site?.site_document_url)
-  const userId = m?.user.id
+  const userId = m ? String(m.user.id) : undefined
   const work = site ? workOf(site.slug) : []
   const local = site ? docsOfSite(site.slug) : []
   const listed = new Set(work.map((w) => w.url))
@@ -96,7 +96,7 @@ export function HomeView({ slug }: { slug?: string }) {
       {!m && <p class="muted">Loading your sites… (needs a network the first time)</p>}
       {m && <p class="muted">Signed in as {m.user.display_name || m.user.email}</p>}
       {storagePersisted.value === false && (
-        <p class="notice warn">This browser may clear stored data when space is low. Sync often; unsynced work is listed under Details.</p>
+        <p class="notice warn small">Storage is not persistent here: the browser may clear it. Unsynced work is listed under sync details.</p>
       )}
       {sites.length > 1 && (
         <nav aria-label="My sites" class="sites">

@@ -1,0 +1,337 @@
+// Browser-test harness: the real `floorwalk` binary on a fresh SQLite file (port 0),
+// serving the built app from dist/; real Chromium through playwright-core; and a
+// Node automerge-repo client (the official JS client) to plan work and to check what
+// the server holds.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+import { chromium } from 'playwright-core'
+import { Repo } from '@automerge/automerge-repo'
+import * as A from '@automerge/automerge'
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const PWA_ROOT = path.resolve(here, '..')
+export const FLOORWALK_BIN = process.env.FLOORWALK_BIN ?? path.resolve(PWA_ROOT, '../target/debug/floorwalk')
+export const DIST = path.join(PWA_ROOT, 'dist')
+export const ARTIFACTS = path.join(PWA_ROOT, 'test-artifacts')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export const PHONE = { width: 360, height: 740 }
+
+export function requirePrereqs() {
+  const missing = []
+  if (!existsSync(FLOORWALK_BIN)) missing.push(`floorwalk binary at ${FLOORWALK_BIN} (set FLOORWALK_BIN)`)
+  if (!existsSync(CHROMIUM)) missing.push(`Chromium at ${CHROMIUM} (apt-get install chromium)`)
+  if (!existsSync(path.join(DIST, 'index.html'))) missing.push(`the built app in ${DIST} (run npm run build)`)
+  if (missing.length) throw new Error(`Browser tests cannot run, missing: ${missing.join('; ')}`)
+}
+
+export async function waitFor(fn, { timeout = 10_000, interval = 100, what = 'condition' } = {}) {
+  const t0 = Date.now()
+  let last
+  for (;;) {
+    try {
+      const v = await fn()
+      if (v) return v
+    } catch (e) {
+      last = e
+    }
+    if (Date.now() - t0 > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message}` : ''}`)
+    await new Promise((r) => setTimeout(r, interval))
+  }
+}
+
+/** A floorwalk server on its own SQLite file in a temp dir. */
+export class Server {
+  constructor(label) {
+    this.label = label
+    this.dir = mkdtempSync(path.join(tmpdir(), 'fw-pwa-e2e-'))
+    this.dbUrl = `sqlite://${path.join(this.dir, 'fw.db')}`
+    this.url = undefined
+    this.proc = undefined
+  }
+
+  env() {
+    return { ...process.env, FLOORWALK_DATABASE_URL: this.dbUrl, FLOORWALK_WEB_DIR: DIST }
+  }
+
+  cli(args, input) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(FLOORWALK_BIN, args, { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] })
+      let out = ''
+      let err = ''
+      child.stdout.on('data', (d) => (out += d))
+      child.stderr.on('data', (d) => (err += d))
+      child.on('error', reject)
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`floorwalk ${args.join(' ')} exited ${code}: ${err || out}`))))
+      child.stdin.on('error', () => {})
+      child.stdin.end(input ?? '')
+    })
+  }
+
+  async addSite(slug, name) {
+    await this.cli(['site', 'add', slug, '--name', name])
+  }
+
+  async addUser(email, role, name, sites, password = 'correct-horse-1') {
+    await this.cli(['user', 'add', email, '--role', role, '--name', name, ...sites.flatMap((s) => ['--site', s])], `${password}\n`)
+    return { email, password, name }
+  }
+
+  async start() {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    this.logPath = path.join(ARTIFACTS, `server-${this.label}.log`)
+    const fd = openSync(this.logPath, 'w')
+    this.proc = spawn(FLOORWALK_BIN, ['serve', '--bind', '127.0.0.1:0'], { env: this.env(), stdio: ['ignore', 'pipe', fd] })
+    closeSync(fd)
+    const rl = createInterface({ input: this.proc.stdout })
+    this.url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('floorwalk serve did not start in 60 s')), 60_000)
+      rl.on('line', (line) => {
+        const m = /^floorwalk listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/.exec(line)
+        if (m) {
+          clearTimeout(timer)
+          resolve(m[1])
+        }
+      })
+      this.proc.once('exit', (code) => reject(new Error(`floorwalk serve exited ${code}: ${this.logTail()}`)))
+    })
+    return this
+  }
+
+  logTail(n = 4000) {
+    try {
+      return readFileSync(this.logPath, 'utf8').slice(-n)
+    } catch {
+      return ''
+    }
+  }
+
+  async stop() {
+    if (this.proc && this.proc.exitCode === null) {
+      this.proc.kill('SIGTERM')
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          this.proc.kill('SIGKILL')
+          r()
+        }, 10_000)
+        this.proc.once('exit', () => {
+          clearTimeout(t)
+          r()
+        })
+      })
+    }
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  async api(pathname, { method = 'GET', token, body, headers = {} } = {}) {
+    const h = { ...headers }
+    if (token) h.authorization = `Bearer ${token}`
+    if (body !== undefined && !(body instanceof Uint8Array)) h['content-type'] = 'application/json'
+    const res = await fetch(this.url + pathname, { method, headers: h, body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body) })
+    return res
+  }
+
+  async login(user) {
+    const res = await this.api('/api/auth/login', { method: 'POST', body: { email: user.email, password: user.password } })
+    if (!res.ok) throw new Error(`login ${user.email}: ${res.status} ${await res.text()}`)
+    return res.json()
+  }
+}
+
+/** An automerge-repo client in Node, with a fresh sync ticket per connection. */
+export class NodeClient {
+  static async connect(server, user) {
+    const tokens = await server.login(user)
+    const meRes = await server.api('/api/me', { token: tokens.access_token })
+    if (!meRes.ok) throw new Error(`GET /api/me: ${meRes.status} ${await meRes.text()}`)
+    const me = await meRes.json()
+    const t = await server.api('/api/sync/ticket', { method: 'POST', token: tokens.access_token })
+    if (!t.ok) throw new Error(`POST /api/sync/ticket: ${t.status} ${await t.text()}`)
+    const { ticket } = await t.json()
+    const adapter = new WebSocketClientAdapter(`${server.url.replace(/^http/, 'ws')}/sync?ticket=${encodeURIComponent(ticket)}`, 3_600_000)
+    const repo = new Repo({ network: [adapter], peerId: tokens.peer_id })
+    const c = new NodeClient(server, tokens, me, repo, adapter)
+    await waitFor(() => repo.peers.length > 0, { timeout: 15_000, what: `${user.email} to connect` })
+    return c
+  }
+
+  constructor(server, tokens, me, repo, adapter) {
+    this.server = server
+    this.tokens = tokens
+    this.me = me
+    this.repo = repo
+    this.adapter = adapter
+    this.shared = new Map()
+    repo.synchronizer.on('sync-state', ({ documentId, syncState }) => this.shared.set(documentId, syncState.sharedHeads))
+  }
+
+  get userId() {
+    return String(this.me.user.id)
+  }
+
+  get deviceId() {
+    return this.tokens.peer_id
+  }
+
+  /** Resolves once the server has every change of the document (its sync state says so). */
+  async waitSynced(handle, timeout = 15_000) {
+    await waitFor(
+      () => {
+        const heads = A.getHeads(handle.doc())
+        const shared = this.shared.get(handle.documentId)
+        return !!shared && heads.every((h) => shared.includes(h))
+      },
+      { timeout, what: `document ${handle.documentId} to reach the server` },
+    )
+  }
+
+  async close() {
+    try {
+      await Promise.race([this.repo.shutdown(), new Promise((r) => setTimeout(r, 5000))])
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
+/** A fresh Node client that loads a document from the server only (no local copy). */
+export async function readFromServer(server, user, url, until = () => true, timeout = 10_000) {
+  const c = await NodeClient.connect(server, user)
+  let last
+  try {
+    const handle = await c.repo.find(url)
+    return await waitFor(
+      () => {
+        last = JSON.parse(JSON.stringify(handle.doc() ?? null))
+        return last && until(last) ? last : false
+      },
+      { timeout, interval: 100, what: `${url} on the server to satisfy the check` },
+    )
+  } catch (e) {
+    e.message += `\nlast seen: ${JSON.stringify(last)?.slice(0, 3000)}`
+    throw e
+  } finally {
+    await c.close()
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  })
+}
+
+/** A phone: fresh browser context (its own storage) at 360×740. */
+export async function newPhone(browser, server) {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: server.url, serviceWorkers: 'allow' })
+  const page = await context.newPage()
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  return { context, page, errors }
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false })
+}
+
+export async function loginInBrowser(page, user) {
+  await page.goto('/')
+  await page.getByLabel('Email').fill(user.email)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('heading', { name: 'My work today' }).waitFor({ timeout: 20_000 })
+}
+
+const uuid = () => crypto.randomUUID()
+const at = () => new Date().toISOString()
+
+/**
+ * Master data for a test site (written by a manager through automerge, as the desktop
+ * will): 2 bins, 10 items, one checklist template.
+ */
+export async function seedSite(manager, slug) {
+  const site = manager.me.sites.find((s) => s.slug === slug)
+  if (!site?.site_document_url) throw new Error(`GET /api/me gave no site_document_url for ${slug}: ${JSON.stringify(manager.me)}`)
+  const handle = await manager.repo.find(site.site_document_url)
+  const zone = uuid()
+  const aisle = uuid()
+  const items = Array.from({ length: 10 }, (_, i) => ({ id: uuid(), sku: `SKU-${i + 1}`, name: `Test item ${i + 1}`, barcodes: [`40000000000${String(i + 10).padStart(2, '0')}`] }))
+  const template = { id: uuid(), items: [uuid(), uuid(), uuid()] }
+  handle.change((d) => {
+    d.locations ??= {}
+    d.items ??= {}
+    d.checklist_templates ??= {}
+    d.item_classes ??= {}
+    if (!d.currency) d.currency = 'EUR'
+    d.locations[zone] = { code: 'A', kind: 'zone', name: 'Ambient' }
+    d.locations[aisle] = { code: 'A-01', kind: 'aisle', parent: zone }
+    d.locations[uuid()] = { code: 'A-01-01', kind: 'bin', parent: aisle }
+    d.locations[uuid()] = { code: 'A-01-02', kind: 'bin', parent: aisle }
+    for (const it of items) d.items[it.id] = { sku: it.sku, name: it.name, barcodes: it.barcodes, unit: 'each', unit_cost_minor: 100 }
+    d.checklist_templates[template.id] = {
+      name: 'Dock safety walk',
+      versions: [
+        {
+          version: 1,
+          published_at: '2026-11-01T08:00:00.000Z',
+          items: [
+            { id: template.items[0], label: 'Dock doors close fully', kind: 'check', required: true },
+            { id: template.items[1], label: 'Chiller temperature', kind: 'number', required: true, unit: 'C', min: 0, max: 5 },
+            { id: template.items[2], label: 'Anything else?', kind: 'text', required: false },
+          ],
+        },
+      ],
+    }
+  })
+  await manager.waitSynced(handle)
+  return { siteUrl: site.site_document_url, items, template }
+}
+
+export async function planCount(manager, slug, assignees, title = 'Cycle count aisle A-01') {
+  const rec = { by: manager.userId, at: at(), device: manager.deviceId }
+  const lines = {}
+  for (let i = 1; i <= 10; i++) lines[`A-01-0${i <= 5 ? 1 : 2}|SKU-${i}`] = { expected_qty: 10 }
+  const handle = manager.repo.create({
+    type: 'count_session',
+    schema_version: 1,
+    site: slug,
+    title,
+    scope: { locations: ['A-01'], skus: [] },
+    blind: true,
+    assignees,
+    due_at: new Date(Date.now() + 4 * 3600_000).toISOString(),
+    timeline: [{ id: uuid(), status: 'open', ...rec }],
+    lines,
+    entries: [],
+  })
+  await manager.waitSynced(handle)
+  return handle.url
+}
+
+export async function planShipment(manager, slug) {
+  const rec = { by: manager.userId, at: at(), device: manager.deviceId }
+  const handle = manager.repo.create({
+    type: 'shipment',
+    schema_version: 1,
+    site: slug,
+    direction: 'inbound',
+    reference: 'PO-4711',
+    carrier: 'Nordfrakt',
+    expected_at: new Date(Date.now() + 3600_000).toISOString(),
+    expected_lines: [
+      { id: uuid(), sku: 'SKU-1', qty: 24, location: 'A-01-01' },
+      { id: uuid(), sku: 'SKU-2', qty: 10 },
+    ],
+    entries: [],
+    timeline: [{ id: uuid(), status: 'expected', ...rec }],
+  })
+  await manager.waitSynced(handle)
+  return handle.url
+}
