@@ -22,7 +22,8 @@ describe('sync-status bookkeeping', () => {
     ]
     const t = totals(tracks, [{ state: 'queued' }, { state: 'uploaded' }, { state: 'uploading' }, { state: 'failed' }])
     expect(t).toEqual({ unsyncedDocs: 1, unsyncedChanges: 7, errors: 0, photosPending: 2, photosFailed: 1 })
-    expect(summaryText(t, false)).toBe('Offline: 7 unsynced changes, 2 photos to upload, 1 photo failed, kept on this phone')
+    expect(summaryText(t, false)).toBe('7 changes + 2 photos kept on phone, 1 photo failed')
+    expect(summaryText(t, true)).toBe('7 changes + 2 photos sending, 1 photo failed')
     expect(summaryText({ unsyncedDocs: 0, unsyncedChanges: 0, errors: 0, photosPending: 0, photosFailed: 0 }, true)).toBe('All work synced')
   })
 })

@@ -54,7 +54,30 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
     if (this.stopped || this.inFlight) return
     if (this.socket && (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING)) return
     clearTimeout(this.timer)
+    this.detachSocket()
     void this.connectWithTicket(peerId, peerMetadata)
+  }
+
+  /**
+   * Forget the current socket: stop listening to it, close it, and tell the Repo the
+   * server is gone. A socket closed while the network is down may not report `close`
+   * for minutes; without this the Repo would take the next connection for the old one
+   * and never sync again.
+   */
+  private detachSocket(): void {
+    const socket = this.socket
+    if (!socket) return
+    socket.removeEventListener('open', this.onOpen)
+    socket.removeEventListener('close', this.onClose)
+    socket.removeEventListener('message', this.onMessage)
+    socket.removeEventListener('error', this.onError)
+    if (socket.readyState <= 1) socket.close()
+    this.socket = undefined
+    if (this.remotePeerId) {
+      const peerId = this.remotePeerId
+      this.remotePeerId = undefined
+      this.emit('peer-disconnected', { peerId })
+    }
   }
 
   private async connectWithTicket(peerId: PeerId, peerMetadata?: PeerMetadata): Promise<void> {
@@ -113,8 +136,7 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
   /** The browser went offline: close the socket now rather than wait for a timeout. */
   dropForOffline(): void {
     clearTimeout(this.timer)
-    const socket = this.socket
-    if (socket && socket.readyState <= 1) socket.close()
+    this.detachSocket()
     this.setState('offline')
   }
 
@@ -126,6 +148,6 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
 
   override disconnect(): void {
     this.stop()
-    if (this.socket && this.peerId) super.disconnect()
+    this.detachSocket()
   }
 }

@@ -72,13 +72,13 @@ export function totals(tracks: Iterable<DocTrack>, photos: { state: string }[]):
   return { unsyncedDocs, unsyncedChanges, errors, photosPending, photosFailed }
 }
 
-/** The one-line summary for the banner. */
+/** The one-line summary for the banner (the banner says online/offline beside it). */
 export function summaryText(t: SyncTotals, online: boolean): string {
   const parts: string[] = []
-  if (t.unsyncedChanges) parts.push(`${t.unsyncedChanges} unsynced change${t.unsyncedChanges === 1 ? '' : 's'}`)
-  if (t.photosPending) parts.push(`${t.photosPending} photo${t.photosPending === 1 ? '' : 's'} to upload`)
-  if (t.photosFailed) parts.push(`${t.photosFailed} photo${t.photosFailed === 1 ? '' : 's'} failed`)
-  if (t.errors) parts.push(`${t.errors} sync error${t.errors === 1 ? '' : 's'}`)
-  if (parts.length === 0) return online ? 'All work synced' : 'Offline: nothing waiting'
-  return (online ? '' : 'Offline: ') + parts.join(', ') + (online ? '' : ', kept on this phone')
+  if (t.unsyncedChanges) parts.push(`${t.unsyncedChanges} change${t.unsyncedChanges === 1 ? '' : 's'}`)
+  if (t.photosPending) parts.push(`${t.photosPending} photo${t.photosPending === 1 ? '' : 's'}`)
+  const failed = t.photosFailed ? `, ${t.photosFailed} photo${t.photosFailed === 1 ? '' : 's'} failed` : ''
+  const errors = t.errors ? `, ${t.errors} sync error${t.errors === 1 ? '' : 's'}` : ''
+  if (parts.length === 0) return (online ? 'All work synced' : 'Nothing waiting') + failed + errors
+  return `${parts.join(' + ')} ${online ? 'sending' : 'kept on phone'}${failed}${errors}`
 }

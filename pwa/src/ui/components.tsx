@@ -36,6 +36,7 @@ export function DocStatus({ url }: { url: string }) {
 export function Screen({ title, back, children, actions }: { title: string; back?: string; children: ComponentChildren; actions?: ComponentChildren }) {
   return (
     <div class="screen">
+      <div class="sticky-top">
       <header class="topbar">
         {back !== undefined && (
           <button type="button" class="btn icon" aria-label="Back" onClick={() => (history.length > 1 ? history.back() : navigate(back))}>
@@ -46,6 +47,7 @@ export function Screen({ title, back, children, actions }: { title: string; back
         {actions}
       </header>
       <SyncBanner />
+      </div>
       <main class="content">{children}</main>
     </div>
   )

@@ -48,7 +48,7 @@ export function PhotoButton({ site, label = 'Add photo', onAdded, disabled }: { 
   return (
     <span class="photo-button">
       <label class={`btn secondary${disabled ? ' disabled' : ''}`}>
-        📷 {busy ? 'Saving photo…' : label}
+        {busy ? 'Saving photo…' : label}
         <input type="file" accept="image/*" capture="environment" class="visually-hidden" onChange={onChange} disabled={disabled || busy} />
       </label>
       {error && <span class="error" role="alert">{error}</span>}
@@ -84,7 +84,7 @@ export function AttachmentImg({ att, alt }: { att: AttachmentRef; alt: string })
       if (url) URL.revokeObjectURL(url)
     }
   }, [att.sha256])
-  return src ? <img class="thumb" src={src} alt={alt} /> : <span class="thumb placeholder" aria-label={`${alt} (not on this phone yet)`}>🖼</span>
+  return src ? <img class="thumb" src={src} alt={alt} /> : <span class="thumb placeholder" aria-label={`${alt} (not on this phone yet)`}>…</span>
 }
 
 export function Thumbs({ photos, label }: { photos: AttachmentRef[] | undefined; label: string }) {

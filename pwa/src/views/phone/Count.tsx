@@ -252,7 +252,7 @@ export function CountView({ url }: { url: string }) {
           <p class="muted small">Scanner gun, camera or typing: each scan of the same item adds 1.</p>
           <div class="row">
             <button type="button" class="btn secondary" onClick={() => setCamera(!camera)} aria-pressed={camera}>
-              {camera ? 'Camera on' : '📷 Scan with camera'}
+              {camera ? 'Camera on' : 'Scan with camera'}
             </button>
           </div>
           {camera && <CameraScanner onScan={onScan} onClose={() => setCamera(false)} />}
@@ -339,7 +339,7 @@ export function CountView({ url }: { url: string }) {
       {writable && (
         <div class="row">
           <button type="button" class="btn secondary" onClick={undoLast}>
-            ↶ Undo my last entry
+            Undo my last entry
           </button>
           {status !== 'review' && status !== 'closed' && (
             <button type="button" class="btn secondary" onClick={finish}>

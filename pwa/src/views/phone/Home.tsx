@@ -157,14 +157,14 @@ export function HomeView({ slug }: { slug?: string }) {
           <div class="stack">
             {templates.map(([id, t]) => (
               <button type="button" key={id} class="btn secondary big" onClick={() => navigate(`/checklist/start/${site.slug}/${id}`)}>
-                ✓ Run checklist: {t.name}
+                Run checklist: {t.name}
               </button>
             ))}
             <button type="button" class="btn secondary big" onClick={() => navigate(`/shipment/new/${site.slug}`)}>
-              🚚 Log a shipment
+              Log a shipment
             </button>
             <button type="button" class="btn secondary big" onClick={newCount}>
-              # Start a count
+              Start a count
             </button>
           </div>
         </section>

@@ -1,0 +1,86 @@
+// Two phones count the same session offline with different entries, then reconnect:
+// every entry survives, and the conflicting count of one line is shown on both phones.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Server, NodeClient, seedSite, planCount, launchBrowser, newPhone, loginInBrowser, screenshot, readFromServer, requirePrereqs, waitFor } from './harness.mjs'
+import { countLine, openWork, pickLocation } from './flows.mjs'
+
+let server
+let browser
+let manager
+const SITE = 'dc-north'
+
+before(async () => {
+  requirePrereqs()
+  server = new Server('two-phones')
+  await server.addSite(SITE, 'DC North')
+  server.users = {
+    mia: await server.addUser('mia@example.com', 'manager', 'Mia Manager', [SITE]),
+    ana: await server.addUser('ana@example.com', 'staff', 'Ana Lima', [SITE]),
+    ben: await server.addUser('ben@example.com', 'staff', 'Ben Okafor', [SITE]),
+  }
+  await server.start()
+  manager = await NodeClient.connect(server, server.users.mia)
+  await seedSite(manager, SITE)
+  const ids = []
+  for (const u of [server.users.ana, server.users.ben]) {
+    const t = await server.login(u)
+    ids.push(String((await (await server.api('/api/me', { token: t.access_token })).json()).user.id))
+  }
+  server.countUrl = await planCount(manager, SITE, ids, 'Aisle A-01 double count')
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await manager?.close()
+  if (server) await server.stop()
+})
+
+test('two phones offline: both entries survive and a conflicting count is shown on both', async () => {
+  const ana = await newPhone(browser, server)
+  const ben = await newPhone(browser, server)
+  for (const [phone, user] of [
+    [ana, server.users.ana],
+    [ben, server.users.ben],
+  ]) {
+    await loginInBrowser(phone.page, user)
+    await openWork(phone.page, 'work-count_session', 'Aisle A-01 double count')
+    await phone.page.getByRole('heading', { name: '1. Scan or pick a location' }).waitFor()
+    await waitFor(async () => (await phone.page.getByTestId('sync-summary').textContent())?.includes('All work synced'), { what: 'synced before going offline' })
+  }
+  await ana.context.setOffline(true)
+  await ben.context.setOffline(true)
+
+  await pickLocation(ana.page, 'A-01-01')
+  await countLine(ana.page, 'SKU-1', 10)
+  await countLine(ana.page, 'SKU-2', 5)
+  await pickLocation(ben.page, 'A-01-01')
+  await countLine(ben.page, 'SKU-1', 12)
+  await countLine(ben.page, 'SKU-3', 4)
+  // Offline, each phone only knows its own counts: no conflict yet.
+  assert.equal(await ana.page.getByTestId('conflict-message').count(), 0)
+
+  await ana.context.setOffline(false)
+  await ben.context.setOffline(false)
+  const doc = await readFromServer(server, server.users.mia, server.countUrl, (d) => d.entries?.filter((e) => !e.void).length >= 4, 15_000)
+  const live = doc.entries.filter((e) => !e.void).map((e) => `${e.location}|${e.sku}=${e.qty}`).sort()
+  assert.deepEqual(live, ['A-01-01|SKU-1=10', 'A-01-01|SKU-1=12', 'A-01-01|SKU-2=5', 'A-01-01|SKU-3=4'])
+
+  const anaMsg = ana.page.getByTestId('conflict-message').filter({ hasText: 'counted 12 here, you counted 10: a manager will review' })
+  const benMsg = ben.page.getByTestId('conflict-message').filter({ hasText: 'counted 10 here, you counted 12: a manager will review' })
+  await anaMsg.waitFor({ timeout: 15_000 })
+  await benMsg.waitFor({ timeout: 15_000 })
+  assert.equal(await ana.page.locator('[data-testid=line][data-key="A-01-01|SKU-1"]').getAttribute('data-status'), 'conflict')
+  assert.equal(await ben.page.locator('[data-testid=line][data-key="A-01-01|SKU-1"]').getAttribute('data-status'), 'conflict')
+  // The other person's lines merged in too.
+  await ana.page.locator('[data-testid=line][data-key="A-01-01|SKU-3"]').waitFor()
+  await ben.page.locator('[data-testid=line][data-key="A-01-01|SKU-2"]').waitFor()
+  await ana.page.evaluate(() => window.scrollTo(0, 0))
+  await ben.page.evaluate(() => window.scrollTo(0, 0))
+  await screenshot(ana.page, '13-count-conflict-phone-ana')
+  await screenshot(ben.page, '14-count-conflict-phone-ben')
+  assert.deepEqual([...ana.errors, ...ben.errors], [])
+  await ana.context.close()
+  await ben.context.close()
+})
