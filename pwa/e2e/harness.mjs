@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core'
 import { Repo } from '@automerge/automerge-repo'
 import * as A from '@automerge/automerge'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import { ean13 } from './barcode.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const PWA_ROOT = path.resolve(here, '..')
@@ -235,8 +236,9 @@ export async function newPhone(browser, server) {
   return { context, page, errors }
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { top = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true })
+  if (top) await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false })
 }
 
@@ -261,7 +263,7 @@ export async function seedSite(manager, slug) {
   const handle = await manager.repo.find(site.site_document_url)
   const zone = uuid()
   const aisle = uuid()
-  const items = Array.from({ length: 10 }, (_, i) => ({ id: uuid(), sku: `SKU-${i + 1}`, name: `Test item ${i + 1}`, barcodes: [`40000000000${String(i + 10).padStart(2, '0')}`] }))
+  const items = Array.from({ length: 10 }, (_, i) => ({ id: uuid(), sku: `SKU-${i + 1}`, name: `Test item ${i + 1}`, barcodes: [ean13(`4000000000${String(i + 10).padStart(2, '0')}`)] }))
   const template = { id: uuid(), items: [uuid(), uuid(), uuid()] }
   handle.change((d) => {
     d.locations ??= {}

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { Server, NodeClient, seedSite, planCount, planShipment, launchBrowser, newPhone, loginInBrowser, screenshot, readFromServer, requirePrereqs, waitFor } from './harness.mjs'
+import { ean13Png } from './barcode.mjs'
 import { countLine, drawSignature, docUrlFromPage, goHome, openWork, pickLocation, PHOTO, setQtyAndSave, waitServiceWorker, wedgeScan } from './flows.mjs'
 
 let server
@@ -78,7 +79,13 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
   await waitFor(async () => (await page.locator('input[name=qty]').inputValue()) === '2', { what: 'second scan of the same item increments' })
   await screenshot(page, '05-count-scanning')
   await setQtyAndSave(page, 7)
-  for (let i = 2; i <= 5; i++) await countLine(page, `SKU-${i}`, i)
+  // The camera decoder (BarcodeDetector, or the ZXing WASM fallback) fed a picture of a label.
+  await page.getByTestId('scan-photo-input').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: ean13Png(server.seed.items[1].barcodes[0]) })
+  await page.getByTestId('current-line').filter({ hasText: 'SKU-2' }).waitFor({ timeout: 20_000 })
+  const decoder = await page.evaluate(() => ({ kind: globalThis.__floorwalkDetector, native: 'BarcodeDetector' in globalThis }))
+  assert.equal(decoder.kind, decoder.native ? 'native' : 'zxing-wasm', 'the WASM decoder is used where the browser has no BarcodeDetector')
+  await setQtyAndSave(page, 2)
+  for (let i = 3; i <= 5; i++) await countLine(page, `SKU-${i}`, i)
   await pickLocation(page, 'A-01-02')
   for (let i = 6; i <= 10; i++) await countLine(page, `SKU-${i}`, i)
   // A mistaken entry, undone (a void marker, not a delete).

@@ -62,3 +62,36 @@ export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => v
     </div>
   )
 }
+
+/**
+ * Decode a barcode from a still photo: the fallback where live camera video is not
+ * allowed (some iOS home-screen apps) and a way to read a label that is hard to reach.
+ */
+export function ScanFromPhoto({ onScan, onError }: { onScan: (code: string) => void; onError: (text: string) => void }) {
+  const [busy, setBusy] = useState(false)
+  const onChange = async (ev: Event) => {
+    const input = ev.currentTarget as HTMLInputElement
+    const file = input.files?.[0]
+    input.value = ''
+    if (!file) return
+    setBusy(true)
+    try {
+      const detector = await getDetector()
+      const bitmap = await createImageBitmap(file)
+      const found = await detector.detect(bitmap)
+      bitmap.close?.()
+      if (found.length === 0) onError('No barcode found in that photo. Try again closer, or type the code.')
+      for (const f of found) onScan(f.rawValue)
+    } catch (e) {
+      onError(`Could not read the photo: ${e instanceof Error ? e.message : String(e)}`)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <label class="btn secondary">
+      {busy ? 'Reading…' : 'Scan a photo'}
+      <input type="file" accept="image/*" capture="environment" class="visually-hidden" data-testid="scan-photo-input" onChange={onChange} disabled={busy} />
+    </label>
+  )
+}

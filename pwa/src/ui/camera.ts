@@ -20,7 +20,10 @@ async function makeDetector(): Promise<Detector> {
     try {
       const supported = (await Native.getSupportedFormats?.()) ?? FORMATS
       const formats = FORMATS.filter((f) => supported.includes(f))
-      if (formats.length) return new Native({ formats })
+      if (formats.length) {
+        markKind('native')
+        return new Native({ formats })
+      }
     } catch {
       /* fall through to the WASM decoder */
     }
@@ -34,5 +37,11 @@ async function makeDetector(): Promise<Detector> {
       locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasm.default : prefix + path),
     },
   })
+  markKind('zxing-wasm')
   return new BarcodeDetector({ formats: FORMATS as never[] }) as unknown as Detector
+}
+
+/** Which decoder is in use, for the sync/support screen and the browser tests. */
+function markKind(kind: 'native' | 'zxing-wasm'): void {
+  ;(globalThis as { __floorwalkDetector?: string }).__floorwalkDetector = kind
 }

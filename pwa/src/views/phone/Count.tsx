@@ -3,7 +3,7 @@ import { actor, me } from '../../data/runtime'
 import { DocStatus, Field, Screen } from '../../ui/components'
 import { useDoc } from '../../ui/useDoc'
 import { useWedge } from '../../ui/useWedge'
-import { CameraScanner } from '../../ui/CameraScanner'
+import { CameraScanner, ScanFromPhoto } from '../../ui/CameraScanner'
 import { buildScanIndex, resolveScan } from '../../lib/scan'
 import {
   allLineKeys,
@@ -227,7 +227,14 @@ export function CountView({ url }: { url: string }) {
       )}
 
       <section aria-labelledby="loc-h">
-        <h2 id="loc-h">{draft.location ? `Counting at ${draft.location}` : '1. Scan or pick a location'}</h2>
+        <div class="row">
+          <h2 id="loc-h" class="grow">{draft.location ? `Counting at ${draft.location}` : '1. Scan or pick a location'}</h2>
+          {draft.location && (
+            <button type="button" class="btn secondary small" onClick={() => (draft.sku && draft.qty && !commitDraft() ? undefined : setDraft({ location: null, sku: null, qty: '' }))}>
+              Change location
+            </button>
+          )}
+        </div>
         {!draft.location && (
           <div class="grid-buttons">
             {locations.map((l) => (
@@ -239,41 +246,7 @@ export function CountView({ url }: { url: string }) {
             {locations.length === 0 && <p class="muted">No locations in scope yet (the site data may still be syncing).</p>}
           </div>
         )}
-        {draft.location && (
-          <button type="button" class="btn secondary" onClick={() => (draft.sku && draft.qty && !commitDraft() ? undefined : setDraft({ location: null, sku: null, qty: '' }))}>
-            Change location
-          </button>
-        )}
       </section>
-
-      {writable && (
-        <section aria-labelledby="scan-h" class="stack">
-          <h2 id="scan-h">{draft.location ? '2. Scan items' : 'Scan'}</h2>
-          <p class="muted small">Scanner gun, camera or typing: each scan of the same item adds 1.</p>
-          <div class="row">
-            <button type="button" class="btn secondary" onClick={() => setCamera(!camera)} aria-pressed={camera}>
-              {camera ? 'Camera on' : 'Scan with camera'}
-            </button>
-          </div>
-          {camera && <CameraScanner onScan={onScan} onClose={() => setCamera(false)} />}
-          <form
-            class="row"
-            onSubmit={(e) => {
-              e.preventDefault()
-              if (manual.trim()) onScan(manual.trim())
-              setManual('')
-            }}
-          >
-            <label class="grow">
-              <span class="visually-hidden">Type a barcode, SKU or location code</span>
-              <input name="manual-code" placeholder="Barcode, SKU or location" value={manual} onInput={(e) => setManual(e.currentTarget.value)} autoComplete="off" autoCapitalize="characters" />
-            </label>
-            <button type="submit" class="btn secondary">
-              Enter
-            </button>
-          </form>
-        </section>
-      )}
 
       {current && (
         <section class="current card" aria-labelledby="cur-h" data-testid="current-line">
@@ -335,6 +308,37 @@ export function CountView({ url }: { url: string }) {
           </button>
         </section>
       )}
+
+      {writable && (
+        <section aria-labelledby="scan-h" class="stack">
+          <h2 id="scan-h">{draft.location ? '2. Scan items' : 'Scan'}</h2>
+          <p class="muted small">Scanner, camera or typing: each scan of the same item adds 1.</p>
+          <div class="row wrap">
+            <button type="button" class="btn secondary" onClick={() => setCamera(!camera)} aria-pressed={camera}>
+              {camera ? 'Camera on' : 'Scan with camera'}
+            </button>
+            <ScanFromPhoto onScan={onScan} onError={(text) => setMessage({ text, kind: 'error' })} />
+          </div>
+          {camera && <CameraScanner onScan={onScan} onClose={() => setCamera(false)} />}
+          <form
+            class="row"
+            onSubmit={(e) => {
+              e.preventDefault()
+              if (manual.trim()) onScan(manual.trim())
+              setManual('')
+            }}
+          >
+            <label class="grow">
+              <span class="visually-hidden">Type a barcode, SKU or location code</span>
+              <input name="manual-code" placeholder="Barcode, SKU or location" value={manual} onInput={(e) => setManual(e.currentTarget.value)} autoComplete="off" autoCapitalize="characters" />
+            </label>
+            <button type="submit" class="btn secondary">
+              Enter
+            </button>
+          </form>
+        </section>
+      )}
+
 
       {writable && (
         <div class="row">
