@@ -1,0 +1,205 @@
+//! The servers under test: the real `floorwalk` binary on a fresh database,
+//! or the official JS sync server (automerge-repo + NodeWSServerAdapter).
+
+use std::{path::PathBuf, process::Stdio, time::Duration};
+
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+pub struct Target {
+    pub name: String,
+    pub ws: String,
+    /// HTTP base for logins and tickets; `None` for the reference (no auth).
+    pub http: Option<String>,
+    child: Child,
+    _dir: TempDir,
+}
+
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(label: &str) -> TempDir {
+    let dir =
+        std::env::temp_dir().join(format!("fw-loadgen-{label}-{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    TempDir(dir)
+}
+
+pub const BENCH_EMAIL: &str = "bench@load.test";
+pub const BENCH_PASSWORD: &str = "bench-password-1";
+
+impl Target {
+    /// `database` is `sqlite` or a Postgres admin URL's database to create.
+    pub async fn floorwalk(database: &str, env: &[(&str, String)]) -> Self {
+        let dir = temp_dir("floorwalk");
+        let url = match database {
+            "sqlite" => format!("sqlite://{}/fw.db", dir.0.display()),
+            _ => create_postgres_database().await,
+        };
+        let bin = env!("CARGO_BIN_EXE_floorwalk");
+        let cli = |args: &[&str], stdin: Option<&str>| {
+            let mut cmd = std::process::Command::new(bin);
+            cmd.args(args)
+                .env("FLOORWALK_DATABASE_URL", &url)
+                .env("FLOORWALK_LOG", "warn");
+            cmd.stdin(Stdio::piped()).stdout(Stdio::null());
+            let mut child = cmd.spawn().expect("floorwalk cli");
+            if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+                use std::io::Write;
+                writeln!(pipe, "{text}").expect("stdin");
+            }
+            assert!(
+                child.wait().expect("cli").success(),
+                "floorwalk {args:?} failed"
+            );
+        };
+        cli(&["site", "add", "bench"], None);
+        cli(
+            &[
+                "user",
+                "add",
+                BENCH_EMAIL,
+                "--role",
+                "staff",
+                "--site",
+                "bench",
+            ],
+            Some(BENCH_PASSWORD),
+        );
+        let mut cmd = Command::new(bin);
+        cmd.args(["serve", "--bind", "127.0.0.1:0"])
+            .env("FLOORWALK_DATABASE_URL", &url)
+            .env("FLOORWALK_LOG", "warn")
+            .env("FLOORWALK_OUTGOING_QUEUE_FRAMES", "4096");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let (child, line) = spawn_until_line(cmd, "floorwalk listening on ").await;
+        let http = line.trim().rsplit(' ').next().expect("address").to_string();
+        Self {
+            name: format!(
+                "floorwalk ({})",
+                if database == "sqlite" {
+                    "SQLite"
+                } else {
+                    "Postgres"
+                }
+            ),
+            ws: format!("{}/sync", http.replacen("http", "ws", 1)),
+            http: Some(http),
+            child,
+            _dir: dir,
+        }
+    }
+
+    pub async fn reference() -> Self {
+        let dir = temp_dir("reference");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/js/bench/reference-sync-server.mjs"
+        );
+        let mut cmd = Command::new("node");
+        cmd.args(["--max-old-space-size=8192", script, "0"])
+            .arg(&dir.0);
+        let (child, line) = spawn_until_line(cmd, "reference listening on ").await;
+        // The JS repo attaches its websocket handlers a moment after the port
+        // opens; connections made in between are dropped.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Self {
+            name: "JS reference (automerge-repo NodeWSServerAdapter + nodefs)".into(),
+            // An explicit path: the websocket client would otherwise send an empty request target.
+            ws: format!("{}/", line.trim().rsplit(' ').next().expect("address")),
+            http: None,
+            child,
+            _dir: dir,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    /// Current and peak resident memory of the server process, in MiB.
+    pub fn memory_mib(&self) -> (f64, f64) {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .unwrap_or(0.0)
+                / 1024.0
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    pub async fn metric(&self, name: &str) -> Option<f64> {
+        let http = self.http.as_ref()?;
+        let body = reqwest::get(format!("{http}/metrics"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        body.lines()
+            .find(|l| l.starts_with(name) && l.as_bytes().get(name.len()) == Some(&b' '))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .arg(pid.to_string())
+                .status();
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(15), self.child.wait()).await;
+        let _ = self.child.kill().await;
+    }
+}
+
+async fn spawn_until_line(mut cmd: Command, prefix: &str) -> (Child, String) {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().expect("spawn server");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    loop {
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("server did not start within 60 s")
+            .expect("read")
+            .expect("server exited before listening");
+        if line.starts_with(prefix) {
+            // Keep draining stdout so the server never blocks on a full pipe.
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return (child, line);
+        }
+    }
+}
+
+async fn create_postgres_database() -> String {
+    use sqlx::{Connection, Executor};
+    let admin = std::env::var("FLOORWALK_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("fw_bench_{:016x}", rand::random::<u64>());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("Postgres on 127.0.0.1:5432");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .unwrap_or(admin);
+    format!("{base}/{name}")
+}
