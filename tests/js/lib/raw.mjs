@@ -34,7 +34,7 @@ export function openSync(baseUrl, auth, { maxPayload } = {}) {
         ws.terminate()
       })
     })
-    ws.once('error', (e) => reject(e))
+    ws.on('error', (e) => reject(e))
   })
 }
 

@@ -15,6 +15,25 @@ export const ARTIFACTS =
 const LISTENING = /^floorwalk listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/
 let logCounter = 0
 
+// Servers started by this process: never leave one running if the test process dies.
+const live = new Set()
+function killLive() {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL')
+    } catch {
+      /* already gone */
+    }
+  }
+}
+process.once('exit', killLive)
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.once(sig, () => {
+    killLive()
+    process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[sig] ?? 0))
+  })
+}
+
 function requireBinary() {
   if (!existsSync(FLOORWALK_BIN)) {
     throw new Error(`floorwalk binary not found at ${FLOORWALK_BIN} (build it, or set FLOORWALK_BIN)`)
@@ -112,7 +131,13 @@ export class FloorwalkServer {
     })
     closeSync(fd)
     this.proc = proc
-    this.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
+    live.add(proc)
+    this.exited = new Promise((resolve) =>
+      proc.once('exit', (code, signal) => {
+        live.delete(proc)
+        resolve({ code, signal })
+      }),
+    )
     this.stdoutLines = []
     const rl = createInterface({ input: proc.stdout })
     const listening = new Promise((resolve, reject) => {

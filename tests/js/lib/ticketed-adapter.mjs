@@ -65,8 +65,15 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
       return
     }
     if (this.#closed) return
+    // A retry tick can race with the previous attempt's socket opening: keep the open one.
+    if (this.socket && this.socket.readyState === 1) return
     this.url = TicketedWebSocketAdapter.syncUrl(this.#session.baseUrl, ticket)
+    const previous = this.socket
     super.connect(peerId, peerMetadata)
+    // The base class drops its listeners from a socket it replaces, even one that is still
+    // connecting: an error on it (e.g. the server died mid-handshake) would then be an
+    // uncaught exception. Silence and abandon it.
+    if (previous && previous !== this.socket) abandon(previous)
     // Track the socket's life for the tests (in addition to the base class's listeners).
     const socket = this.socket
     socket.addEventListener('open', () => (this.stats.opens += 1))
@@ -87,6 +94,21 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
   disconnect() {
     this.#closed = true
     clearTimeout(this.#retryTimer)
-    if (this.socket && this.peerId) super.disconnect()
+    const socket = this.socket
+    // close() on a connecting `ws` socket emits an error after the base class removed its
+    // error listener: keep one.
+    if (socket) socket.on?.('error', () => {})
+    if (socket && this.peerId) super.disconnect()
+  }
+}
+
+function abandon(socket) {
+  socket.on?.('error', () => {})
+  if (socket.readyState === 0 || socket.readyState === 1) {
+    try {
+      socket.terminate?.()
+    } catch {
+      /* already closing */
+    }
   }
 }
