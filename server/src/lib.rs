@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod documents;
+pub mod flatten;
 pub mod http;
 pub mod storage;
 pub mod sync;

@@ -24,13 +24,31 @@ use crate::{
     storage::{NewChange, StoreError, now_millis},
 };
 
-#[derive(Debug)]
+/// Work run on the actor's document, e.g. by the flattener.
+pub type Inspect = Box<dyn FnOnce(&Automerge) + Send>;
+
 pub enum DocCommand {
     Open { peer: PeerHandle, writable: bool },
     Sync { conn: ConnId, data: Vec<u8> },
     SetWritable { conn: ConnId, writable: bool },
     Close { conn: ConnId },
+    Inspect(Inspect),
     Evict,
+}
+
+impl std::fmt::Debug for DocCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocCommand::Open { peer, writable } => write!(f, "Open({}, {writable})", peer.conn),
+            DocCommand::Sync { conn, data } => write!(f, "Sync({conn}, {} bytes)", data.len()),
+            DocCommand::SetWritable { conn, writable } => {
+                write!(f, "SetWritable({conn}, {writable})")
+            }
+            DocCommand::Close { conn } => write!(f, "Close({conn})"),
+            DocCommand::Inspect(_) => f.write_str("Inspect"),
+            DocCommand::Evict => f.write_str("Evict"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +223,7 @@ impl DocActor {
     async fn handle_batch(&mut self, batch: Vec<DocCommand>) -> bool {
         let mut uncommitted = Uncommitted::default();
         let mut evict = false;
+        let mut inspections = Vec::new();
         for command in batch {
             match command {
                 DocCommand::Open { peer, writable } => self.add_peer(peer, writable),
@@ -215,12 +234,17 @@ impl DocActor {
                     self.peers.remove(&conn);
                 }
                 DocCommand::Evict => evict = true,
+                DocCommand::Inspect(work) => inspections.push(work),
             }
         }
         if !uncommitted.changes.is_empty() && !self.commit(uncommitted).await {
             return evict;
         }
         self.send_outgoing();
+        // After the commit: inspections only ever see committed state.
+        for work in inspections {
+            tokio::task::block_in_place(|| work(self.doc.doc()));
+        }
         evict
     }
 

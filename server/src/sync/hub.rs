@@ -244,6 +244,22 @@ impl Hub {
             .await;
     }
 
+    /// Runs `work` on the committed state of a stored document (loading it if
+    /// needed) and returns its result; `None` if the document cannot be loaded.
+    pub async fn inspect<R: Send + 'static>(
+        self: &Arc<Self>,
+        doc: &DocumentId,
+        site: i64,
+        work: impl FnOnce(&automerge::Automerge) -> R + Send + 'static,
+    ) -> Option<R> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let command = DocCommand::Inspect(Box::new(move |automerge| {
+            let _ = tx.send(work(automerge));
+        }));
+        self.deliver(doc, Some(site), command).await;
+        rx.await.ok()
+    }
+
     pub async fn set_writable(&self, doc: &DocumentId, conn: ConnId, writable: bool) {
         if let Some(entry) = lock(&self.subscriptions)
             .get_mut(doc)

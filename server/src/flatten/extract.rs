@@ -1,0 +1,318 @@
+//! What changed in a document between the heads last flattened and now,
+//! found with Automerge's diff, so the work follows the size of the change,
+//! not the size of the document. Runs on the document actor; plain data out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::{
+    Automerge, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, Value, patches::PatchAction,
+};
+use serde_json::{Map, Value as Json};
+
+use super::json::{object_to_json, read_value};
+use crate::documents::json::read_string;
+
+/// The collections of each document type: their members are flattened one by one.
+pub fn collections_of(doc_type: &str) -> &'static [&'static str] {
+    match doc_type {
+        "site" => &["locations", "items", "item_classes", "checklist_templates"],
+        "count_session" => &["lines", "entries", "timeline"],
+        "checklist_run" => &["responses", "notes", "corrective_actions"],
+        "shipment" => &["expected_lines", "entries", "timeline"],
+        "stock_log" => &["movements"],
+        _ => &[],
+    }
+}
+
+/// One changed collection member: its key (map key, or the `id` of a list
+/// element) and its value now, `None` when it is gone.
+pub type Members = BTreeMap<String, Option<Json>>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extract {
+    pub heads: Vec<ChangeHash>,
+    pub doc_type: Option<String>,
+    /// Every root field that is not a collection (small, always read).
+    pub root: Map<String, Json>,
+    /// Changed members per collection.
+    pub members: BTreeMap<String, Members>,
+    /// Everything was read: first flatten, unknown heads, or a structural change.
+    pub full: bool,
+}
+
+/// Extracts the changes since `since` (everything when `None` or unusable).
+pub fn extract(doc: &Automerge, since: Option<&[ChangeHash]>) -> Extract {
+    let heads = doc.get_heads();
+    let doc_type = read_string(doc, &ROOT, "type");
+    let collections = doc_type.as_deref().map(collections_of).unwrap_or(&[]);
+    let root = root_fields(doc, collections);
+    let since = since.filter(|h| h.iter().all(|hash| doc.get_change_by_hash(hash).is_some()));
+    let mut extract = Extract {
+        heads: heads.clone(),
+        doc_type,
+        root,
+        members: BTreeMap::new(),
+        full: false,
+    };
+    let Some(since) = since else {
+        extract.full = true;
+        for name in collections {
+            extract
+                .members
+                .insert((*name).to_string(), all_members(doc, name));
+        }
+        return extract;
+    };
+    let touched = touched_members(doc, since, &heads, collections);
+    for (name, touch) in touched {
+        let members = match touch {
+            Touch::Whole => all_members(doc, &name),
+            Touch::Some { keys, objects } => read_members(doc, &name, keys, objects),
+        };
+        if !members.is_empty() {
+            extract.members.insert(name, members);
+        }
+    }
+    extract
+}
+
+fn root_fields(doc: &Automerge, collections: &[&str]) -> Map<String, Json> {
+    let mut root = Map::new();
+    for key in doc.keys(ROOT) {
+        if collections.contains(&key.as_str()) {
+            continue;
+        }
+        if let Ok(Some((value, id))) = doc.get(ROOT, key.as_str()) {
+            root.insert(key, read_value(doc, value, &id, 0));
+        }
+    }
+    root
+}
+
+enum Touch {
+    Whole,
+    Some {
+        keys: BTreeSet<String>,
+        objects: Vec<ObjId>,
+    },
+}
+
+/// Which members of which collections the patches between the heads touch.
+fn touched_members(
+    doc: &Automerge,
+    since: &[ChangeHash],
+    heads: &[ChangeHash],
+    collections: &[&str],
+) -> BTreeMap<String, Touch> {
+    let mut touched: BTreeMap<String, Touch> = BTreeMap::new();
+    for patch in doc.diff(since, heads) {
+        let (name, rest) = match patch.path.first() {
+            Some((_, Prop::Map(key))) => (key.clone(), &patch.path[1..]),
+            _ => match &patch.action {
+                // A root key itself was set or removed: a whole collection was replaced.
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                    (key.clone(), &[][..])
+                }
+                _ => continue,
+            },
+        };
+        if !collections.contains(&name.as_str()) {
+            continue;
+        }
+        let entry = touched.entry(name).or_insert_with(|| Touch::Some {
+            keys: BTreeSet::new(),
+            objects: Vec::new(),
+        });
+        let Touch::Some { keys, objects } = entry else {
+            continue;
+        };
+        match rest.first() {
+            // The patch is inside a member: the member is the object one level below the collection.
+            Some((_, prop)) => match (prop, rest.get(1)) {
+                (Prop::Map(key), _) => {
+                    keys.insert(key.clone());
+                }
+                (Prop::Seq(_), Some((member, _))) => objects.push(member.clone()),
+                (Prop::Seq(_), None) => objects.push(patch.obj.clone()),
+            },
+            None if patch.path.is_empty() => *entry = Touch::Whole,
+            // The patch is on the collection object itself.
+            None => match &patch.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                    keys.insert(key.clone());
+                }
+                PatchAction::Insert { values, .. } => {
+                    objects.extend(values.iter().map(|(_, id, _)| id.clone()));
+                }
+                PatchAction::PutSeq { value, .. } => objects.push(value.1.clone()),
+                // Elements removed from a list: which ones is not in the patch, so re-read it all.
+                _ => *entry = Touch::Whole,
+            },
+        }
+    }
+    touched
+}
+
+fn collection(doc: &Automerge, name: &str) -> Option<(ObjType, ObjId)> {
+    match doc.get(ROOT, name).ok()?? {
+        (Value::Object(kind @ (ObjType::Map | ObjType::List)), id) => Some((kind, id)),
+        _ => None,
+    }
+}
+
+fn all_members(doc: &Automerge, name: &str) -> Members {
+    let Some((kind, obj)) = collection(doc, name) else {
+        return Members::new();
+    };
+    match kind {
+        ObjType::Map => doc
+            .keys(&obj)
+            .map(|k| (k.clone(), member_at_key(doc, &obj, &k)))
+            .collect(),
+        _ => (0..doc.length(&obj))
+            .filter_map(|i| doc.get(&obj, i).ok().flatten())
+            .map(|(_, id)| list_member(doc, &id))
+            .collect(),
+    }
+}
+
+fn read_members(
+    doc: &Automerge,
+    name: &str,
+    keys: BTreeSet<String>,
+    objects: Vec<ObjId>,
+) -> Members {
+    let Some((_, obj)) = collection(doc, name) else {
+        return Members::new();
+    };
+    let mut members: Members = keys
+        .into_iter()
+        .map(|k| {
+            let value = member_at_key(doc, &obj, &k);
+            (k, value)
+        })
+        .collect();
+    members.extend(objects.iter().map(|id| list_member(doc, id)));
+    members
+}
+
+fn member_at_key(doc: &Automerge, obj: &ObjId, key: &str) -> Option<Json> {
+    doc.get(obj, key)
+        .ok()
+        .flatten()
+        .map(|(value, id)| read_value(doc, value, &id, 1))
+}
+
+/// A list element keyed by its `id` field (device-made UUID), or by its object id.
+fn list_member(doc: &Automerge, id: &ObjId) -> (String, Option<Json>) {
+    let json = object_to_json(doc, id);
+    let key = json
+        .get("id")
+        .and_then(Json::as_str)
+        .map_or_else(|| format!("@{id}"), str::to_string);
+    (key, Some(json))
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::{AutoCommit, transaction::Transactable};
+
+    use super::*;
+    use crate::documents::json::{insert_json, put_json};
+
+    fn count_session(lines: usize) -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        let root = serde_json::json!({
+            "type": "count_session", "schema_version": 1, "site": "north", "title": "A",
+            "scope": {"locations": [], "skus": []}, "blind": false, "lines": {}, "timeline": []
+        });
+        for (k, v) in root.as_object().expect("object") {
+            put_json(&mut doc, &ROOT, k, v).expect("put");
+        }
+        let entries = doc
+            .put_object(ROOT, "entries", ObjType::List)
+            .expect("entries");
+        for i in 0..lines {
+            insert_json(&mut doc, &entries, i, &entry(i)).expect("entry");
+        }
+        doc.commit();
+        doc
+    }
+
+    fn entry(i: usize) -> Json {
+        serde_json::json!({"id": format!("e{i}"), "location": "A-01", "sku": format!("SKU-{i}"), "qty": i,
+            "count_index": 1, "by": "u1", "at": "2026-11-25T10:00:00Z", "device": "d1"})
+    }
+
+    #[test]
+    fn a_first_flatten_reads_everything() {
+        let mut doc = count_session(3);
+        let extract = extract(doc.document(), None);
+        assert!(extract.full);
+        assert_eq!(extract.doc_type.as_deref(), Some("count_session"));
+        assert_eq!(extract.members["entries"].len(), 3);
+        assert_eq!(extract.root["title"], "A");
+        assert!(!extract.root.contains_key("entries"));
+    }
+
+    #[test]
+    fn an_appended_entry_is_the_only_member_read() {
+        let mut doc = count_session(50);
+        let before = doc.get_heads();
+        let (_, entries) = doc.get(ROOT, "entries").expect("get").expect("entries");
+        insert_json(&mut doc, &entries, 50, &entry(50)).expect("insert");
+        let extract = extract(doc.document(), Some(&before));
+        assert!(!extract.full);
+        let members = &extract.members["entries"];
+        assert_eq!(members.keys().collect::<Vec<_>>(), vec!["e50"]);
+        assert_eq!(members["e50"].as_ref().expect("value")["qty"], 50);
+    }
+
+    #[test]
+    fn an_edit_inside_a_member_and_a_map_member_are_found() {
+        let mut doc = count_session(5);
+        let before = doc.get_heads();
+        let (_, entries) = doc.get(ROOT, "entries").expect("get").expect("entries");
+        let (_, second) = doc.get(&entries, 1).expect("get").expect("entry");
+        put_json(
+            &mut doc,
+            &second,
+            "void",
+            &serde_json::json!({"by": "u2", "at": "2026-11-25T11:00:00Z", "device": "d2"}),
+        )
+        .expect("void");
+        let (_, lines) = doc.get(ROOT, "lines").expect("get").expect("lines");
+        put_json(
+            &mut doc,
+            &lines,
+            "A-01|SKU-1",
+            &serde_json::json!({"expected_qty": 4}),
+        )
+        .expect("line");
+        put_json(&mut doc, &ROOT, "title", &serde_json::json!("B")).expect("title");
+        let extract = extract(doc.document(), Some(&before));
+        assert_eq!(
+            extract.members["entries"].keys().collect::<Vec<_>>(),
+            vec!["e1"]
+        );
+        assert!(
+            extract.members["entries"]["e1"]
+                .as_ref()
+                .expect("entry")
+                .get("void")
+                .is_some()
+        );
+        assert_eq!(
+            extract.members["lines"]["A-01|SKU-1"],
+            Some(serde_json::json!({"expected_qty": 4}))
+        );
+        assert_eq!(extract.root["title"], "B");
+    }
+
+    #[test]
+    fn unknown_heads_fall_back_to_a_full_read() {
+        let mut doc = count_session(2);
+        let other = count_session(1).get_heads();
+        assert!(extract(doc.document(), Some(&other)).full);
+    }
+}
