@@ -42,7 +42,7 @@ impl AccountStore for SqliteStore {
         .bind(slug)
         .bind(name)
         .bind(now_millis())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await
         .map_err(|e| {
             conflict_on_unique(e, || format!("a site with slug {slug:?} already exists"))
@@ -83,7 +83,7 @@ impl AccountStore for SqliteStore {
         .bind(user.role.as_str())
         .bind(&user.password_hash)
         .bind(now_millis())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await
         .map_err(|e| {
             conflict_on_unique(e, || {
@@ -123,7 +123,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn set_user_disabled(&self, email: &str, disabled: bool) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query("UPDATE users SET disabled = ? WHERE email = ?")
             .bind(disabled)
             .bind(email)
@@ -135,7 +135,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn add_membership(&self, user_id: i64, site_id: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO memberships (user_id, site_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         )
@@ -149,7 +149,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn remove_membership(&self, user_id: i64, site_id: i64) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query("DELETE FROM memberships WHERE user_id = ? AND site_id = ?")
             .bind(user_id)
             .bind(site_id)
@@ -175,7 +175,7 @@ impl AccountStore for SqliteStore {
         sqlx::query("UPDATE sites SET site_document_id = ? WHERE id = ?")
             .bind(document_id)
             .bind(site_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

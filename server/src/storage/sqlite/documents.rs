@@ -89,7 +89,7 @@ impl DocumentStore for SqliteStore {
         created_by: Option<i64>,
         changes: &[NewChange],
     ) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO documents (id, site_id, created_by, created_at) VALUES (?, ?, ?, ?)",
         )
@@ -106,7 +106,7 @@ impl DocumentStore for SqliteStore {
     }
 
     async fn append_changes(&self, doc_id: &str, changes: &[NewChange]) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         insert_changes(&mut tx, doc_id, changes).await?;
         let seq = last_seq(&mut tx, doc_id).await?;
         tx.commit().await?;
@@ -114,7 +114,7 @@ impl DocumentStore for SqliteStore {
     }
 
     async fn compact(&self, doc_id: &str, snapshot: &[u8], up_to_seq: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "UPDATE documents SET snapshot = ?, snapshot_seq = ? WHERE id = ? AND snapshot_seq < ?",
         )

@@ -1,5 +1,7 @@
 //! SQLite: the embedded default. One file, WAL mode, `synchronous = FULL` so a
 //! committed change survives a crash of the process or of the machine.
+//! SQLite takes one writer at a time: writes go through a single connection
+//! and queue there, instead of several connections sleeping on a busy lock.
 
 mod accounts;
 mod documents;
@@ -17,7 +19,10 @@ use sqlx::{
 use super::{Store, StoreError, StoreResult};
 
 pub struct SqliteStore {
+    /// Readers (WAL lets them run beside the writer).
     pool: SqlitePool,
+    /// The one writer.
+    writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -37,12 +42,16 @@ impl SqliteStore {
                 ))
             })?;
         }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections.max(1))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 }
 

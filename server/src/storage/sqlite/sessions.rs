@@ -15,7 +15,7 @@ impl SessionStore for SqliteStore {
         refresh_hash: &str,
         refresh_expires_at: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO device_sessions (id, user_id, peer_id, created_at) VALUES (?, ?, ?, ?)",
         )
@@ -63,7 +63,7 @@ impl SessionStore for SqliteStore {
         new_expires_at: i64,
         now: i64,
     ) -> StoreResult<RefreshOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let row = sqlx::query(
             "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.peer_id, \
                     s.revoked_at IS NOT NULL AS revoked, u.disabled \
@@ -127,7 +127,7 @@ impl SessionStore for SqliteStore {
         )
         .bind(now_millis())
         .bind(refresh_hash)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -141,7 +141,7 @@ impl SessionStore for SqliteStore {
         // Expired tickets are swept here, where they are written, so the table stays small.
         sqlx::query("DELETE FROM sync_tickets WHERE expires_at < ?")
             .bind(now_millis())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         sqlx::query(
             "INSERT INTO sync_tickets (ticket_hash, user_id, session_id, peer_id, expires_at) \
@@ -152,7 +152,7 @@ impl SessionStore for SqliteStore {
         .bind(&grant.session_id)
         .bind(&grant.peer_id)
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -163,7 +163,7 @@ impl SessionStore for SqliteStore {
              RETURNING user_id, session_id, peer_id, expires_at",
         )
         .bind(ticket_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await?;
         let Some(row) = row else {
             return Ok(TicketOutcome::Unknown);
@@ -194,7 +194,7 @@ impl SessionStore for SqliteStore {
         )
         .bind(key)
         .bind(value)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(
             sqlx::query_scalar("SELECT value FROM server_settings WHERE key = ?")

@@ -26,7 +26,7 @@ impl WorkStore for SqliteStore {
         .bind(&summary.due_at)
         .bind(assignees)
         .bind(now_millis())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -71,7 +71,7 @@ impl AttachmentStore for SqliteStore {
         .bind(&attachment.bytes)
         .bind(attachment.uploaded_by)
         .bind(now_millis())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() > 0)
     }
