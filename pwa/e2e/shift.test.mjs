@@ -134,6 +134,30 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
   await page.getByTestId('shipment-line').filter({ hasText: '4 damaged' }).waitFor()
   await screenshot(page, '10-shipment')
   const shipmentUrl = docUrlFromPage(page)
+  await goHome(page)
+
+  // --- A dispatch logged free-form: outbound, carrier and tracking, proof of delivery.
+  await page.getByRole('button', { name: 'Log a shipment' }).click()
+  await page.getByRole('button', { name: 'Dispatch (outbound)' }).click()
+  await page.getByLabel('Order number').fill('SO-1001')
+  await page.getByLabel('Carrier').fill('DHL Freight')
+  await page.getByLabel('Tracking number').fill('JD0146000012')
+  await screenshot(page, '09b-shipment-new')
+  await page.getByRole('button', { name: 'Start' }).click()
+  await page.getByRole('heading', { name: 'Outbound SO-1001' }).waitFor()
+  const dispatchUrl = docUrlFromPage(page)
+  await page.locator('input[name=sku]').fill('SKU-3')
+  await page.locator('input[name=sku]').press('Enter')
+  const out = page.getByTestId('receive-form')
+  await out.locator('input[name=good]').fill('5')
+  await out.locator('input[name=location]').fill('A-01-01')
+  await out.getByRole('button', { name: 'Save line' }).click()
+  await page.getByRole('button', { name: 'Mark dispatched' }).click()
+  await page.locator('input[name=pod-name]').fill('Carl Driver')
+  await drawSignature(page)
+  await page.getByRole('button', { name: 'Save signature' }).click()
+  await page.getByTestId('pod-signed').waitFor()
+  await screenshot(page, '10b-shipment-dispatched')
 
   // Still offline: the banner says what is waiting.
   const summary = await page.getByTestId('sync-summary').textContent()
@@ -163,8 +187,13 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
   const ship = await readFromServer(server, server.users.mia, shipmentUrl, (d) => d.entries?.length >= 1 && d.timeline?.length >= 2, remaining())
   const damaged = ship.entries.find((e) => e.damaged_qty === 4)
   assert.ok(damaged && damaged.qty === 20 && damaged.photos.length === 1, 'the damaged line with its photo')
+  const dispatch = await readFromServer(server, server.users.mia, dispatchUrl, (d) => !!d.proof_of_delivery && d.entries?.length === 1, remaining())
+  assert.equal(dispatch.direction, 'outbound')
+  assert.equal(dispatch.tracking_number, 'JD0146000012')
+  assert.deepEqual(dispatch.timeline.map((e) => e.status), ['packed', 'dispatched'])
+  assert.equal(dispatch.entries[0].sku, 'SKU-3')
   const tokens = await server.login(server.users.mia)
-  for (const att of [doorsResponse.photos[0], run.sign_off.method.image, damaged.photos[0]]) {
+  for (const att of [doorsResponse.photos[0], run.sign_off.method.image, damaged.photos[0], dispatch.proof_of_delivery.signature]) {
     const res = await waitFor(
       async () => {
         const r = await server.api(`/api/attachments/${att.sha256}`, { token: tokens.access_token })
@@ -178,7 +207,7 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
   }
   const elapsed = Date.now() - t0
   assert.ok(elapsed <= 10_000, `everything reached the server in ${elapsed} ms`)
-  await checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl })
+  await checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl, dispatchUrl })
 
   await waitFor(async () => (await page.getByTestId('sync-details-summary').textContent())?.includes('All work synced'), { timeout: 10_000, what: 'the phone to show everything synced' })
   await screenshot(page, '12-sync-online')
