@@ -3,3 +3,4 @@
 
 pub mod extract;
 pub mod json;
+pub mod validate;

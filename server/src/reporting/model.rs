@@ -1,0 +1,120 @@
+//! Plain data between the reporting routes and the storage: what a query asks for and
+//! the raw counts KPI queries return (the ratios are computed in [`super::kpi`]).
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::period::Window;
+
+/// Which rows a list query returns. Dates bound the table's own date column (see each
+/// row type); `None` leaves that side open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Site ids the caller may see and asked for; never empty.
+    pub sites: Vec<i64>,
+    /// Inclusive lower bound: a `YYYY-MM-DD` day.
+    pub start: Option<String>,
+    /// Exclusive upper bound: the `YYYY-MM-DD` day after the last one.
+    pub end: Option<String>,
+    /// Only rows of this document.
+    pub document: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl ListQuery {
+    /// The bounds in Unix ms, for tables that keep server times.
+    pub fn start_ms(&self) -> Option<i64> {
+        self.start.as_deref().map(day_start_ms)
+    }
+
+    pub fn end_ms(&self) -> Option<i64> {
+        self.end.as_deref().map(day_start_ms)
+    }
+}
+
+fn day_start_ms(day: &str) -> i64 {
+    super::period::Day::parse(day).map_or(0, |d| d.start_millis())
+}
+
+/// One page of rows and how many rows match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+    pub rows: Vec<T>,
+}
+
+/// Counted lines of count sessions whose latest entry falls in the window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct CountAccuracyCounts {
+    pub lines_counted: i64,
+    pub lines_within_tolerance: i64,
+    /// Σ |counted − expected| × unit cost, in minor units.
+    pub variance_value_minor: i64,
+    /// Σ (counted − expected) × unit cost: what the adjustments add up to.
+    pub net_adjustment_value_minor: i64,
+}
+
+/// Count sessions due in the window, and coverage of active items.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct CountCompletionCounts {
+    pub sessions_due: i64,
+    pub sessions_closed_by_due: i64,
+    /// Active items with a counted line in the window.
+    pub items_counted: i64,
+    pub active_items: i64,
+}
+
+/// Checklist runs due in the window; responses recorded in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChecklistCounts {
+    pub runs_scheduled: i64,
+    pub runs_completed: i64,
+    pub runs_on_time: i64,
+    /// Due (and past due as of now), not completed.
+    pub runs_overdue_open: i64,
+    /// Responses that can fail: checks other than n.a., and numbers.
+    pub responses_answered: i64,
+    pub responses_failed: i64,
+}
+
+/// Corrective actions open (and overdue) at one moment, per site and priority.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActionCounts {
+    pub site: String,
+    pub priority: String,
+    pub open: i64,
+    pub overdue: i64,
+}
+
+/// Shipments of one direction expected in the window.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ShipmentCounts {
+    pub direction: String,
+    pub expected: i64,
+    pub arrived: i64,
+    /// Past their expected time (as of now) and not arrived.
+    pub late: i64,
+}
+
+/// Lines of inbound shipments that arrived in the window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReceivingCounts {
+    pub lines_received: i64,
+    /// Lines with any over, short or damaged units.
+    pub lines_discrepant: i64,
+    /// Good and damaged units that arrived.
+    pub units_received: i64,
+    pub units_damaged: i64,
+}
+
+/// The window a KPI query reads, and "now" for what is overdue or late.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiQuery {
+    pub sites: Vec<i64>,
+    pub window: Window,
+    /// RFC 3339 UTC.
+    pub now: String,
+}
