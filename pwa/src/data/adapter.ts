@@ -5,7 +5,7 @@
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import type { PeerId, PeerMetadata } from '@automerge/automerge-repo/slim'
 import { backoffDelay } from '../lib/backoff'
-import { NeedsLogin } from './session'
+import { NeedsLogin } from '../lib/auth'
 
 /** The base class's own retry timers: far enough out never to matter. */
 const BASE_RETRY_MS = 24 * 3600 * 1000
@@ -52,7 +52,8 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
     this.myPeerId = peerId
     this.myMeta = peerMetadata
     if (this.stopped || this.inFlight) return
-    if (this.socket && (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING)) return
+    // 0 = CONNECTING, 1 = OPEN (no global WebSocket constants in every runtime).
+    if (this.socket && this.socket.readyState <= 1) return
     clearTimeout(this.timer)
     this.detachSocket()
     void this.connectWithTicket(peerId, peerMetadata)

@@ -3,7 +3,7 @@
 // tokens: reusing an old one revokes the session), and a plain "log in again" state that
 // never touches the unsynced work kept in IndexedDB.
 import { signal } from '@preact/signals'
-import { accessTokenStale, classifyError, reloginMessage } from '../lib/auth'
+import { accessTokenStale, classifyError, NeedsLogin } from '../lib/auth'
 
 export interface MeSite {
   slug: string
@@ -45,12 +45,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Thrown when only a new login can help. */
-export class NeedsLogin extends Error {
-  constructor(readonly code: string | undefined) {
-    super(reloginMessage(code))
-  }
-}
+export { NeedsLogin }
 
 const KEY = 'fw.session'
 

@@ -32,3 +32,10 @@ export function reloginMessage(code: string | undefined): string {
 export function accessTokenStale(expiresAt: number, now: number): boolean {
   return now >= expiresAt - 30_000
 }
+
+/** Thrown when only a new login can help (the unsynced work stays on the phone). */
+export class NeedsLogin extends Error {
+  constructor(readonly code: string | undefined) {
+    super(reloginMessage(code))
+  }
+}

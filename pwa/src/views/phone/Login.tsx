@@ -37,7 +37,7 @@ export function LoginView() {
           <div class="notice warn" role="alert" data-testid="relogin-message">
             <p>{st.message}</p>
             <p>
-              <strong>Nothing is lost:</strong> {waiting > 0 ? `${t.unsyncedChanges} unsynced change(s) and ${t.photosPending} photo(s) are kept on this phone` : 'your work is kept on this phone'} and will be sent after you log in.
+              <strong>Nothing is lost:</strong> {waiting > 0 ? `${plural(t.unsyncedChanges, 'unsynced change')} and ${plural(t.photosPending, 'photo')} are kept on this phone` : 'your work is kept on this phone'} and will be sent after you log in.
             </p>
           </div>
         )}
@@ -61,4 +61,8 @@ export function LoginView() {
       </main>
     </div>
   )
+}
+
+function plural(n: number, word: string): string {
+  return n === 0 ? `no ${word}s` : `${n} ${word}${n === 1 ? '' : 's'}`
 }
