@@ -20,12 +20,24 @@ export interface KnownDoc {
   createdHere: boolean
 }
 
-const DOCS = 'fw.docs'
 const WORK = 'fw.work.'
+
+/**
+ * Per person: on a shared phone, one person's documents are reopened (and their unsynced
+ * changes sent) only under their own login, so the server's provenance stays right.
+ */
+function docsKey(): string {
+  try {
+    const s = JSON.parse(localStorage.getItem('fw.session') ?? 'null') as { email?: string } | null
+    return `fw.docs.${s?.email ?? ''}`
+  } catch {
+    return 'fw.docs.'
+  }
+}
 
 export function knownDocs(): Record<string, KnownDoc> {
   try {
-    return JSON.parse(localStorage.getItem(DOCS) ?? '{}') as Record<string, KnownDoc>
+    return JSON.parse(localStorage.getItem(docsKey()) ?? '{}') as Record<string, KnownDoc>
   } catch {
     return {}
   }
@@ -35,7 +47,7 @@ export function rememberDoc(doc: KnownDoc): void {
   const all = knownDocs()
   const prev = all[doc.url]
   all[doc.url] = { ...prev, ...doc, createdHere: doc.createdHere || !!prev?.createdHere }
-  localStorage.setItem(DOCS, JSON.stringify(all))
+  localStorage.setItem(docsKey(), JSON.stringify(all))
 }
 
 export function cachedWork(site: string): { items: WorkItem[]; fetchedAt: string | null } {

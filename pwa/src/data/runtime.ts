@@ -153,6 +153,8 @@ export async function start(): Promise<void> {
     connectionError.value = error
     if (state === 'connected') {
       for (const url of opened.keys()) refreshTrack(url)
+      // Back on the network: new work may have been assigned meanwhile.
+      void refreshFromServer()
     }
   }
   repo = new Repo({
@@ -194,7 +196,14 @@ export async function stop(): Promise<void> {
 }
 
 /** /api/me and each site's work list; silently keeps the cached copies when offline. */
-export async function refreshFromServer(): Promise<void> {
+let refreshing: Promise<void> | null = null
+
+export function refreshFromServer(): Promise<void> {
+  if (!refreshing) refreshing = doRefresh().finally(() => (refreshing = null))
+  return refreshing
+}
+
+async function doRefresh(): Promise<void> {
   try {
     const m = await fetchMe()
     me.value = m

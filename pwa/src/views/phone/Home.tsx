@@ -36,6 +36,8 @@ function dueLabel(due: string | null): { text: string; cls: string } | null {
   return { text: `due ${fmtDate(due)}`, cls: '' }
 }
 
+const DONE = new Set(['closed', 'completed', 'put_away', 'delivered'])
+
 function isMine(w: WorkItem, userId: string | undefined): boolean {
   return !w.assignees?.length || (!!userId && w.assignees.includes(userId))
 }
@@ -52,10 +54,12 @@ export function HomeView({ slug }: { slug?: string }) {
   const work = site ? workOf(site.slug) : []
   const local = site ? docsOfSite(site.slug) : []
   const listed = new Set(work.map((w) => w.url))
-  const items: WorkItem[] = [
+  const all: WorkItem[] = [
     ...work.filter((w) => isMine(w, userId)),
     ...local.filter((d) => !listed.has(d.url) && d.type !== 'site').map((d) => ({ url: d.url, type: d.type as WorkDocType, title: d.title, status: null, due_at: null, assignees: [] })),
-  ].sort((a, b) => (a.due_at ?? '9') < (b.due_at ?? '9') ? -1 : 1)
+  ].sort((a, b) => ((a.due_at ?? '9') < (b.due_at ?? '9') ? -1 : 1))
+  const items = all.filter((w) => !DONE.has(w.status ?? ''))
+  const done = all.filter((w) => DONE.has(w.status ?? ''))
   const groups: [WorkDocType, string][] = [
     ['count_session', 'Counts'],
     ['checklist_run', 'Checklists'],
@@ -149,6 +153,24 @@ export function HomeView({ slug }: { slug?: string }) {
               </div>
             )
           })}
+          {done.length > 0 && (
+            <details>
+              <summary>Done ({done.length})</summary>
+              <ul class="cards">
+                {done.map((w) => (
+                  <li key={w.url}>
+                    <a class="card" href={docPath(w.type, w.url)} onClick={(e) => { e.preventDefault(); navigate(docPath(w.type, w.url)) }}>
+                      <span class="card-title">{w.title ?? TYPE_LABEL[w.type]}</span>
+                      <span class="card-meta">
+                        <span class="chip">{w.status}</span>
+                        <DocStatus url={w.url} />
+                      </span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
         </section>
       )}
       {site && writable && (
