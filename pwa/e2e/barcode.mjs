@@ -61,3 +61,24 @@ export function ean13Png(code, { scale = 4, height = 160 } = {}) {
   ihdr[9] = 0
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))])
 }
+
+/**
+ * A Y4M video (what Chromium's fake camera plays) showing the EAN-13 code on a white
+ * page: grey-scale frames (4:2:0 chroma at 128).
+ */
+export function ean13Y4m(code, { width = 640, height = 480, frames = 10 } = {}) {
+  const bits = modules(code)
+  const scale = Math.floor((width * 0.8) / (bits.length + 24))
+  const left = Math.floor((width - bits.length * scale) / 2)
+  const top = Math.floor(height * 0.3)
+  const bottom = Math.floor(height * 0.7)
+  const y = Buffer.alloc(width * height, 235)
+  for (let row = top; row < bottom; row++) {
+    for (let m = 0; m < bits.length; m++) {
+      if (bits[m] === '1') y.fill(16, row * width + left + m * scale, row * width + left + (m + 1) * scale)
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128)
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma])
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: frames }, () => frame)])
+}

@@ -38,7 +38,7 @@ export async function pickLocation(page, code) {
   const change = page.getByRole('button', { name: 'Change location' })
   if (await change.isVisible()) await change.click()
   await page.getByRole('button', { name: new RegExp(`^${code}`) }).click()
-  await page.getByRole('heading', { name: `Counting at ${code}` }).waitFor()
+  await page.getByRole('heading', { name: `At ${code}`, exact: true }).waitFor()
 }
 
 /** Count one line by typing its SKU, then the keypad. */

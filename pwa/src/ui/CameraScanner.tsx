@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { getDetector } from './camera'
 
-/** Continuous camera scanning: stays open, reports each new code (same code again after 1.5 s). */
+/** Continuous camera scanning: stays open and reports each code as it comes into view. */
 export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => void; onClose: () => void }) {
   const video = useRef<HTMLVideoElement>(null)
   const [error, setError] = useState<string | null>(null)
@@ -11,8 +11,10 @@ export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => v
   useEffect(() => {
     let stream: MediaStream | null = null
     let stopped = false
+    // A code counts again only after it has left the view: holding the camera over
+    // one label must not keep adding to the count.
     let lastCode = ''
-    let lastAt = 0
+    let lastSeenAt = 0
     ;(async () => {
       try {
         const detector = await getDetector()
@@ -27,13 +29,13 @@ export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => v
               const found = await detector.detect(video.current)
               const code = found[0]?.rawValue
               const now = Date.now()
-              if (code && (code !== lastCode || now - lastAt > 1500)) {
+              if (code && (code !== lastCode || now - lastSeenAt > 800)) {
                 lastCode = code
-                lastAt = now
                 setLast(code)
                 navigator.vibrate?.(60)
                 cb.current(code)
               }
+              if (code) lastSeenAt = now
             }
           } catch {
             /* a frame that could not be read */

@@ -228,7 +228,7 @@ export function CountView({ url }: { url: string }) {
 
       <section aria-labelledby="loc-h">
         <div class="row">
-          <h2 id="loc-h" class="grow">{draft.location ? `Counting at ${draft.location}` : '1. Scan or pick a location'}</h2>
+          <h2 id="loc-h" class="grow">{draft.location ? `At ${draft.location}` : '1. Scan or pick a location'}</h2>
           {draft.location && (
             <button type="button" class="btn secondary small" onClick={() => (draft.sku && draft.qty && !commitDraft() ? undefined : setDraft({ location: null, sku: null, qty: '' }))}>
               Change location
@@ -247,6 +247,8 @@ export function CountView({ url }: { url: string }) {
           </div>
         )}
       </section>
+
+      {camera && writable && <CameraScanner onScan={onScan} onClose={() => setCamera(false)} />}
 
       {current && (
         <section class="current card" aria-labelledby="cur-h" data-testid="current-line">
@@ -319,7 +321,6 @@ export function CountView({ url }: { url: string }) {
             </button>
             <ScanFromPhoto onScan={onScan} onError={(text) => setMessage({ text, kind: 'error' })} />
           </div>
-          {camera && <CameraScanner onScan={onScan} onClose={() => setCamera(false)} />}
           <form
             class="row"
             onSubmit={(e) => {
