@@ -336,3 +336,24 @@ export async function planShipment(manager, slug) {
   await manager.waitSynced(handle)
   return handle.url
 }
+
+/** A checklist run planned by the manager from the seeded template (a snapshot of version 1). */
+export async function planChecklist(manager, slug, seed, assignee) {
+  const siteDoc = (await manager.repo.find(seed.siteUrl)).doc()
+  const tpl = JSON.parse(JSON.stringify(siteDoc.checklist_templates[seed.template.id]))
+  const v = tpl.versions[tpl.versions.length - 1]
+  const run = {
+    type: 'checklist_run',
+    schema_version: 1,
+    site: slug,
+    template: { template_id: seed.template.id, version: v.version, name: tpl.name, items: v.items },
+    due_at: new Date(Date.now() + 2 * 3600_000).toISOString(),
+    responses: {},
+    notes: [],
+    corrective_actions: [],
+  }
+  if (assignee) run.assignee = assignee
+  const handle = manager.repo.create(run)
+  await manager.waitSynced(handle)
+  return handle.url
+}

@@ -2,7 +2,7 @@
 // every entry survives, and the conflicting count of one line is shown on both phones.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { Server, NodeClient, seedSite, planCount, launchBrowser, newPhone, loginInBrowser, screenshot, readFromServer, requirePrereqs, waitFor } from './harness.mjs'
+import { Server, NodeClient, seedSite, planCount, planChecklist, launchBrowser, newPhone, loginInBrowser, screenshot, readFromServer, requirePrereqs, waitFor } from './harness.mjs'
 import { countLine, openWork, pickLocation } from './flows.mjs'
 
 let server
@@ -21,13 +21,14 @@ before(async () => {
   }
   await server.start()
   manager = await NodeClient.connect(server, server.users.mia)
-  await seedSite(manager, SITE)
+  server.seed = await seedSite(manager, SITE)
   const ids = []
   for (const u of [server.users.ana, server.users.ben]) {
     const t = await server.login(u)
     ids.push(String((await (await server.api('/api/me', { token: t.access_token })).json()).user.id))
   }
   server.countUrl = await planCount(manager, SITE, ids, 'Aisle A-01 double count')
+  server.runUrl = await planChecklist(manager, SITE, server.seed)
   browser = await launchBrowser()
 })
 
@@ -80,6 +81,33 @@ test('two phones offline: both entries survive and a conflicting count is shown 
   await ben.page.evaluate(() => window.scrollTo(0, 0))
   await screenshot(ana.page, '13-count-conflict-phone-ana')
   await screenshot(ben.page, '14-count-conflict-phone-ben')
+  assert.deepEqual([...ana.errors, ...ben.errors], [])
+  await ana.context.close()
+  await ben.context.close()
+})
+
+test('two phones answer the same checklist item differently offline: both see the conflict', async () => {
+  const ana = await newPhone(browser, server)
+  const ben = await newPhone(browser, server)
+  for (const [phone, user] of [
+    [ana, server.users.ana],
+    [ben, server.users.ben],
+  ]) {
+    await loginInBrowser(phone.page, user)
+    await openWork(phone.page, 'work-checklist_run', 'Dock safety walk')
+    await phone.page.getByTestId('checklist-item').first().waitFor()
+    await waitFor(async () => (await phone.page.getByTestId('sync-summary').textContent())?.includes('All work synced'), { what: 'synced before going offline' })
+    await phone.context.setOffline(true)
+  }
+  const doors = (p) => p.getByTestId('checklist-item').filter({ hasText: 'Dock doors close fully' })
+  await doors(ana.page).getByRole('button', { name: 'Pass' }).click()
+  await doors(ben.page).getByRole('button', { name: 'Fail' }).click()
+  await ana.context.setOffline(false)
+  await ben.context.setOffline(false)
+  await doors(ana.page).getByTestId('answer-conflict').filter({ hasText: 'answered Fail, you answered Pass: a manager will review' }).waitFor({ timeout: 15_000 })
+  await doors(ben.page).getByTestId('answer-conflict').filter({ hasText: 'answered Pass, you answered Fail: a manager will review' }).waitFor({ timeout: 15_000 })
+  await doors(ana.page).scrollIntoViewIfNeeded()
+  await screenshot(ana.page, '17-checklist-answer-conflict', { top: false })
   assert.deepEqual([...ana.errors, ...ben.errors], [])
   await ana.context.close()
   await ben.context.close()

@@ -85,3 +85,17 @@ describe('shipments', () => {
     expect(nextStatuses({ direction: 'outbound', timeline: [] })).toEqual(['packed', 'dispatched', 'delivered'])
   })
 })
+
+describe('checklist answer conflicts', () => {
+  it('tells both people in plain words', async () => {
+    const { responseConflictMessage } = await import('../src/lib/checklist')
+    const answers = [
+      { answer: { kind: 'check' as const, outcome: 'pass' as const }, by: 'u-ana', device: 'd-ana' },
+      { answer: { kind: 'check' as const, outcome: 'fail' as const }, by: 'u-ben', device: 'd-ben' },
+    ]
+    const names = (id: string) => (id === 'u-ana' ? 'Ana' : 'Ben')
+    expect(responseConflictMessage(answers, { userId: 'u-ana', deviceId: 'd-ana' }, names)).toBe('Ben answered Fail, you answered Pass: a manager will review')
+    expect(responseConflictMessage(answers, { userId: 'u-ben', deviceId: 'd-ben' }, names)).toBe('Ana answered Pass, you answered Fail: a manager will review')
+    expect(responseConflictMessage([answers[0], { ...answers[0], by: 'u-ben', device: 'd-ben' }], { userId: 'u-ana', deviceId: 'd-ana' }, names)).toBeNull()
+  })
+})

@@ -57,3 +57,27 @@ export function runState(run: Pick<ChecklistDoc, 'template' | 'responses' | 'com
   if (answered === 0) return 'not_started'
   return missingRequired(run).length === 0 ? 'ready_to_sign' : 'in_progress'
 }
+
+function describeAnswer(a: Answer): string {
+  if (a.kind === 'check') return a.outcome === 'pass' ? 'Pass' : a.outcome === 'fail' ? 'Fail' : 'N/A'
+  if (a.kind === 'number') return String(a.value)
+  return `"${a.text.length > 40 ? a.text.slice(0, 40) + '…' : a.text}"`
+}
+
+/**
+ * Two people answered the same item while apart: Automerge keeps both answers (one is
+ * shown, the other is a conflict). In plain words, from this person's point of view.
+ */
+export function responseConflictMessage(
+  answers: { answer: Answer; by: string; device: string }[],
+  me: { userId: string; deviceId: string },
+  nameOf: (userId: string) => string,
+): string | null {
+  if (answers.length < 2) return null
+  const distinct = new Set(answers.map((a) => JSON.stringify(a.answer)))
+  if (distinct.size < 2) return null
+  const mine = answers.find((a) => a.by === me.userId && a.device === me.deviceId)
+  const others = answers.filter((a) => a !== mine).map((a) => `${nameOf(a.by)} answered ${describeAnswer(a.answer)}`)
+  const head = others.join(', ')
+  return mine ? `${head}, you answered ${describeAnswer(mine.answer)}: a manager will review` : `${head}: a manager will review`
+}

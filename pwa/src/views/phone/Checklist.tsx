@@ -4,7 +4,9 @@ import { DocStatus, Field, fmtDate, Screen } from '../../ui/components'
 import { navigate } from '../../ui/router'
 import { useDoc } from '../../ui/useDoc'
 import { canvasPng, PhotoButton, SignaturePad, Thumbs } from '../../ui/media'
-import { actionStatus, isFailed, missingRequired, needsAction, parseReading, runState, snapshotOf } from '../../lib/checklist'
+import * as A from '@automerge/automerge/slim'
+import { actionStatus, isFailed, missingRequired, needsAction, parseReading, responseConflictMessage, runState, snapshotOf } from '../../lib/checklist'
+import { nameOf } from './Count'
 import { newId, recorded, type Actor } from '../../lib/ids'
 import type { ChecklistDoc, SiteDoc } from '../../types/docs'
 import type { Answer, AttachmentRef, ChecklistRun, Priority, TemplateItem } from '../../types/generated'
@@ -83,6 +85,14 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
   const [note, setNote] = useState(r?.note ?? '')
   const [numError, setNumError] = useState<string | null>(null)
   const failed = isFailed(item, r?.answer)
+  // Both answers when two people answered this item while apart.
+  let conflict: string | null = null
+  try {
+    const both = doc.responses ? A.getConflicts(doc.responses as unknown as A.Doc<unknown>, item.id) : undefined
+    if (both) conflict = responseConflictMessage(Object.values(both) as unknown as { answer: Answer; by: string; device: string }[], a, nameOf)
+  } catch {
+    /* not an Automerge object (never in the app) */
+  }
   const disabled = !writable || !!doc.completed_at
   const set = (patch: { answer?: Answer; note?: string; photo?: AttachmentRef }) => setResponse(doc, handle, a, item, patch)
   const id = `item-${item.id}`
@@ -134,6 +144,11 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
         </Field>
       )}
       {failed && <p class="warn-text">Failed: a corrective action was raised.</p>}
+      {conflict && (
+        <p class="notice warn" role="alert" data-testid="answer-conflict">
+          {conflict}
+        </p>
+      )}
       {r && (
         <>
           <Field label="Note">

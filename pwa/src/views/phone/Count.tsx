@@ -48,7 +48,7 @@ function loadDraft(url: string): Draft {
 export function nameOf(userId: string): string {
   const m = me.value
   if (m && String(m.user.id) === userId) return m.user.display_name || 'You'
-  return `Another counter (user ${userId})`
+  return `Another person (user ${userId})`
 }
 
 export function CountView({ url }: { url: string }) {
