@@ -48,8 +48,9 @@ export async function waitFor(fn, { timeout = 10_000, interval = 100, what = 'co
 
 /** A floorwalk server on its own SQLite file in a temp dir. */
 export class Server {
-  constructor(label) {
+  constructor(label, { webDir = DIST } = {}) {
     this.label = label
+    this.webDir = webDir
     this.dir = mkdtempSync(path.join(tmpdir(), 'fw-pwa-e2e-'))
     this.dbUrl = `sqlite://${path.join(this.dir, 'fw.db')}`
     this.url = undefined
@@ -57,7 +58,7 @@ export class Server {
   }
 
   env() {
-    return { ...process.env, FLOORWALK_DATABASE_URL: this.dbUrl, FLOORWALK_WEB_DIR: DIST }
+    return { ...process.env, FLOORWALK_DATABASE_URL: this.dbUrl, FLOORWALK_WEB_DIR: this.webDir }
   }
 
   cli(args, input) {
