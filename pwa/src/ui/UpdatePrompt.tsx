@@ -1,4 +1,5 @@
 import { useRegisterSW } from 'virtual:pwa-register/preact'
+import { flush } from '../data/runtime'
 
 /** "A new version is available": the new service worker waits until the user says so. */
 export function UpdatePrompt() {
@@ -10,7 +11,7 @@ export function UpdatePrompt() {
   return (
     <div class="update" role="alertdialog" aria-label="Update available">
       <span>A new version of Floorwalk is available. Your unsynced work is kept.</span>
-      <button type="button" class="btn small" onClick={() => void updateServiceWorker(true)}>
+      <button type="button" class="btn small" onClick={() => void flush().then(() => updateServiceWorker(true))}>
         Update now
       </button>
       <button type="button" class="btn small secondary" onClick={() => setNeedRefresh(false)}>
