@@ -358,3 +358,34 @@ export async function planChecklist(manager, slug, seed, assignee) {
   await manager.waitSynced(handle)
   return handle.url
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+/**
+ * The value rules of shared/src/validation that a phone's writes must meet (until the
+ * server reports validation problems itself): device-made ids are lowercase UUIDs,
+ * timestamps RFC 3339, user/device ids opaque without spaces, quantities whole numbers,
+ * attachments named by SHA-256, every root with type, schema_version and site.
+ */
+export function assertDocumentRules(doc, where = doc?.type ?? 'document') {
+  const problems = []
+  if (!doc?.type || doc.schema_version !== 1 || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(doc.site ?? '')) problems.push(`${where}: root needs type, schema_version 1 and a site slug`)
+  const walk = (v, path) => {
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`))
+    if (!v || typeof v !== 'object') return
+    for (const [k, x] of Object.entries(v)) {
+      const p = `${path}.${k}`
+      if (x === undefined) problems.push(`${p} is undefined`)
+      if (k === 'id' && typeof x === 'string' && !UUID.test(x)) problems.push(`${p} is not a lowercase UUID: ${x}`)
+      if (['at', 'due_at', 'expected_at', 'completed_at', 'published_at'].includes(k) && x != null && !RFC3339.test(x)) problems.push(`${p} is not RFC 3339: ${x}`)
+      if (['by', 'device', 'assignee'].includes(k) && x != null && !/^\S{1,128}$/.test(x)) problems.push(`${p} is not an opaque id: ${x}`)
+      if (['qty', 'damaged_qty', 'expected_qty', 'count_index', 'size'].includes(k) && !(Number.isInteger(x) && x >= 0)) problems.push(`${p} is not a whole number: ${x}`)
+      if (k === 'sha256' && !/^[0-9a-f]{64}$/.test(x)) problems.push(`${p} is not a SHA-256: ${x}`)
+      if (['location', 'sku'].includes(k) && x != null && (x !== String(x).trim() || String(x).includes('|') || !x)) problems.push(`${p} is not a code: ${x}`)
+      walk(x, p)
+    }
+  }
+  walk(doc, where)
+  if (problems.length) throw new Error(`document breaks the shared rules:\n${problems.join('\n')}`)
+}
