@@ -6,7 +6,7 @@ import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-re
 import * as A from '@automerge/automerge'
 import { backends } from './lib/db.mjs'
 import { setupBackend, withServerLogs, PASSWORD } from './lib/fixture.mjs'
-import { cli, FloorwalkServer } from './lib/server.mjs'
+import { cli, runCli, FloorwalkServer } from './lib/server.mjs'
 import { Client, waitForDoc, docOf } from './lib/client.mjs'
 import { Session, postJson, login, requestTicket } from './lib/auth.mjs'
 import { RawPeer, openSync } from './lib/raw.mjs'
@@ -45,27 +45,10 @@ for (const backend of backends()) {
       await alice.waitConnected()
       const ha = alice.repo.create({ site: 'north', kind: 'count-session', title, entries: [] })
       ha.change((d) => d.entries.push({ by: 'alice', step: 'created' }))
-      const hb = await findEventually(bob, ha.url)
+      const hb = await bob.findEventually(ha.url)
       await waitForDoc(hb, has((e) => e.step === 'created'), { what: 'creation at bob' })
       return { alice, bob, ha, hb, url: ha.url }
     }
-    /** find() that retries while the document is still being uploaded by its creator. */
-    const findEventually = async (c, url, timeout = 20_000) => {
-      const deadline = Date.now() + timeout
-      for (;;) {
-        try {
-          return await c.find(url, Math.max(1000, deadline - Date.now()))
-        } catch (e) {
-          if (Date.now() >= deadline || !/unavailable/i.test(e.message)) throw e
-          await c.repo.removeFromCache(parseAutomergeUrl(url).documentId).catch(() => {})
-          // a new Repo on the same session: the old one remembers "unavailable"
-          const fresh = Client.fromSession(c.session, { name: c.name })
-          clients.push(fresh)
-          c = fresh
-        }
-      }
-    }
-
     before(async () => {
       ctx = await setupBackend(backend, { label: 'access' })
       const s = await Session.login(ctx.server.url, 'carol@north.test', PASSWORD)
@@ -149,7 +132,7 @@ for (const backend of backends()) {
       // Positive control, created after the forbidden ones on the same server.
       const ha = alice.repo.create({ site: 'north', kind: 'shipment', entries: [{ by: 'alice' }] })
       const carol = await client('carol@north.test')
-      const hc = await findEventually(carol, ha.url)
+      const hc = await carol.findEventually(ha.url)
       await waitForDoc(hc, has((e) => e.by === 'alice'), { what: "alice's new document at carol" })
       const dave = await client('dave@north.test')
       await dave.findUnavailable(hs.url)
@@ -219,7 +202,7 @@ for (const backend of backends()) {
       const erin2 = await client('erin@both.test')
       await erin2.findUnavailable(url)
       // ...but still loads south documents.
-      const hs2 = await findEventually(erin2, hs.url)
+      const hs2 = await erin2.findEventually(hs.url)
       await waitForDoc(hs2, has((e) => e.by === 'sam'), { what: 'south doc at erin' })
 
       // The live connection: closed, or downgraded (allow the same ~3 s as for disable).
@@ -232,6 +215,45 @@ for (const backend of backends()) {
         () => has((e) => e.step === 'after-remove')(docOf(hb)) || has((e) => e.step === 'bob-after-remove')(docOf(he)),
         { window: 2000, what: "data flowing between bob and erin's live connection after member remove" },
       )
+    })
+
+    test('member add grants access to the site documents', async () => {
+      const { url } = await northDoc('Member add check')
+      const sam = await client('sam@south.test')
+      await sam.findUnavailable(url)
+      await cli(ctx.db.url, ['member', 'add', 'sam@south.test', 'north'])
+      const sam2 = await client('sam@south.test')
+      const h = await sam2.find(url)
+      await waitForDoc(h, has((e) => e.step === 'created'), { what: 'the north document at sam after member add' })
+      h.change((d) => d.entries.push({ by: 'sam', step: 'sam-now-member' }))
+      const carol = await client('carol@north.test')
+      const hc = await carol.find(url)
+      await waitForDoc(hc, has((e) => e.step === 'sam-now-member'), { what: "the new member's edit at carol" })
+      await cli(ctx.db.url, ['member', 'remove', 'sam@south.test', 'north'])
+    })
+
+    test('the provisioning CLI rejects bad commands with a non-zero exit and a message', async () => {
+      const bad = [
+        [['site', 'add', 'north'], undefined, 'duplicate site'],
+        [['user', 'add', 'alice@north.test', '--role', 'staff', '--site', 'north'], `${PASSWORD}\n`, 'duplicate user'],
+        [['user', 'add', 'zed@north.test', '--role', 'staff', '--site', 'nowhere'], `${PASSWORD}\n`, 'unknown site'],
+        [['user', 'add', 'zed@north.test', '--role', 'emperor'], `${PASSWORD}\n`, 'unknown role'],
+        [['member', 'add', 'nobody@north.test', 'north'], undefined, 'unknown user'],
+        [['member', 'add', 'alice@north.test', 'nowhere'], undefined, 'unknown site for member add'],
+        [['user', 'disable', 'nobody@north.test'], undefined, 'disable an unknown user'],
+      ]
+      const problems = []
+      for (const [args, input, what] of bad) {
+        const r = await runCli(ctx.db.url, args, { input })
+        if (r.code === 0) problems.push(`${what}: \`floorwalk ${args.join(' ')}\` exited 0`)
+        else if (!r.stderr.trim()) problems.push(`${what}: exit ${r.code} without a message on stderr`)
+      }
+      assert.deepEqual(problems, [])
+      // and the good path: user list shows the users with their role
+      const list = await cli(ctx.db.url, ['user', 'list'])
+      assert.match(list.stdout, /alice@north\.test/)
+      assert.match(list.stdout, /vera@north\.test/)
+      assert.doesNotMatch(list.stdout, /zed@north\.test/, 'a rejected user add left a user behind')
     })
 
     test('wrong password, unknown user and missing credentials get 401 JSON errors', async () => {

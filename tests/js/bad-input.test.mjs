@@ -10,10 +10,12 @@ import { backends } from './lib/db.mjs'
 import { setupBackend, withServerLogs, PASSWORD } from './lib/fixture.mjs'
 import { Client, waitForDoc } from './lib/client.mjs'
 import { Session } from './lib/auth.mjs'
-import { RawPeer, encodeCbor } from './lib/raw.mjs'
+import { RawPeer, encodeCbor, openSync } from './lib/raw.mjs'
 import { waitFor } from './lib/wait.mjs'
 
 const MAX_FRAME = 65536
+const PING_INTERVAL = 1
+const PING_TIMEOUT = 3
 // Bad input is protocol handling, not storage: one backend is enough (the first listed).
 const backend = process.env.FLOORWALK_TEST_BAD_INPUT_BACKEND ?? backends()[0]
 const emptySyncMessage = () => A.generateSyncMessage(A.init(), A.initSyncState())[1]
@@ -27,7 +29,15 @@ describe(`bad input on /sync (${backend})`, () => {
   const clients = []
 
   before(async () => {
-    ctx = await setupBackend(backend, { label: 'bad-input', env: { FLOORWALK_MAX_FRAME_BYTES: String(MAX_FRAME) } })
+    ctx = await setupBackend(backend, {
+      label: 'bad-input',
+      env: {
+        FLOORWALK_MAX_FRAME_BYTES: String(MAX_FRAME),
+        // Frequent pings: healthy clients (which answer) must stay connected all along.
+        FLOORWALK_PING_INTERVAL_SECS: String(PING_INTERVAL),
+        FLOORWALK_PING_TIMEOUT_SECS: String(PING_TIMEOUT),
+      },
+    })
     alice = await Client.create(ctx.server, 'alice@north.test', PASSWORD)
     bob = await Client.create(ctx.server, 'bob@north.test', PASSWORD)
     clients.push(alice, bob)
@@ -35,18 +45,7 @@ describe(`bad input on /sync (${backend})`, () => {
     ha = alice.repo.create({ site: 'north', kind: 'count-session', entries: [] })
     ha.change((d) => d.entries.push({ by: 'alice', step: 'created' }))
     docId = ha.documentId
-    const deadline = Date.now() + 20_000
-    for (;;) {
-      try {
-        hb = await bob.find(ha.url, 5_000)
-        break
-      } catch (e) {
-        if (Date.now() > deadline || !/unavailable/.test(e.message)) throw e
-        await bob.close()
-        bob = Client.fromSession(bob.session, { name: 'bob' })
-        clients.push(bob)
-      }
-    }
+    hb = await bob.findEventually(ha.url)
     await waitForDoc(hb, (d) => d.entries.length >= 1, { what: 'the healthy doc at bob' })
     carol = await Session.login(ctx.server.url, 'carol@north.test', PASSWORD)
     // The bystander is another login (another peer id) than the hostile connections.
@@ -199,6 +198,31 @@ describe(`bad input on /sync (${backend})`, () => {
     assert.ok(!raw.messages.some((m) => m.type === 'peer'), 'server answered the impostor join with peer')
     assert.ok(alice.connected, "alice's own connection was dropped")
     await assertHealthy("join with alice's peer id")
+  })
+
+  test('join with only an unsupported protocol version is refused', async () => {
+    const raw = await hostile({ join: false })
+    raw.send({ type: 'join', senderId: carol.peerId, peerMetadata: { isEphemeral: true }, supportedProtocolVersions: ['99'] })
+    await expectRejected(raw, 'join with protocol version 99')
+    assert.ok(!raw.messages.some((m) => m.type === 'peer'), 'server answered an unsupported version with peer')
+    await assertHealthy('unsupported protocol version')
+  })
+
+  test('a peer that stops answering pings is disconnected; answering peers stay', async () => {
+    const r = await openSync(ctx.server.url, { ticket: await carol.ticket() }, { autoPong: false })
+    assert.equal(r.status, 101, r.text)
+    const silent = new RawPeer(r.ws)
+    let pings = 0
+    r.ws.on('ping', () => (pings += 1))
+    await silent.join(carol.peerId)
+    const t0 = Date.now()
+    const closed = await silent.waitClosed((PING_INTERVAL + PING_TIMEOUT) * 1000 + 6000).catch(() => undefined)
+    const after = Date.now() - t0
+    silent.close()
+    assert.ok(pings > 0, 'the server sent no ping')
+    assert.ok(closed, `a peer that never answered ${pings} pings was still connected after ${after} ms`)
+    assert.equal(bystander.closed, undefined, 'the (answering) bystander was disconnected')
+    await assertHealthy('ping timeout')
   })
 
   test('20,000 requests for random document ids: all doc-unavailable, RSS stays flat', async () => {

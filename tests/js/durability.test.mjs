@@ -56,21 +56,7 @@ for (const backend of backends()) {
         const urls = creator.handles.map((h) => h.url)
         for (const p of parts.slice(1)) {
           for (const url of urls) {
-            p.handles.push(
-              await waitFor(
-                async () => {
-                  try {
-                    return await p.client.find(url, 5_000)
-                  } catch (e) {
-                    // not uploaded yet: forget the "unavailable" verdict and ask again
-                    if (!/unavailable/.test(e.message)) throw e
-                    p.client.repo.delete(url)
-                    return undefined
-                  }
-                },
-                { timeout: 20_000, what: `${p.client.name} to load ${url}` },
-              ),
-            )
+            p.handles.push(await p.client.findEventually(url))
           }
         }
 

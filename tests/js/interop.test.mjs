@@ -9,21 +9,6 @@ import { waitFor } from './lib/wait.mjs'
 
 const has = (pred) => (d) => Array.isArray(d.entries) && d.entries.some(pred)
 
-/** find() by a user who must see `url` eventually (the creator may still be uploading it). */
-async function findEventually(session, url, { timeout = 20_000, name } = {}) {
-  const deadline = Date.now() + timeout
-  for (let attempt = 1; ; attempt++) {
-    const c = Client.fromSession(session, { name: `${name ?? session.email}#${attempt}` })
-    try {
-      const h = await c.find(url, Math.max(1000, deadline - Date.now()))
-      return { client: c, handle: h, attempts: attempt }
-    } catch (e) {
-      await c.close()
-      if (Date.now() >= deadline || !/unavailable/i.test(e.message)) throw e
-    }
-  }
-}
-
 for (const backend of backends()) {
   describe(`interop (${backend})`, () => {
     let ctx
@@ -62,8 +47,7 @@ for (const backend of backends()) {
       await a.waitConnected()
       const ha = a.repo.create({ site: 'north', kind: 'presence-test', entries: [] })
       ha.change((d) => d.entries.push({ by: 'alice', n: 1 }))
-      const { handle: hb, client: b2 } = await findEventually(b.session, ha.url, { name: 'bob' })
-      clients.push(b2)
+      const hb = await b.findEventually(ha.url)
       const received = []
       hb.on('ephemeral-message', (ev) => received.push(ev))
       const payload = { cursor: 'aisle-4/bin-7', nonce: Math.random() }
@@ -96,8 +80,7 @@ for (const backend of backends()) {
       b.repo.subscribeToRemotes([await a.repo.storageId()])
       const ha = a.repo.create({ site: 'north', kind: 'gossip-test', entries: [] })
       ha.change((d) => d.entries.push({ by: 'alice', step: 'g1' }))
-      const { handle: hb, client: b2 } = await findEventually(b.session, ha.url, { name: 'bob' })
-      clients.push(b2)
+      const hb = await b.findEventually(ha.url)
       await waitForDoc(hb, has((e) => e.step === 'g1'), { what: "alice's edit at bob" })
       hb.change((d) => d.entries.push({ by: 'bob', step: 'g2' }))
       await waitForDoc(ha, has((e) => e.step === 'g2'), { what: "bob's edit at alice" })
@@ -114,8 +97,7 @@ for (const backend of backends()) {
       a.goOnline()
       await a.waitConnected()
       const b = await client('bob@north.test')
-      const { handle: hb, client: b2 } = await findEventually(b.session, h.url, { name: 'bob' })
-      clients.push(b2)
+      const hb = await b.findEventually(h.url)
       await waitForDoc(hb, has((e) => e.item === 'fire exits clear'), { what: 'offline-created entry at B' })
       assert.equal(docOf(hb).site, 'north')
     })
@@ -129,8 +111,8 @@ for (const backend of backends()) {
       // A creates and edits; B finds it by URL and edits; each sees the other's edit.
       const ha = a.repo.create({ site: 'north', kind: 'count-session', title: 'Aisle 4', entries: [] })
       ha.change((d) => d.entries.push({ by: 'alice', qty: 3, step: 'online-1' }))
-      const { handle: hb, client: b2 } = await findEventually(b.session, ha.url, { name: 'bob' })
-      clients.push(b2)
+      const hb = await b.findEventually(ha.url)
+      const b2 = b
       await waitForDoc(hb, has((e) => e.step === 'online-1'), { what: "A's first edit at B" })
       hb.change((d) => d.entries.push({ by: 'bob', qty: 4, step: 'online-2' }))
       await waitForDoc(ha, has((e) => e.step === 'online-2'), { what: "B's edit at A" })
@@ -184,5 +166,66 @@ for (const backend of backends()) {
       assert.equal(docOf(hd).entries.length, 6)
       assert.deepEqual(problems, [])
     })
+  })
+}
+
+for (const backend of backends()) {
+  describe(`interop with a tiny document cache (${backend}): FLOORWALK_MAX_LOADED_DOCS=2, FLOORWALK_IDLE_UNLOAD_SECS=1`, () => {
+    let ctx
+    const clients = []
+    const client = async (email, opts) => {
+      const c = await Client.create(ctx.server, email, PASSWORD, opts)
+      clients.push(c)
+      return c
+    }
+    before(async () => {
+      ctx = await setupBackend(backend, {
+        label: 'interop-evict',
+        env: { FLOORWALK_MAX_LOADED_DOCS: '2', FLOORWALK_IDLE_UNLOAD_SECS: '1' },
+      })
+    })
+    after(async () => {
+      for (const c of clients) await c.close()
+      await ctx?.cleanup()
+    })
+
+    it(
+      'six documents edited in turns by two clients sync and persist although at most two stay loaded',
+      withServerLogs(() => ctx?.server, async () => {
+        const DOCS = 6
+        const a = await client('alice@north.test')
+        const b = await client('bob@north.test')
+        await a.waitConnected()
+        const has_ = (step) => has((e) => e.step === step)
+        const ha = []
+        for (let i = 0; i < DOCS; i++) {
+          const h = a.repo.create({ site: 'north', kind: 'checklist-run', n: i, entries: [] })
+          h.change((d) => d.entries.push({ by: 'alice', step: `created-${i}` }))
+          ha.push(h)
+        }
+        const hb = []
+        for (let i = 0; i < DOCS; i++) {
+          const handle = await b.findEventually(ha[i].url)
+          await waitForDoc(handle, has_(`created-${i}`), { what: `doc ${i} at bob` })
+          hb.push(handle)
+        }
+        for (let round = 0; round < 3; round++) {
+          for (let i = 0; i < DOCS; i++) {
+            const [from, to] = (i + round) % 2 ? [ha[i], hb[i]] : [hb[i], ha[i]]
+            const step = `r${round}-d${i}`
+            from.change((d) => d.entries.push({ step }))
+            await waitForDoc(to, has_(step), { what: `${step} across` })
+          }
+        }
+        for (const c of clients) await c.close()
+        clients.length = 0
+        // All idle now: the server unloads them; a fresh client reloads each from storage.
+        const c = await client('carol@north.test')
+        for (let i = 0; i < DOCS; i++) {
+          const h = await c.find(ha[i].url)
+          await waitForDoc(h, (d) => d.entries.length === 1 + 3, { what: `all 4 entries of doc ${i} at a fresh client` })
+        }
+      }),
+    )
   })
 }

@@ -89,6 +89,24 @@ export class Client {
   }
 
   /**
+   * find() for a document that another client may still be uploading: while the server
+   * answers unavailable, forget that verdict (repo.delete drops only the local handle)
+   * and ask again, until `timeout`.
+   */
+  async findEventually(url, timeout = 20_000) {
+    const deadline = Date.now() + timeout
+    for (;;) {
+      try {
+        return await this.find(url, Math.max(1000, deadline - Date.now()))
+      } catch (e) {
+        if (Date.now() >= deadline || !/unavailable/i.test(e.message)) throw e
+        this.repo.delete(url)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+  }
+
+  /**
    * find() that is expected to end "unavailable": resolves the elapsed ms when the
    * promise rejects as unavailable, throws if it resolves (document delivered) or hangs.
    */

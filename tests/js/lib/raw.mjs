@@ -11,12 +11,12 @@ export const decodeCbor = (buf) => decode(buf)
  * Open a websocket to /sync. `auth` is { ticket } or { bearer }.
  * Resolves { ws, status } once open, or { status, body } if the upgrade was refused.
  */
-export function openSync(baseUrl, auth, { maxPayload } = {}) {
+export function openSync(baseUrl, auth, { maxPayload, autoPong = true } = {}) {
   const wsBase = baseUrl.replace(/^http/, 'ws') + '/sync'
   const url = auth.ticket !== undefined ? `${wsBase}?ticket=${encodeURIComponent(auth.ticket)}` : wsBase
   const headers = auth.bearer !== undefined ? { authorization: `Bearer ${auth.bearer}` } : {}
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers, maxPayload })
+    const ws = new WebSocket(url, { headers, maxPayload, autoPong })
     ws.binaryType = 'nodebuffer'
     ws.once('open', () => resolve({ ws, status: 101 }))
     ws.once('unexpected-response', (req, res) => {
