@@ -11,11 +11,12 @@ import { setupBackend, withServerLogs, PASSWORD } from './lib/fixture.mjs'
 import { Client, waitForDoc } from './lib/client.mjs'
 import { Session } from './lib/auth.mjs'
 import { RawPeer, encodeCbor, openSync } from './lib/raw.mjs'
-import { waitFor } from './lib/wait.mjs'
+import { waitFor, delay } from './lib/wait.mjs'
 
 const MAX_FRAME = 65536
 const PING_INTERVAL = 1
 const PING_TIMEOUT = 3
+const QUEUE_FRAMES = 64
 // Bad input is protocol handling, not storage: one backend is enough (the first listed).
 const backend = process.env.FLOORWALK_TEST_BAD_INPUT_BACKEND ?? backends()[0]
 const emptySyncMessage = () => A.generateSyncMessage(A.init(), A.initSyncState())[1]
@@ -36,6 +37,8 @@ describe(`bad input on /sync (${backend})`, () => {
         // Frequent pings: healthy clients (which answer) must stay connected all along.
         FLOORWALK_PING_INTERVAL_SECS: String(PING_INTERVAL),
         FLOORWALK_PING_TIMEOUT_SECS: String(PING_TIMEOUT),
+        // A small outgoing queue so that the slow-reader test needs little data.
+        FLOORWALK_OUTGOING_QUEUE_FRAMES: String(QUEUE_FRAMES),
       },
     })
     alice = await Client.create(ctx.server, 'alice@north.test', PASSWORD)
@@ -223,6 +226,48 @@ describe(`bad input on /sync (${backend})`, () => {
     assert.ok(closed, `a peer that never answered ${pings} pings was still connected after ${after} ms`)
     assert.equal(bystander.closed, undefined, 'the (answering) bystander was disconnected')
     await assertHealthy('ping timeout')
+  })
+
+  test('a peer that stops reading is disconnected instead of growing server memory', async () => {
+    // A document only alice and the slow peer have open: alice's ephemeral burst on it is
+    // relayed to the slow peer alone.
+    const h2 = alice.repo.create({ site: 'north', kind: 'count-session', entries: [{ by: 'alice' }] })
+    const erin = await Session.login(ctx.server.url, 'erin@both.test', PASSWORD)
+    const slow = await RawPeer.connect(ctx.server.url, { ticket: await erin.ticket() })
+    await slow.join(erin.peerId)
+    await waitFor(
+      async () => {
+        const from = slow.messages.length
+        slow.send({ type: 'request', senderId: erin.peerId, targetId: slow.serverPeerId, documentId: h2.documentId, data: emptySyncMessage() })
+        const answer = await slow.waitMessage((m) => m.documentId === h2.documentId, { from, what: 'an answer for the new document' })
+        return answer.type === 'sync'
+      },
+      { timeout: 20_000, interval: 200, what: 'the new document at the slow peer' },
+    )
+    slow.ws._socket.pause() // stop reading: the kernel buffers fill, then the server's queue
+    const aliceCloses = alice.adapter.stats.closes
+    const rssBefore = ctx.server.rssKb()
+    let rssPeak = rssBefore
+    const N = 600 // 600 x 60 kB = 36 MB sent to a peer that reads nothing
+    const pad = 'x'.repeat(60_000)
+    for (let i = 0; i < N; i++) {
+      h2.broadcast({ burst: true, i, pad })
+      if (i % 20 === 19) {
+        await delay(5) // let alice's socket drain
+        rssPeak = Math.max(rssPeak, ctx.server.rssKb())
+      }
+    }
+    await delay(500)
+    rssPeak = Math.max(rssPeak, ctx.server.rssKb())
+    slow.ws._socket.resume()
+    const closed = await slow.waitClosed(15_000).catch(() => undefined)
+    slow.close()
+    const growthMb = (rssPeak - rssBefore) / 1024
+    console.log(`# slow reader: closed ${JSON.stringify(closed)}, RSS ${rssBefore} -> peak ${rssPeak} kB`)
+    assert.ok(closed, 'the server kept a peer that read nothing while 36 MB were sent to it')
+    assert.ok(growthMb < 30, `server RSS grew by ${growthMb.toFixed(1)} MB while a peer did not read`)
+    assert.equal(alice.adapter.stats.closes, aliceCloses, `the sender was disconnected: ${JSON.stringify(alice.adapter.lastClose)}`)
+    await assertHealthy('slow reader')
   })
 
   test('20,000 requests for random document ids: all doc-unavailable, RSS stays flat', async () => {

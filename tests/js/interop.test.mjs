@@ -5,7 +5,7 @@ import { generateAutomergeUrl } from '@automerge/automerge-repo'
 import { backends } from './lib/db.mjs'
 import { setupBackend, withServerLogs, PASSWORD } from './lib/fixture.mjs'
 import { Client, waitForDoc, docOf } from './lib/client.mjs'
-import { waitFor } from './lib/wait.mjs'
+import { waitFor, holdsFor } from './lib/wait.mjs'
 
 const has = (pred) => (d) => Array.isArray(d.entries) && d.entries.some(pred)
 
@@ -48,6 +48,9 @@ for (const backend of backends()) {
       const ha = a.repo.create({ site: 'north', kind: 'presence-test', entries: [] })
       ha.change((d) => d.entries.push({ by: 'alice', n: 1 }))
       const hb = await b.findEventually(ha.url)
+      await b.waitConnected()
+      const closes = () => [a.adapter.stats.closes, b.adapter.stats.closes]
+      const closesBefore = closes()
       const received = []
       hb.on('ephemeral-message', (ev) => received.push(ev))
       const payload = { cursor: 'aisle-4/bin-7', nonce: Math.random() }
@@ -58,6 +61,21 @@ for (const backend of backends()) {
       })
       assert.deepEqual(ev.message, payload)
       assert.equal(ev.senderId, a.peerId, 'ephemeral senderId is A')
+      // The official client re-forwards every ephemeral message it receives to its other
+      // peers with the ORIGINAL senderId, here back to the server: that must not cost B
+      // (or A) its connection.
+      await holdsFor(() => closes().some((n, i) => n !== closesBefore[i]), {
+        window: 1500,
+        what: `a connection closed after the ephemeral message (A: ${JSON.stringify(a.adapter.lastClose)}, B: ${JSON.stringify(b.adapter.lastClose)})`,
+      }).catch((e) => {
+        throw new Error(`${e.message}; A last close ${JSON.stringify(a.adapter.lastClose)}, B last close ${JSON.stringify(b.adapter.lastClose)}`)
+      })
+      // And the other direction.
+      const back = { reply: true, nonce: Math.random() }
+      const gotBack = []
+      ha.on('ephemeral-message', (e) => gotBack.push(e))
+      hb.broadcast(back)
+      await waitFor(() => gotBack.find((r) => r.message?.nonce === back.nonce), { timeout: 10_000, what: 'the ephemeral reply at A' })
     })
 
     test('clients with remote-heads gossiping on (remote-subscription-change) keep syncing', async () => {
