@@ -237,8 +237,9 @@ export async function newPhone(browser, server) {
   return { context, page, errors }
 }
 
-export async function screenshot(page, name, { top = true } = {}) {
+export async function screenshot(page, name, { top = true, a11y = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true })
+  if (a11y) await assertAccessible(page, name)
   if (top) await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false })
 }
@@ -388,4 +389,61 @@ export function assertDocumentRules(doc, where = doc?.type ?? 'document') {
   }
   walk(doc, where)
   if (problems.length) throw new Error(`document breaks the shared rules:\n${problems.join('\n')}`)
+}
+
+/**
+ * Every visible control has an accessible name, and every control a finger hits is at
+ * least 44×44 CSS px (hidden file inputs are checked through their visible label).
+ */
+export async function assertAccessible(page, screen) {
+  const problems = await page.evaluate(() => {
+    const out = []
+    const visible = (el) => {
+      const r = el.getBoundingClientRect()
+      const st = getComputedStyle(el)
+      return r.width > 2 && r.height > 2 && st.visibility !== 'hidden' && st.display !== 'none'
+    }
+    const nameOf = (el) => {
+      const aria = el.getAttribute('aria-label') || (el.getAttribute('aria-labelledby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')
+      if (aria.trim()) return aria.trim()
+      if (el.labels && el.labels.length) return [...el.labels].map((l) => l.textContent).join(' ').trim()
+      if (el.tagName === 'BUTTON' || el.tagName === 'A' || el.tagName === 'SUMMARY') return (el.textContent ?? '').trim()
+      return el.getAttribute('title') ?? ''
+    }
+    for (const el of document.querySelectorAll('button, a[href], input, select, textarea, summary, [role=button]')) {
+      const target = el.matches('input[type=file]') ? el.closest('label') : el
+      if (!target || !visible(target)) continue
+      const what = `${el.tagName.toLowerCase()}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''} "${(nameOf(el) || '').slice(0, 30)}"`
+      if (!nameOf(el)) out.push(`${what}: no accessible name`)
+      const r = target.getBoundingClientRect()
+      if (r.height < 44 || r.width < 44) out.push(`${what}: ${Math.round(r.width)}×${Math.round(r.height)} px touch target`)
+    }
+    // Text contrast (WCAG AA): 4.5:1, or 3:1 for large text.
+    const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number)
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+    }
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor)
+        if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c
+      }
+      return [255, 255, 255]
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement
+      if (!el || !n.textContent?.trim() || !visible(el) || el.closest('.visually-hidden, [disabled], .disabled')) continue
+      const st = getComputedStyle(el)
+      const fg = rgb(st.color)
+      const [l1, l2] = [lum(fg), lum(background(el))].sort((a, b) => b - a)
+      const ratio = (l1 + 0.05) / (l2 + 0.05)
+      const size = parseFloat(st.fontSize)
+      const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700)
+      if (ratio < (large ? 3 : 4.5)) out.push(`"${n.textContent.trim().slice(0, 30)}": contrast ${ratio.toFixed(2)}:1`)
+    }
+    return out
+  })
+  if (problems.length) throw new Error(`accessibility problems on ${screen}:\n${problems.join('\n')}`)
 }

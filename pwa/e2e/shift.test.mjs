@@ -206,7 +206,7 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
     assert.equal(bytes.length, att.size)
   }
   const elapsed = Date.now() - t0
-  console.log(`# every entry, photo and signature was on the server ${elapsed} ms after going online`)
+  console.log(`every entry, photo and signature was on the server ${elapsed} ms after going online`)
   assert.ok(elapsed <= 10_000, `everything reached the server in ${elapsed} ms`)
   for (const doc of [count, run, ship, dispatch]) assertDocumentRules(doc)
   await checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl, dispatchUrl })
