@@ -71,5 +71,12 @@ test('an upload cut off by closing the page completes when the app is opened aga
   await again.getByTestId('sync-summary').click()
   await again.getByTestId('sync-photo').first().waitFor()
   await screenshot(again, '15-sync-photos-after-reopen')
+  // Logging out (nothing waiting) is a clean sign-out, not a "log in again" alarm.
+  await again.goto('/')
+  await again.getByRole('button', { name: 'Log out' }).click()
+  await again.getByRole('button', { name: 'Log in' }).waitFor()
+  assert.equal(await again.getByTestId('relogin-message').count(), 0)
+  await again.waitForTimeout(1500)
+  assert.equal(await again.getByTestId('relogin-message').count(), 0, 'no background reconnect turns a logout into an alarm')
   await context.close()
 })

@@ -1,4 +1,4 @@
-import { actor, createDoc, docsOfSite, me, storagePersisted, workOf, workVersion } from '../../data/runtime'
+import { actor, createDoc, docsOfSite, me, stop, storagePersisted, syncTotals, workOf, workVersion } from '../../data/runtime'
 import { logout } from '../../data/session'
 import { DocStatus, fmtDate, Screen } from '../../ui/components'
 import { navigate } from '../../ui/router'
@@ -68,6 +68,15 @@ export function HomeView({ slug }: { slug?: string }) {
   const templates = Object.entries(siteDoc?.checklist_templates ?? {})
   const writable = !!site?.writable
 
+  const signOut = async () => {
+    const t = syncTotals.value
+    const waiting = t.unsyncedChanges + t.photosPending
+    if (waiting > 0 && !window.confirm(`${waiting} change(s) or photo(s) are not on the server yet. They stay on this phone and are sent after you log in again. Log out?`)) return
+    await stop()
+    await logout()
+    navigate('/login')
+  }
+
   const newCount = () => {
     const a = actor()
     if (!a || !site) return
@@ -92,7 +101,7 @@ export function HomeView({ slug }: { slug?: string }) {
     <Screen
       title={site ? site.name : 'Floorwalk'}
       actions={
-        <button type="button" class="btn small secondary" onClick={() => void logout().then(() => navigate('/login'))}>
+        <button type="button" class="btn small secondary" onClick={() => void signOut()}>
           Log out
         </button>
       }
