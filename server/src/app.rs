@@ -13,6 +13,7 @@ use crate::{
     auth::{AuthService, secrets::random_token},
     config::Config,
     documents::site::ensure_site_document,
+    flatten::runner::Flattener,
     http::{AppState, attachments::AttachmentLimits, build_server},
     storage::{self, Store},
     sync::{Hub, HubSettings, connection::SocketSettings, watcher::watch_access},
@@ -22,6 +23,7 @@ pub struct Application {
     pub addr: SocketAddr,
     pub store: Arc<dyn Store>,
     pub hub: Arc<Hub>,
+    pub flattener: Arc<Flattener>,
     server: Server,
 }
 
@@ -48,6 +50,7 @@ impl Application {
             HubSettings::from_config(config, &storage_id),
             tokio::runtime::Handle::current(),
         );
+        let flattener = Flattener::start(hub.clone(), store.clone());
         tokio::spawn(watch_access(
             hub.clone(),
             Duration::from_millis(config.access_poll_millis.max(50)),
@@ -76,6 +79,7 @@ impl Application {
             addr,
             store,
             hub,
+            flattener,
             server,
         })
     }

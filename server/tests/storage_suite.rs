@@ -228,6 +228,7 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
                 site.id,
                 None,
                 &[change("a", b"A", "p1"), change("b", b"B", "p1")],
+                r#"["b"]"#,
             )
             .await
             .expect("create");
@@ -237,7 +238,11 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
         );
         // A change delivered twice is stored once.
         let seq = store
-            .append_changes("doc1", &[change("b", b"B", "p2"), change("c", b"C", "p2")])
+            .append_changes(
+                "doc1",
+                &[change("b", b"B", "p2"), change("c", b"C", "p2")],
+                "[\"c\"]",
+            )
             .await
             .expect("append");
         let loaded = store
@@ -254,7 +259,7 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
 
         store.compact("doc1", b"SNAP", seq).await.expect("compact");
         store
-            .append_changes("doc1", &[change("d", b"D", "p1")])
+            .append_changes("doc1", &[change("d", b"D", "p1")], "[\"d\"]")
             .await
             .expect("append");
         let loaded = store

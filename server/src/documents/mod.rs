@@ -4,3 +4,9 @@
 pub mod json;
 pub mod site;
 pub mod summary;
+
+/// Heads as stored beside a document: a JSON array of hex hashes.
+pub fn heads_json(heads: &[automerge::ChangeHash]) -> String {
+    let hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    serde_json::to_string(&hex).unwrap_or_else(|_| "[]".into())
+}

@@ -59,8 +59,9 @@ pub async fn ensure_site_document(store: &dyn Store, site: &Site) -> StoreResult
     let id = DocumentId::random();
     let mut doc = new_site_document(site);
     let changes = changes_of(&mut doc, None);
+    let heads = super::heads_json(&doc.get_heads());
     store
-        .create_document(id.as_str(), site.id, None, &changes)
+        .create_document(id.as_str(), site.id, None, &changes, &heads)
         .await?;
     store.set_site_document(site.id, id.as_str()).await?;
     Ok(id.as_str().to_string())

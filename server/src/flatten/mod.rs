@@ -1,6 +1,10 @@
 //! Flattening: the merged state of every document into SQL rows, driven by
 //! commits, incremental, idempotent.
 
+pub mod apply;
 pub mod extract;
 pub mod json;
+pub mod rows;
+pub mod runner;
+pub mod statement;
 pub mod validate;

@@ -91,15 +91,22 @@ pub trait DocumentStore: Send + Sync {
     async fn document_site(&self, doc_id: &str) -> StoreResult<Option<i64>>;
     async fn load_document(&self, doc_id: &str) -> StoreResult<Option<StoredDocument>>;
     /// Records a new document, attached to `site_id`, with its first changes, atomically.
+    /// `heads` is the document's heads after these changes, as a JSON array of hex hashes.
     async fn create_document(
         &self,
         doc_id: &str,
         site_id: i64,
         created_by: Option<i64>,
         changes: &[NewChange],
+        heads: &str,
     ) -> StoreResult<i64>;
-    /// Appends changes in one transaction; returns the newest sequence number.
-    async fn append_changes(&self, doc_id: &str, changes: &[NewChange]) -> StoreResult<i64>;
+    /// Appends changes and the new heads in one transaction; returns the newest sequence number.
+    async fn append_changes(
+        &self,
+        doc_id: &str,
+        changes: &[NewChange],
+        heads: &str,
+    ) -> StoreResult<i64>;
     /// Replaces the snapshot and drops the bytes (not the provenance) of
     /// changes up to `up_to_seq`, which the snapshot contains.
     async fn compact(&self, doc_id: &str, snapshot: &[u8], up_to_seq: i64) -> StoreResult<()>;
@@ -120,8 +127,26 @@ pub trait AttachmentStore: Send + Sync {
     async fn get_attachment(&self, sha256: &str) -> StoreResult<Option<Attachment>>;
 }
 
+/// What the flattener reads and writes.
 #[async_trait]
-pub trait Store: AccountStore + SessionStore + DocumentStore + WorkStore + AttachmentStore {
+pub trait FlattenStore: Send + Sync {
+    /// The heads last flattened (JSON array of hex hashes), if any.
+    async fn flattened_heads(&self, document_id: &str) -> StoreResult<Option<String>>;
+    /// Documents whose stored heads differ from the flattened ones, with their site.
+    async fn documents_behind(&self) -> StoreResult<Vec<(String, i64)>>;
+    async fn apply_flatten(&self, batch: &crate::flatten::apply::FlattenBatch) -> StoreResult<()>;
+    async fn record_problems(
+        &self,
+        document_id: &str,
+        site_id: i64,
+        problems: &[floorwalk_shared::Problem],
+    ) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait Store:
+    FlattenStore + AccountStore + SessionStore + DocumentStore + WorkStore + AttachmentStore
+{
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
     async fn migrations_applied(&self) -> StoreResult<bool>;

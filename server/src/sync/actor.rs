@@ -20,7 +20,7 @@ use super::{
     wire::{self, ServerMessage},
 };
 use crate::{
-    documents::summary::work_summary,
+    documents::{heads_json, summary::work_summary},
     storage::{NewChange, StoreError, now_millis},
 };
 
@@ -327,7 +327,11 @@ impl DocActor {
             ActorMode::Attached { .. } => {
                 self.hub
                     .store
-                    .append_changes(self.id.as_str(), &uncommitted.changes)
+                    .append_changes(
+                        self.id.as_str(),
+                        &uncommitted.changes,
+                        &heads_json(&self.doc.heads()),
+                    )
                     .await
             }
             ActorMode::Pending => match self.attach(&uncommitted).await {
@@ -382,6 +386,7 @@ impl DocActor {
                         site_id,
                         Some(creator.user_id),
                         &uncommitted.changes,
+                        &heads_json(&self.doc.heads()),
                     )
                     .await?;
                 self.mode = ActorMode::Attached { site_id };

@@ -73,6 +73,58 @@ impl TestDb {
         }
     }
 
+    /// Stands in for a database that was moved elsewhere; dropping it does nothing.
+    pub fn placeholder() -> Self {
+        Self {
+            url: String::new(),
+            backend: Backend::Sqlite,
+            name: String::new(),
+            _dir: None,
+        }
+    }
+
+    /// Runs `sql` (a query returning one integer) on this database.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match self.backend {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.url).await.expect("sqlite");
+                let value = sqlx::query_scalar(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                pool.close().await;
+                value
+            }
+            Backend::Postgres => {
+                let mut conn = PgConnection::connect(&self.url).await.expect("postgres");
+                sqlx::query_scalar(sql)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        }
+    }
+
+    pub async fn execute(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.url).await.expect("sqlite");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                pool.close().await;
+            }
+            Backend::Postgres => {
+                let mut conn = PgConnection::connect(&self.url).await.expect("postgres");
+                sqlx::query(sql)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+        }
+    }
+
     pub async fn store(&self) -> Arc<dyn Store> {
         storage::open(&self.url, 4).await.expect("open store")
     }
@@ -80,7 +132,7 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if self.backend == Backend::Postgres {
+        if self.backend == Backend::Postgres && !self.name.is_empty() {
             // Best effort, on a separate thread: Drop cannot be async.
             let (admin, name) = (postgres_admin_url(), self.name.clone());
             let _ = std::thread::spawn(move || {
@@ -141,6 +193,7 @@ pub struct TestServer {
     pub base: String,
     pub store: Arc<dyn Store>,
     pub app_hub: Arc<floorwalk::sync::Hub>,
+    pub flattener: Arc<floorwalk::flatten::runner::Flattener>,
     handle: actix_web::dev::ServerHandle,
     pub db: TestDb,
 }
@@ -151,19 +204,31 @@ impl TestServer {
     }
 
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
-        let db = TestDb::new(backend).await;
+        Self::start_on(TestDb::new(backend).await, tweak).await
+    }
+
+    /// Stops this server and starts a new one on the same database.
+    pub async fn restart(mut self) -> Self {
+        self.stop().await;
+        let db = std::mem::replace(&mut self.db, TestDb::placeholder());
+        Self::start_on(db, |_| {}).await
+    }
+
+    pub async fn start_on(db: TestDb, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = test_config(&db);
         tweak(&mut config);
         let app = Application::build(&config).await.expect("build app");
         let base = format!("http://{}", app.addr);
         let store = app.store.clone();
         let app_hub = app.hub.clone();
+        let flattener = app.flattener.clone();
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
         Self {
             base,
             store,
             app_hub,
+            flattener,
             handle,
             db,
         }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod documents;
+mod flatten;
 mod sessions;
 mod work;
 

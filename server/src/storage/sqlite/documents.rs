@@ -88,15 +88,17 @@ impl DocumentStore for SqliteStore {
         site_id: i64,
         created_by: Option<i64>,
         changes: &[NewChange],
+        heads: &str,
     ) -> StoreResult<i64> {
         let mut tx = self.writer.begin().await?;
         sqlx::query(
-            "INSERT INTO documents (id, site_id, created_by, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO documents (id, site_id, created_by, created_at, heads) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(doc_id)
         .bind(site_id)
         .bind(created_by)
         .bind(now_millis())
+        .bind(heads)
         .execute(&mut *tx)
         .await?;
         insert_changes(&mut tx, doc_id, changes).await?;
@@ -105,9 +107,19 @@ impl DocumentStore for SqliteStore {
         Ok(seq)
     }
 
-    async fn append_changes(&self, doc_id: &str, changes: &[NewChange]) -> StoreResult<i64> {
+    async fn append_changes(
+        &self,
+        doc_id: &str,
+        changes: &[NewChange],
+        heads: &str,
+    ) -> StoreResult<i64> {
         let mut tx = self.writer.begin().await?;
         insert_changes(&mut tx, doc_id, changes).await?;
+        sqlx::query("UPDATE documents SET heads = ? WHERE id = ?")
+            .bind(heads)
+            .bind(doc_id)
+            .execute(&mut *tx)
+            .await?;
         let seq = last_seq(&mut tx, doc_id).await?;
         tx.commit().await?;
         Ok(seq)

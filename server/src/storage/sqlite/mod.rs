@@ -5,6 +5,7 @@
 
 mod accounts;
 mod documents;
+mod flatten;
 mod sessions;
 mod work;
 

@@ -1,0 +1,199 @@
+//! The flattening task: told by the hub after each commit, it brings the
+//! document's rows up to its heads. It catches up on start, retries through
+//! database outages, and tells live dashboards which site changed.
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use automerge::ChangeHash;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use super::{
+    apply::FlattenBatch,
+    extract::extract,
+    rows::{Target, rows_for},
+    validate::validate_changes,
+};
+use crate::{
+    documents::heads_json,
+    storage::{Store, StoreError, now_millis},
+    sync::{DocumentId, Hub},
+};
+
+/// A site whose figures changed (sent after the flattening transaction commits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SiteChanged {
+    pub site_id: i64,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    UpToDate,
+    Flattened,
+    Invalid(usize),
+    /// The document could not be loaded right now.
+    Unavailable,
+}
+
+pub struct Flattener {
+    hub: Arc<Hub>,
+    store: Arc<dyn Store>,
+    changed: broadcast::Sender<SiteChanged>,
+}
+
+impl Flattener {
+    pub fn start(hub: Arc<Hub>, store: Arc<dyn Store>) -> Arc<Self> {
+        let (changed, _) = broadcast::channel(1024);
+        let flattener = Arc::new(Self {
+            hub,
+            store,
+            changed,
+        });
+        let commits = flattener.hub.subscribe_commits();
+        tokio::spawn(flattener.clone().run(commits));
+        flattener
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<SiteChanged> {
+        self.changed.subscribe()
+    }
+
+    async fn run(self: Arc<Self>, mut commits: broadcast::Receiver<crate::sync::Committed>) {
+        let mut pending: BTreeMap<DocumentId, i64> = BTreeMap::new();
+        self.catch_up(&mut pending).await;
+        let mut backoff = Duration::from_millis(200);
+        let mut failures: BTreeMap<DocumentId, u32> = BTreeMap::new();
+        loop {
+            loop {
+                match commits.try_recv() {
+                    Ok(c) => {
+                        pending.insert(c.document_id, c.site_id);
+                    }
+                    Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                        self.catch_up(&mut pending).await
+                    }
+                    Err(_) => break,
+                }
+            }
+            let Some((doc, site)) = pending.pop_first() else {
+                match commits.recv().await {
+                    Ok(c) => {
+                        pending.insert(c.document_id, c.site_id);
+                    }
+                    Err(RecvError::Lagged(_)) => self.catch_up(&mut pending).await,
+                    Err(RecvError::Closed) => return,
+                }
+                continue;
+            };
+            match self.flatten(&doc, site).await {
+                Ok(Outcome::Unavailable) | Err(_) => {
+                    // The database or the document is out of reach: wait and retry. A
+                    // document that keeps failing waits for its next commit or restart.
+                    let count = failures.entry(doc.clone()).or_default();
+                    *count += 1;
+                    if *count < 8 {
+                        pending.insert(doc, site);
+                    } else {
+                        tracing::error!(document = %doc, "flattening keeps failing; will retry on the next change");
+                        failures.remove(&doc);
+                    }
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                }
+                Ok(_) => {
+                    failures.remove(&doc);
+                    backoff = Duration::from_millis(200);
+                }
+            }
+        }
+    }
+
+    /// Queues every document whose stored heads are not the flattened ones.
+    async fn catch_up(&self, pending: &mut BTreeMap<DocumentId, i64>) {
+        loop {
+            match self.store.documents_behind().await {
+                Ok(behind) => {
+                    if !behind.is_empty() {
+                        tracing::info!(documents = behind.len(), "flattener catching up");
+                    }
+                    for (id, site) in behind {
+                        if let Ok(id) = DocumentId::parse(&id) {
+                            pending.insert(id, site);
+                        }
+                    }
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "flattener cannot read its backlog; retrying");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+            }
+        }
+    }
+
+    /// Brings one document's rows up to date. Idempotent.
+    pub async fn flatten(&self, doc: &DocumentId, site_id: i64) -> Result<Outcome, StoreError> {
+        let since = self
+            .store
+            .flattened_heads(doc.as_str())
+            .await?
+            .map(|h| parse_heads(&h));
+        let id = doc.as_str().to_string();
+        let now = now_millis();
+        let work = self
+            .hub
+            .inspect(doc, site_id, move |automerge| {
+                let heads = automerge.get_heads();
+                if since.as_deref() == Some(&heads[..]) {
+                    return None;
+                }
+                let extracted = extract(automerge, since.as_deref());
+                let doc_type = extracted.doc_type.clone().unwrap_or_default();
+                let target = Target {
+                    document_id: &id,
+                    site_id,
+                    now,
+                };
+                Some(match validate_changes(&extracted) {
+                    Ok(validated) => Ok(FlattenBatch {
+                        document_id: id.clone(),
+                        site_id,
+                        doc_type,
+                        heads: heads_json(&heads),
+                        rows: rows_for(&target, &validated),
+                        now,
+                    }),
+                    Err(problems) => Err(problems),
+                })
+            })
+            .await;
+        let outcome = match work {
+            None => return Ok(Outcome::Unavailable),
+            Some(None) => return Ok(Outcome::UpToDate),
+            Some(Some(Ok(batch))) => {
+                self.store.apply_flatten(&batch).await?;
+                Outcome::Flattened
+            }
+            Some(Some(Err(problems))) => {
+                let first = problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                tracing::warn!(document = %doc, problems = problems.len(), %first, "document fails validation; its last valid state stays flattened");
+                self.store
+                    .record_problems(doc.as_str(), site_id, &problems)
+                    .await?;
+                Outcome::Invalid(problems.len())
+            }
+        };
+        let _ = self.changed.send(SiteChanged { site_id });
+        Ok(outcome)
+    }
+}
+
+fn parse_heads(json: &str) -> Vec<ChangeHash> {
+    serde_json::from_str::<Vec<String>>(json)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .collect()
+}

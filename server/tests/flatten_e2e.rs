@@ -1,0 +1,255 @@
+//! Documents synced by a client reach the SQL tables, incrementally,
+//! idempotently, through restarts, and garbage never stops the flow.
+
+mod common;
+
+use automerge::{AutoCommit, ROOT, sync};
+use common::{BACKENDS, Backend, TestDb, TestServer, add_user, peer::TestPeer, wait_until};
+use floorwalk::{
+    documents::json::put_json, flatten::runner::Outcome, storage::Role, sync::DocumentId,
+};
+use floorwalk_shared::examples::{example_count_session_json, example_uuid};
+use serde_json::{Value, json};
+
+fn doc_from(value: &Value) -> AutoCommit {
+    let mut doc = AutoCommit::new();
+    for (k, v) in value.as_object().expect("object") {
+        put_json(&mut doc, &ROOT, k, v).expect("put");
+    }
+    doc
+}
+
+fn session_json() -> Value {
+    let mut value = example_count_session_json();
+    value["site"] = json!("north");
+    value
+}
+
+fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
+    let theirs = state.their_heads.clone().unwrap_or_default();
+    doc.get_heads().iter().all(|h| theirs.contains(h))
+}
+
+async fn rows(db: &TestDb, table: &str, id: &DocumentId) -> i64 {
+    db.scalar(&format!(
+        "SELECT COUNT(*) FROM {table} WHERE document_id = '{id}'"
+    ))
+    .await
+}
+
+async fn push(peer: &mut TestPeer, id: &DocumentId, doc: &mut AutoCommit, state: &mut sync::State) {
+    peer.sync_until(id.as_str(), doc, state, acknowledged).await;
+}
+
+async fn north(backend: Backend) -> TestServer {
+    let server = TestServer::start(backend).await;
+    add_user(
+        server.store.as_ref(),
+        "ana@north.test",
+        Role::Staff,
+        &["north"],
+    )
+    .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_synced_count_session_is_flattened_with_conflicts_and_adjustments() {
+    for backend in BACKENDS {
+        let server = north(backend).await;
+        let db = &server.db;
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let id = DocumentId::random();
+        let mut doc = doc_from(&session_json());
+        let mut state = sync::State::new();
+        push(&mut ana, &id, &mut doc, &mut state).await;
+
+        wait_until(5, "the session to be flattened", || async {
+            rows(db, "count_entries", &id).await == 5
+        })
+        .await;
+        assert_eq!(
+            rows(db, "count_lines", &id).await,
+            3,
+            "{backend:?}: two planned lines and one found"
+        );
+        let status = |key: &str| {
+            format!(
+                "SELECT COUNT(*) FROM count_lines WHERE document_id = '{id}' AND line_key = '{key}' AND status = "
+            )
+        };
+        assert_eq!(
+            db.scalar(&(status("A-01-01|SKU-9") + "'conflict'")).await,
+            1,
+            "{backend:?}: 38 vs 39 is a conflict"
+        );
+        assert_eq!(
+            db.scalar(&(status("A-01-02|SKU-12") + "'approved'")).await,
+            1
+        );
+        assert_eq!(
+            db.scalar(&(status("A-01-02|SKU-30") + "'counted'")).await,
+            1
+        );
+        assert_eq!(rows(db, "count_conflicts", &id).await, 1);
+        // Approving 4 where 6 were expected writes a −2 adjustment.
+        assert_eq!(
+            db.scalar(&format!("SELECT CAST(SUM(qty) AS BIGINT) FROM stock_movements WHERE document_id = '{id}' AND leg = 'adjust'")).await,
+            -2
+        );
+        assert_eq!(
+            db.scalar(&format!("SELECT COUNT(*) FROM count_sessions WHERE document_id = '{id}' AND status = 'review'")).await,
+            1
+        );
+
+        // One more entry: one more row, and the line it settles.
+        let (_, entries) = automerge::ReadDoc::get(&doc, ROOT, "entries")
+            .expect("get")
+            .expect("entries");
+        let len = automerge::ReadDoc::length(&doc, &entries);
+        floorwalk::documents::json::insert_json(&mut doc, &entries, len, &json!({
+            "id": example_uuid(900), "location": "A-01-01", "sku": "SKU-9", "qty": 39, "count_index": 2,
+            "by": "ana", "at": "2026-11-25T11:00:00.000Z", "device": "ana-phone"
+        }))
+        .expect("entry");
+        push(&mut ana, &id, &mut doc, &mut state).await;
+        wait_until(5, "the new entry", || async {
+            rows(db, "count_entries", &id).await == 6
+        })
+        .await;
+        wait_until(5, "the recount to settle the line", || async {
+            db.scalar(&(status("A-01-01|SKU-9") + "'counted'")).await == 1
+        })
+        .await;
+
+        // Flattening the same heads again changes nothing.
+        let site = server
+            .store
+            .document_site(id.as_str())
+            .await
+            .expect("site")
+            .expect("stored");
+        assert_eq!(
+            server.flattener.flatten(&id, site).await.expect("flatten"),
+            Outcome::UpToDate
+        );
+        assert_eq!(rows(db, "count_entries", &id).await, 6);
+        server.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_documents_get_problems_and_others_keep_flowing() {
+    for backend in BACKENDS {
+        let server = north(backend).await;
+        let db = &server.db;
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let garbage = [
+            json!({"site": "north", "type": "count_session", "schema_version": 1, "title": 7}),
+            json!({"site": "north", "type": "teleporter", "schema_version": 1}),
+            json!({"site": "north", "entries": "not a list"}),
+            json!({"site": "north", "type": "count_session", "schema_version": 1, "title": "", "scope": {}, "blind": false}),
+            json!({"site": "north", "type": "shipment", "schema_version": 1, "nested": deep(200)}),
+        ];
+        let mut bad_ids = Vec::new();
+        for (i, value) in garbage.iter().enumerate() {
+            let id = DocumentId::random();
+            let mut doc = doc_from(value);
+            if i == 3 {
+                // A 1 MB string (as a plain string value: a 1 MB text object is a million list elements).
+                automerge::transaction::Transactable::put(
+                    &mut doc,
+                    ROOT,
+                    "title",
+                    "x".repeat(1_000_000),
+                )
+                .expect("put");
+            }
+            push(&mut ana, &id, &mut doc, &mut sync::State::new()).await;
+            bad_ids.push(id);
+        }
+        let good = DocumentId::random();
+        push(
+            &mut ana,
+            &good,
+            &mut doc_from(&session_json()),
+            &mut sync::State::new(),
+        )
+        .await;
+        wait_until(10, "the valid document after the garbage", || async {
+            rows(db, "count_entries", &good).await == 5
+        })
+        .await;
+        for (id, value) in bad_ids.iter().zip(&garbage) {
+            wait_until(10, "a problem row for each garbage document", || async {
+                rows(db, "document_problems", id).await > 0
+            })
+            .await;
+            assert_eq!(
+                rows(db, "flattened_heads", id).await,
+                0,
+                "{backend:?}: {value:.80}"
+            );
+        }
+        let message: String = {
+            let sql = format!(
+                "SELECT COUNT(*) FROM document_problems WHERE document_id = '{}' AND message LIKE '%unknown document type%'",
+                bad_ids[1]
+            );
+            db.scalar(&sql).await.to_string()
+        };
+        assert_eq!(message, "1", "{backend:?}: the unknown type is named");
+        server.stop().await;
+    }
+}
+
+fn deep(levels: usize) -> Value {
+    (0..levels).fold(json!(1), |inner, _| json!({ "x": inner }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_restart_the_flattener_catches_up_to_the_same_rows() {
+    for backend in BACKENDS {
+        let server = north(backend).await;
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let id = DocumentId::random();
+        push(
+            &mut ana,
+            &id,
+            &mut doc_from(&session_json()),
+            &mut sync::State::new(),
+        )
+        .await;
+        let db = &server.db;
+        wait_until(5, "the first flatten", || async {
+            rows(db, "count_entries", &id).await == 5
+        })
+        .await;
+        let snapshot = db.scalar(&format!("SELECT CAST(SUM(qty * count_index) AS BIGINT) FROM count_entries WHERE document_id = '{id}'")).await;
+        // As if the server had stopped between the commit and the flatten.
+        for table in [
+            "count_entries",
+            "count_lines",
+            "count_conflicts",
+            "stock_movements",
+            "flattened_heads",
+        ] {
+            db.execute(&format!("DELETE FROM {table} WHERE document_id = '{id}'"))
+                .await;
+        }
+        drop(ana);
+        let server = server.restart().await;
+        let db = &server.db;
+        wait_until(10, "catch-up after restart", || async {
+            rows(db, "count_entries", &id).await == 5
+        })
+        .await;
+        assert_eq!(
+            db.scalar(&format!("SELECT CAST(SUM(qty * count_index) AS BIGINT) FROM count_entries WHERE document_id = '{id}'")).await,
+            snapshot,
+            "{backend:?}"
+        );
+        assert_eq!(rows(db, "count_conflicts", &id).await, 1);
+        server.stop().await;
+    }
+}
