@@ -2,7 +2,7 @@
 // serving the built app from dist/; real Chromium through playwright-core; and a
 // Node automerge-repo client (the official JS client) to plan work and to check what
 // the server holds.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -52,7 +52,8 @@ export class Server {
     this.label = label
     this.webDir = webDir
     this.dir = mkdtempSync(path.join(tmpdir(), 'fw-pwa-e2e-'))
-    this.dbUrl = `sqlite://${path.join(this.dir, 'fw.db')}`
+    this.dbPath = path.join(this.dir, 'fw.db')
+    this.dbUrl = `sqlite://${this.dbPath}`
     this.url = undefined
     this.proc = undefined
   }
@@ -136,6 +137,18 @@ export class Server {
     if (body !== undefined && !(body instanceof Uint8Array)) h['content-type'] = 'application/json'
     const res = await fetch(this.url + pathname, { method, headers: h, body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body) })
     return res
+  }
+
+  /** Rows of a query on the server's SQLite database (the sqlite3 CLI reads it beside the running server). */
+  sql(query) {
+    let out
+    try {
+      out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 3000', this.dbPath, query], { encoding: 'utf8' })
+    } catch (e) {
+      if (e.code === 'ENOENT') throw new Error('the sqlite3 command is needed to check the reporting tables (apt-get install sqlite3)')
+      throw e
+    }
+    return out.trim() ? JSON.parse(out) : []
   }
 
   async login(user) {

@@ -38,11 +38,49 @@ after(async () => {
 })
 
 /**
- * TODO(sql-tables): the flattener's SQL tables come in a later issue. When they exist,
- * query them here (count entries, checklist responses, shipment entries of these
- * documents) and assert every entry made offline has a row.
+ * The reporting tables (the server's flattener) hold every entry made offline, and the
+ * shared validation found nothing wrong with the phone's documents. Polls until
+ * `deadline` (the 10 s budget).
  */
-async function checkSqlTables(_server, _expect) {}
+async function checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl, dispatchUrl }, deadline) {
+  const id = (url) => url.replace(/^automerge:/, '').replace(/'/g, "''")
+  const [count, run, ship, dispatch] = [countUrl, checklistUrl, shipmentUrl, dispatchUrl].map(id)
+  const check = () => {
+    const entries = server.sql(`SELECT sku, qty, voided, recorded_by FROM count_entries WHERE document_id = '${count}'`)
+    const live = entries.filter((e) => !e.voided)
+    assert.equal(live.length, 10, 'ten live count entries in count_entries')
+    assert.ok(entries.some((e) => e.voided && e.qty === 99), 'the undone entry is kept, voided')
+    assert.ok(live.some((e) => e.sku === 'SKU-1' && e.qty === 7), 'the scanned line')
+    const lines = server.sql(`SELECT line_key, counted_qty, status FROM count_lines WHERE document_id = '${count}' AND status = 'counted'`)
+    assert.equal(lines.length, 10, 'ten counted lines')
+    const [runRow] = server.sql(`SELECT completed_at, sign_off_method, failed_count, missing_required FROM checklist_runs WHERE document_id = '${run}'`)
+    assert.ok(runRow?.completed_at, 'the run is completed')
+    assert.equal(runRow.sign_off_method, 'signature')
+    assert.equal(runRow.missing_required, 0)
+    assert.equal(runRow.failed_count, 1)
+    const responses = server.sql(`SELECT outcome, number_value, photos FROM checklist_responses WHERE document_id = '${run}'`)
+    assert.equal(responses.length, 2)
+    assert.equal(JSON.parse(responses.find((r) => r.outcome === 'fail').photos).length, 1)
+    assert.equal(server.sql(`SELECT id FROM corrective_actions WHERE document_id = '${run}'`).length, 1)
+    const damaged = server.sql(`SELECT handled_qty, damaged_qty FROM shipment_lines WHERE document_id = '${ship}' AND sku = 'SKU-1'`)
+    assert.deepEqual(damaged, [{ handled_qty: 20, damaged_qty: 4 }])
+    const [out] = server.sql(`SELECT status, pod_name, tracking_number FROM shipments WHERE document_id = '${dispatch}'`)
+    assert.deepEqual(out, { status: 'dispatched', pod_name: 'Carl Driver', tracking_number: 'JD0146000012' })
+    const problems = server.sql(`SELECT document_id, path, message FROM document_problems WHERE document_id IN ('${count}', '${run}', '${ship}', '${dispatch}')`)
+    assert.deepEqual(problems, [], 'the shared validation finds no problem in what the phone wrote')
+    return true
+  }
+  let last
+  for (;;) {
+    try {
+      return check()
+    } catch (e) {
+      last = e
+    }
+    if (Date.now() > deadline) throw last
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
 
 test('a shift offline reaches the server within 10 s of coming back online', async () => {
   const { context, page, errors } = await newPhone(browser, server)
@@ -205,11 +243,11 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
     assert.equal(createHash('sha256').update(bytes).digest('hex'), att.sha256)
     assert.equal(bytes.length, att.size)
   }
+  await checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl, dispatchUrl }, t0 + 10_000)
   const elapsed = Date.now() - t0
-  console.log(`every entry, photo and signature was on the server ${elapsed} ms after going online`)
+  console.log(`every entry, photo and signature was on the server, and in its SQL tables, ${elapsed} ms after going online`)
   assert.ok(elapsed <= 10_000, `everything reached the server in ${elapsed} ms`)
   for (const doc of [count, run, ship, dispatch]) assertDocumentRules(doc)
-  await checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl, dispatchUrl })
 
   await waitFor(async () => (await page.getByTestId('sync-details-summary').textContent())?.includes('All work synced'), { timeout: 10_000, what: 'the phone to show everything synced' })
   await screenshot(page, '12-sync-online')
