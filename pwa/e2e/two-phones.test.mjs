@@ -67,6 +67,11 @@ test('two phones offline: both entries survive and a conflicting count is shown 
   const doc = await readFromServer(server, server.users.mia, server.countUrl, (d) => d.entries?.filter((e) => !e.void).length >= 4, 15_000)
   const live = doc.entries.filter((e) => !e.void).map((e) => `${e.location}|${e.sku}=${e.qty}`).sort()
   assert.deepEqual(live, ['A-01-01|SKU-1=10', 'A-01-01|SKU-1=12', 'A-01-01|SKU-2=5', 'A-01-01|SKU-3=4'])
+  // The manager's review list: the conflict is in the reporting tables too.
+  const docId = server.countUrl.replace(/^automerge:/, '')
+  const conflict = await waitFor(() => server.sql(`SELECT quantities, resolved FROM count_conflicts WHERE document_id = '${docId}' AND line_key = 'A-01-01|SKU-1'`)[0], { what: 'the conflict row' })
+  assert.deepEqual(JSON.parse(conflict.quantities), [10, 12])
+  assert.equal(conflict.resolved, 0)
 
   const anaMsg = ana.page.getByTestId('conflict-message').filter({ hasText: 'counted 12 here, you counted 10: a manager will review' })
   const benMsg = ben.page.getByTestId('conflict-message').filter({ hasText: 'counted 10 here, you counted 12: a manager will review' })
@@ -106,6 +111,10 @@ test('two phones answer the same checklist item differently offline: both see th
   await ben.context.setOffline(false)
   await doors(ana.page).getByTestId('answer-conflict').filter({ hasText: 'answered Fail, you answered Pass: a manager will review' }).waitFor({ timeout: 15_000 })
   await doors(ben.page).getByTestId('answer-conflict').filter({ hasText: 'answered Pass, you answered Fail: a manager will review' }).waitFor({ timeout: 15_000 })
+  const runId = server.runUrl.replace(/^automerge:/, '')
+  // The answer is in the reporting tables. (Their `conflict` column should be 1 here, but
+  // the server's flattener writes false for every response so far: reported to the lead.)
+  await waitFor(() => server.sql(`SELECT outcome FROM checklist_responses WHERE document_id = '${runId}' AND label = 'Dock doors close fully'`)[0]?.outcome, { what: 'the answer in checklist_responses' })
   await doors(ana.page).scrollIntoViewIfNeeded()
   await screenshot(ana.page, '17-checklist-answer-conflict', { top: false })
   assert.deepEqual([...ana.errors, ...ben.errors], [])
