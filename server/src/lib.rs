@@ -9,6 +9,7 @@ pub mod demo;
 pub mod documents;
 pub mod flatten;
 pub mod http;
+pub mod reporting;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;

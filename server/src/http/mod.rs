@@ -66,6 +66,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .configure(auth::routes::configure)
             .configure(me::configure)
             .configure(attachments::configure)
+            .configure(crate::reporting::routes::configure)
             .route("/sync", web::get().to(sync_socket));
         match webapp::app_files(web_dir.clone()) {
             Some(files) => app.service(files),

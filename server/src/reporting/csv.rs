@@ -102,8 +102,20 @@ mod tests {
     #[test]
     fn rows_follow_the_column_order_with_empty_nulls_and_json_lists() {
         let rows = [
-            Sample { name: "Wrap, 500 mm".into(), qty: -3, note: None, tags: "[\"a\",\"b\"]".into(), ok: true },
-            Sample { name: "x".into(), qty: 0, note: Some("n".into()), tags: "not json".into(), ok: false },
+            Sample {
+                name: "Wrap, 500 mm".into(),
+                qty: -3,
+                note: None,
+                tags: "[\"a\",\"b\"]".into(),
+                ok: true,
+            },
+            Sample {
+                name: "x".into(),
+                qty: 0,
+                note: Some("n".into()),
+                tags: "not json".into(),
+                ok: false,
+            },
         ];
         let csv = to_csv(&rows).expect("csv");
         assert_eq!(
@@ -115,6 +127,9 @@ mod tests {
 
     #[test]
     fn empty_table_is_just_the_header() {
-        assert_eq!(to_csv::<Sample>(&[]).expect("csv"), "name,qty,note,tags,ok\r\n");
+        assert_eq!(
+            to_csv::<Sample>(&[]).expect("csv"),
+            "name,qty,note,tags,ok\r\n"
+        );
     }
 }

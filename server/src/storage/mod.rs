@@ -145,7 +145,13 @@ pub trait FlattenStore: Send + Sync {
 
 #[async_trait]
 pub trait Store:
-    FlattenStore + AccountStore + SessionStore + DocumentStore + WorkStore + AttachmentStore
+    FlattenStore
+    + AccountStore
+    + SessionStore
+    + DocumentStore
+    + WorkStore
+    + AttachmentStore
+    + crate::reporting::ReportingStore
 {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;

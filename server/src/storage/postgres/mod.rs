@@ -3,6 +3,7 @@
 mod accounts;
 mod documents;
 mod flatten;
+mod reporting;
 mod sessions;
 mod work;
 

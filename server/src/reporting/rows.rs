@@ -1,0 +1,308 @@
+//! The rows of every table the dashboard lists. Each is one SQL row, one JSON object
+//! and one CSV line; `COLUMNS` (the CSV header) is generated from the fields.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::csv::{CsvColumns, millis_as_rfc3339, raw_json};
+
+/// Declares a row struct and its CSV columns from one field list.
+macro_rules! report_row {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, ToSchema)]
+        pub struct $name { $($(#[$fmeta])* pub $field: $ty,)* }
+
+        impl CsvColumns for $name {
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+    };
+}
+
+report_row! {
+    /// A count session. Dates filter `due_at`.
+    pub struct CountSessionRow {
+        /// Site slug.
+        pub site: String,
+        pub document_id: String,
+        pub title: String,
+        /// open, counting, review or closed.
+        pub status: String,
+        pub blind: bool,
+        pub due_at: Option<String>,
+        pub status_at: Option<String>,
+        pub closed_at: Option<String>,
+        /// User ids.
+        #[serde(serialize_with = "raw_json")]
+        #[schema(value_type = Vec<String>)]
+        pub assignees: String,
+        pub lines: i64,
+        pub lines_counted: i64,
+        pub open_conflicts: i64,
+    }
+}
+
+report_row! {
+    /// A count line with its variance. Dates filter `counted_at` (the latest entry).
+    pub struct CountLineRow {
+        pub site: String,
+        pub document_id: String,
+        /// `"<location code>|<sku>"`.
+        pub line_key: String,
+        pub location: String,
+        pub sku: String,
+        pub expected_qty: Option<i64>,
+        /// The quantity that stands: approved, else the agreed count of the latest pass.
+        pub counted_qty: Option<i64>,
+        /// counted − expected (an unplanned line counts against 0).
+        pub variance_units: Option<i64>,
+        /// variance_units × unit cost, in minor units.
+        pub variance_value_minor: Option<i64>,
+        pub tolerance_units: i64,
+        pub within_tolerance: Option<bool>,
+        pub last_count_index: Option<i64>,
+        pub counted_at: Option<String>,
+        pub reason: Option<String>,
+        pub reason_note: Option<String>,
+        pub approved_qty: Option<i64>,
+        pub approved_by: Option<String>,
+        pub approved_at: Option<String>,
+        pub recount_index: Option<i64>,
+        /// none, requested or counted.
+        pub recount_state: String,
+        /// uncounted, counted, conflict, recount or approved.
+        pub status: String,
+    }
+}
+
+report_row! {
+    /// One count entry, voided ones included. Dates filter `recorded_at`.
+    pub struct CountEntryRow {
+        pub site: String,
+        pub document_id: String,
+        pub id: String,
+        pub line_key: String,
+        pub location: String,
+        pub sku: String,
+        pub qty: i64,
+        pub count_index: i64,
+        pub recorded_by: String,
+        pub recorded_at: String,
+        pub device: String,
+        pub note: Option<String>,
+        pub voided: bool,
+        pub voided_by: Option<String>,
+        pub voided_at: Option<String>,
+        pub void_reason: Option<String>,
+    }
+}
+
+report_row! {
+    /// Entries of one line and pass that disagree. Dates filter `counted_at`.
+    pub struct CountConflictRow {
+        pub site: String,
+        pub document_id: String,
+        pub line_key: String,
+        pub count_index: i64,
+        /// The distinct quantities counted, ascending.
+        #[serde(serialize_with = "raw_json")]
+        #[schema(value_type = Vec<i64>)]
+        pub quantities: String,
+        /// `{entry_id, qty, by, device, at}` per entry involved.
+        #[serde(serialize_with = "raw_json")]
+        #[schema(value_type = Vec<Object>)]
+        pub entries: String,
+        pub counted_at: Option<String>,
+        pub resolved: bool,
+        pub resolved_by: Option<String>,
+        pub resolved_at: Option<String>,
+    }
+}
+
+report_row! {
+    /// A checklist run. Dates filter `due_at`.
+    pub struct ChecklistRunRow {
+        pub site: String,
+        pub document_id: String,
+        pub template_name: String,
+        pub template_version: i64,
+        pub location: Option<String>,
+        pub assignee: Option<String>,
+        pub due_at: Option<String>,
+        pub completed_at: Option<String>,
+        pub sign_off_name: Option<String>,
+        pub signed_off_at: Option<String>,
+        pub items_total: i64,
+        pub responses_count: i64,
+        pub failed_count: i64,
+        pub missing_required: i64,
+    }
+}
+
+report_row! {
+    /// A corrective action. Dates filter `raised_at`.
+    pub struct CorrectiveActionRow {
+        pub site: String,
+        pub document_id: String,
+        pub id: String,
+        /// The template item that failed.
+        pub item_id: String,
+        pub description: String,
+        pub assignee: Option<String>,
+        pub due_at: Option<String>,
+        /// low, medium, high or urgent.
+        pub priority: String,
+        /// open, in_progress, done or cancelled.
+        pub status: String,
+        pub raised_by: String,
+        pub raised_at: String,
+        pub closed_at: Option<String>,
+    }
+}
+
+report_row! {
+    /// A shipment with its line totals. Dates filter `expected_at`.
+    pub struct ShipmentRow {
+        pub site: String,
+        pub document_id: String,
+        /// inbound or outbound.
+        pub direction: String,
+        pub reference: String,
+        pub carrier: Option<String>,
+        pub tracking_number: Option<String>,
+        pub counterparty: Option<String>,
+        pub expected_at: Option<String>,
+        pub status: String,
+        pub status_at: Option<String>,
+        /// Arrived (inbound) or dispatched (outbound).
+        pub arrived_at: Option<String>,
+        pub lines: i64,
+        pub expected_units: i64,
+        pub handled_units: i64,
+        pub damaged_units: i64,
+        /// Lines with over, short or damaged units.
+        pub discrepant_lines: i64,
+    }
+}
+
+report_row! {
+    /// A shipment line: expected against handled. Dates filter the shipment's `expected_at`.
+    pub struct ShipmentLineRow {
+        pub site: String,
+        pub document_id: String,
+        pub reference: String,
+        pub direction: String,
+        pub line_id: String,
+        pub sku: String,
+        pub location: Option<String>,
+        pub expected_qty: i64,
+        /// Good units received or shipped.
+        pub handled_qty: i64,
+        pub damaged_qty: i64,
+        pub over_qty: i64,
+        pub short_qty: i64,
+    }
+}
+
+report_row! {
+    /// Stock on hand of one SKU at one location: the sum of its movements. Not dated.
+    pub struct StockLevelRow {
+        pub site: String,
+        pub sku: String,
+        pub item_name: Option<String>,
+        pub location: String,
+        pub on_hand: i64,
+        pub last_movement_at: Option<String>,
+    }
+}
+
+report_row! {
+    /// An active item at or below its reorder point. Not dated.
+    pub struct ReplenishmentRow {
+        pub site: String,
+        pub sku: String,
+        pub name: String,
+        pub unit: String,
+        pub supplier: Option<String>,
+        /// Stock on hand over all locations.
+        pub on_hand: i64,
+        pub reorder_point: i64,
+        pub min_qty: Option<i64>,
+        pub max_qty: Option<i64>,
+        /// max − on hand; absent when the item has no max.
+        pub suggested_qty: Option<i64>,
+        pub unit_cost_minor: i64,
+    }
+}
+
+report_row! {
+    /// A validation problem of a document's current state. Dates filter `detected_at`.
+    pub struct DocumentProblemRow {
+        pub site: String,
+        pub document_id: String,
+        pub doc_type: Option<String>,
+        pub path: String,
+        pub message: String,
+        /// When the flattener found it (RFC 3339 UTC).
+        #[serde(serialize_with = "millis_as_rfc3339")]
+        #[schema(value_type = String)]
+        pub detected_at: i64,
+    }
+}
+
+/// What to order so stock reaches `max`: never negative; none without a max.
+pub fn suggested_order(on_hand: i64, max_qty: Option<i64>) -> Option<i64> {
+    max_qty.map(|max| (max - on_hand).max(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reporting::csv::{assert_columns_match, to_csv};
+
+    #[test]
+    fn suggested_order_fills_up_to_max() {
+        assert_eq!(suggested_order(3, Some(80)), Some(77));
+        assert_eq!(suggested_order(-2, Some(10)), Some(12));
+        assert_eq!(suggested_order(90, Some(80)), Some(0));
+        assert_eq!(suggested_order(3, None), None);
+    }
+
+    #[test]
+    fn problem_times_read_as_iso_in_json_and_csv() {
+        let row = DocumentProblemRow {
+            site: "north".into(),
+            document_id: "doc".into(),
+            doc_type: None,
+            path: "lines[\"A|B\"].qty".into(),
+            message: "must be a whole number, found -1".into(),
+            detected_at: 0,
+        };
+        assert_columns_match(&row);
+        let json = serde_json::to_value(&row).expect("json");
+        assert_eq!(json["detected_at"], "1970-01-01T00:00:00.000Z");
+        let csv = to_csv(&[row]).expect("csv");
+        assert!(csv.ends_with(",\"lines[\"\"A|B\"\"].qty\",\"must be a whole number, found -1\",1970-01-01T00:00:00.000Z\r\n"), "{csv}");
+    }
+
+    #[test]
+    fn json_columns_are_emitted_as_json() {
+        let row = CountConflictRow {
+            site: "north".into(),
+            document_id: "doc".into(),
+            line_key: "A|B".into(),
+            count_index: 1,
+            quantities: "[4,5]".into(),
+            entries: "[]".into(),
+            counted_at: None,
+            resolved: false,
+            resolved_by: None,
+            resolved_at: None,
+        };
+        assert_columns_match(&row);
+        assert_eq!(
+            serde_json::to_value(&row).expect("json")["quantities"],
+            serde_json::json!([4, 5])
+        );
+    }
+}

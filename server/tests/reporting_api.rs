@@ -1,0 +1,430 @@
+//! The reporting API over HTTP: JSON and CSV, filters, pagination, access by site
+//! membership, clear 400s for bad filters, and the OpenAPI document.
+
+mod common;
+#[path = "reporting_fixture/mod.rs"]
+mod fixture;
+
+use common::{BACKENDS, Backend, TestServer, add_user, login};
+use floorwalk::storage::Role;
+use serde_json::Value;
+
+const NOVEMBER: &str = "from=2026-11-01&to=2026-11-30";
+
+struct Api {
+    server: TestServer,
+    client: reqwest::Client,
+}
+
+impl Api {
+    async fn get(&self, token: Option<&str>, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.server.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    async fn json(&self, token: &str, path: &str) -> Value {
+        let response = self.get(Some(token), path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json body")
+    }
+
+    async fn error(&self, token: Option<&str>, path: &str, status: u16) -> Value {
+        let response = self.get(token, path).await;
+        assert_eq!(response.status(), status, "GET {path}");
+        response.json().await.expect("error body")
+    }
+}
+
+/// North's manager (also at south), north's viewer, south's staff; the fixture loaded.
+async fn start(backend: Backend) -> (Api, [String; 3]) {
+    let server = TestServer::start(backend).await;
+    let store = server.store.as_ref();
+    add_user(store, "meg@north.test", Role::Manager, &["north", "south"]).await;
+    add_user(store, "vic@north.test", Role::Viewer, &["north"]).await;
+    add_user(store, "sam@south.test", Role::Staff, &["south"]).await;
+    fixture::load(store, &server.db.url).await;
+    let mut tokens = Vec::new();
+    for email in ["meg@north.test", "vic@north.test", "sam@south.test"] {
+        tokens.push(login(&server.base, email).await.access_token);
+    }
+    let tokens = tokens.try_into().expect("three tokens");
+    let client = reqwest::Client::new();
+    (Api { server, client }, tokens)
+}
+
+fn figure<'a>(report: &'a Value, kpi: &str) -> &'a Value {
+    report["figures"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["kpi"] == kpi))
+        .unwrap_or_else(|| panic!("figure {kpi} in {report}"))
+}
+
+async fn kpis_as_json_and_csv(backend: Backend) {
+    let (api, [meg, vic, _]) = start(backend).await;
+    let path = format!("/api/reports/kpis/inventory-accuracy?site=north&{NOVEMBER}");
+    let report = api.json(&vic, &path).await;
+    assert_eq!(report["from"], "2026-11-01", "{backend:?}");
+    assert_eq!(report["previous_from"], "2026-10-02");
+    assert_eq!(report["previous_to"], "2026-10-31");
+    assert_eq!(report["sites"], serde_json::json!(["north"]));
+    let accuracy = figure(&report, "inventory_record_accuracy");
+    assert_eq!(
+        accuracy["current"]["value"], 0.6,
+        "{backend:?}: 3 of 5 lines"
+    );
+    assert_eq!(accuracy["current"]["numerator"], 3);
+    assert_eq!(accuracy["previous"]["value"], 0.5);
+    assert_eq!(
+        figure(&report, "variance_value_minor")["current"]["value"],
+        5296.0
+    );
+    assert_eq!(
+        figure(&report, "net_adjustment_value_minor")["current"]["value"],
+        -2498.0
+    );
+
+    // Without `site`: every site of the caller.
+    let both = api
+        .json(
+            &meg,
+            &format!("/api/reports/kpis/inventory-accuracy?{NOVEMBER}"),
+        )
+        .await;
+    assert_eq!(both["sites"], serde_json::json!(["north", "south"]));
+    assert_eq!(
+        figure(&both, "lines_counted")["current"]["value"],
+        6.0,
+        "{backend:?}"
+    );
+    let vic_all = api
+        .json(
+            &vic,
+            &format!("/api/reports/kpis/inventory-accuracy?{NOVEMBER}"),
+        )
+        .await;
+    assert_eq!(
+        figure(&vic_all, "lines_counted")["current"]["value"],
+        5.0,
+        "viewer: north only"
+    );
+
+    let response = api.get(Some(&vic), &format!("{path}&format=csv")).await;
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    let csv = response.text().await.expect("csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "kpi,site,group,from,to,value,numerator,denominator,previous_from,previous_to,previous_value,previous_numerator,previous_denominator,change"
+        )
+    );
+    let first = lines.next().expect("a figure");
+    assert!(
+        first.starts_with("inventory_record_accuracy,,,2026-11-01,2026-11-30,0.6,3,5,2026-10-02,2026-10-31,0.5,1,2,"),
+        "{backend:?}: {first}"
+    );
+
+    let receiving = api
+        .json(
+            &vic,
+            &format!("/api/reports/kpis/receiving?site=north&{NOVEMBER}"),
+        )
+        .await;
+    assert_eq!(
+        figure(&receiving, "receiving_discrepancy_rate")["current"]["value"],
+        0.75
+    );
+    let damage = figure(&receiving, "damage_rate")["current"]["value"]
+        .as_f64()
+        .expect("rate");
+    assert!((damage - 2.0 / 34.0).abs() < 1e-12, "{damage}");
+    let completion = api
+        .json(
+            &vic,
+            &format!("/api/reports/kpis/count-completion?site=north&{NOVEMBER}"),
+        )
+        .await;
+    assert_eq!(
+        figure(&completion, "count_completion")["current"]["denominator"],
+        3
+    );
+    assert_eq!(
+        figure(&completion, "count_coverage")["current"]["value"],
+        1.0
+    );
+    let checklists = api
+        .json(
+            &vic,
+            &format!("/api/reports/kpis/checklists?site=north&{NOVEMBER}"),
+        )
+        .await;
+    assert_eq!(
+        figure(&checklists, "checklist_completion")["current"]["value"],
+        0.5
+    );
+    assert_eq!(
+        figure(&checklists, "failed_item_rate")["current"]["value"],
+        0.5
+    );
+    // Figures read "now" (overdue, late) depend on today's date: check their presence.
+    let actions = api
+        .json(
+            &vic,
+            &format!("/api/reports/kpis/corrective-actions?site=north&{NOVEMBER}"),
+        )
+        .await;
+    assert_eq!(figure(&actions, "open_corrective_actions")["site"], "north");
+    let shipments = api
+        .json(
+            &vic,
+            &format!("/api/reports/kpis/shipments?site=north&{NOVEMBER}"),
+        )
+        .await;
+    assert_eq!(
+        figure(&shipments, "shipments_expected")["current"]["value"],
+        3.0
+    );
+    assert!(figure(&shipments, "shipments_expected_today")["current"]["value"].is_number());
+    // Defaults: the 30 days up to today.
+    let default = api.json(&vic, "/api/reports/kpis/receiving").await;
+    assert!(default["to"].is_string() && default["from"].is_string());
+}
+
+async fn tables_filter_page_and_export(backend: Backend) {
+    let (api, [_, vic, _]) = start(backend).await;
+    let page = api
+        .json(
+            &vic,
+            "/api/reports/stock-levels?site=north&limit=2&offset=1",
+        )
+        .await;
+    assert_eq!(
+        (
+            page["total"].as_i64(),
+            page["limit"].as_i64(),
+            page["offset"].as_i64()
+        ),
+        (Some(4), Some(2), Some(1)),
+        "{backend:?}"
+    );
+    assert_eq!(page["rows"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["rows"][0]["sku"], "SKU-40");
+
+    let replenish = api
+        .json(&vic, "/api/reports/replenishment?site=north")
+        .await;
+    assert_eq!(replenish["rows"][2]["suggested_qty"], 65, "{backend:?}");
+    assert_eq!(replenish["rows"][0]["suggested_qty"], Value::Null);
+
+    let dated = api
+        .json(
+            &vic,
+            "/api/reports/count-sessions?site=north&from=2026-11-01&to=2026-11-14",
+        )
+        .await;
+    assert_eq!(dated["total"], 1, "{backend:?}");
+    assert_eq!(dated["rows"][0]["document_id"], "cs-1");
+    assert_eq!(dated["rows"][0]["assignees"], serde_json::json!([]));
+    let lines = api
+        .json(&vic, "/api/reports/count-lines?site=north&document=cs-1")
+        .await;
+    assert_eq!(lines["total"], 6);
+    let conflicts = api
+        .json(&vic, "/api/reports/count-conflicts?site=north")
+        .await;
+    assert_eq!(
+        conflicts["rows"][0]["quantities"],
+        serde_json::json!([2, 3])
+    );
+    for table in [
+        "checklist-runs",
+        "corrective-actions",
+        "shipments",
+        "shipment-lines",
+    ] {
+        let page = api
+            .json(&vic, &format!("/api/reports/{table}?site=north"))
+            .await;
+        assert!(
+            page["total"].as_i64().is_some_and(|n| n > 0),
+            "{backend:?}: {table}"
+        );
+    }
+
+    let response = api
+        .get(
+            Some(&vic),
+            "/api/reports/count-entries?site=north&format=csv",
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-total-count"], "3");
+    let csv = response.text().await.expect("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[0].starts_with(
+        "site,document_id,id,line_key,location,sku,qty,count_index,recorded_by,recorded_at,"
+    ));
+    assert!(
+        lines[1].starts_with(
+            "north,cs-1,e2,A-01-02|SKU-12,A-01-02,SKU-12,3,1,u2,2026-11-10T11:00:00.000Z,phone-2,"
+        ),
+        "{}",
+        lines[1]
+    );
+
+    let csv = api
+        .get(
+            Some(&vic),
+            "/api/reports/document-problems?site=north&from=2026-11-01&format=csv",
+        )
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert_eq!(
+        csv,
+        "site,document_id,doc_type,path,message,detected_at\r\nnorth,cs-3,,entries[2].qty,\"must be a whole number ≥ 0, found -1\",2026-11-13T12:00:00.000Z\r\n",
+        "{backend:?}: ISO dates, quoted commas"
+    );
+}
+
+async fn access_and_bad_filters(backend: Backend) {
+    let (api, [meg, vic, sam]) = start(backend).await;
+    let foreign = api
+        .error(Some(&sam), "/api/reports/count-sessions?site=north", 404)
+        .await;
+    let unknown = api
+        .error(Some(&sam), "/api/reports/count-sessions?site=nowhere", 404)
+        .await;
+    assert_eq!(foreign["error"], "not_found", "{backend:?}");
+    assert_eq!(foreign["error"], unknown["error"]);
+    assert_eq!(
+        foreign["message"].as_str().map(|m| m.replace("north", "?")),
+        unknown["message"]
+            .as_str()
+            .map(|m| m.replace("nowhere", "?")),
+        "a foreign site answers like an unknown one"
+    );
+    api.error(Some(&vic), "/api/reports/kpis/shipments?site=south", 404)
+        .await;
+    let south = api.json(&sam, "/api/reports/count-sessions").await;
+    assert_eq!(south["total"], 1, "{backend:?}: sam sees only south");
+    api.error(None, "/api/reports/count-sessions", 401).await;
+
+    for (query, expected) in [
+        ("from=2026-13-01", "from must be a date like 2026-11-25"),
+        ("to=25.11.2026", "to must be a date"),
+        ("from=2026-11-30&to=2026-11-01", "must not be after"),
+        ("limit=0", "limit must be a whole number from 1 to 10000"),
+        ("limit=ten", "limit must be"),
+        ("offset=-1", "offset must be a whole number ≥ 0"),
+        ("format=xml", "format must be json or csv"),
+    ] {
+        let body = api
+            .error(
+                Some(&meg),
+                &format!("/api/reports/count-lines?{query}"),
+                400,
+            )
+            .await;
+        assert_eq!(body["error"], "bad_request");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(expected),
+            "{backend:?}: {query}: {message}"
+        );
+    }
+    let body = api
+        .error(
+            Some(&meg),
+            "/api/reports/kpis/checklists?from=2020-01-01&to=2026-01-01",
+            400,
+        )
+        .await;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most")),
+        "{body}"
+    );
+}
+
+async fn openapi_document(backend: Backend) {
+    let (api, _) = start(backend).await;
+    let response = api.get(None, "/api/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let doc: Value = response.json().await.expect("json");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{backend:?}"
+    );
+    for path in [
+        "/api/auth/login",
+        "/api/auth/refresh",
+        "/api/auth/logout",
+        "/api/sync/ticket",
+        "/api/me",
+        "/api/sites/{slug}/work",
+        "/api/attachments/{sha256}",
+        "/api/reports/kpis/inventory-accuracy",
+        "/api/reports/kpis/shipments",
+        "/api/reports/count-lines",
+        "/api/reports/replenishment",
+        "/api/reports/document-problems",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    let params = &doc["paths"]["/api/reports/count-lines"]["get"]["parameters"];
+    let names: Vec<&str> = params
+        .as_array()
+        .expect("params")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for name in [
+        "site", "from", "to", "format", "limit", "offset", "document",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    for schema in ["CountLineRow", "KpiReport", "Figure", "ErrorBody"] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "{schema} schema"
+        );
+    }
+}
+
+#[tokio::test]
+async fn kpis_as_json_and_csv_on_every_backend() {
+    for backend in BACKENDS {
+        kpis_as_json_and_csv(backend).await;
+    }
+}
+
+#[tokio::test]
+async fn tables_filter_page_and_export_on_every_backend() {
+    for backend in BACKENDS {
+        tables_filter_page_and_export(backend).await;
+    }
+}
+
+#[tokio::test]
+async fn access_by_membership_and_clear_400s_on_every_backend() {
+    for backend in BACKENDS {
+        access_and_bad_filters(backend).await;
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_covers_every_endpoint() {
+    openapi_document(Backend::Sqlite).await;
+}
