@@ -194,7 +194,7 @@ export class NodeClient {
   }
 
   /** Resolves once the server has every change of the document (its sync state says so). */
-  async waitSynced(handle, timeout = 15_000) {
+  async waitSynced(handle, timeout = 30_000) {
     await waitFor(
       () => {
         const heads = A.getHeads(handle.doc())

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { assertDocumentRules, Server, NodeClient, seedSite, planCount, planShipment, launchBrowser, newPhone, loginInBrowser, screenshot, readFromServer, requirePrereqs, waitFor } from './harness.mjs'
 import { ean13Png } from './barcode.mjs'
-import { countLine, drawSignature, docUrlFromPage, goHome, openWork, pickLocation, PHOTO, setQtyAndSave, waitServiceWorker, wedgeScan } from './flows.mjs'
+import { enterCode, countLine, drawSignature, docUrlFromPage, goHome, openWork, pickLocation, PHOTO, setQtyAndSave, waitServiceWorker, wedgeScan } from './flows.mjs'
 
 let server
 let browser
@@ -51,8 +51,12 @@ async function checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl, dis
     assert.equal(live.length, 10, 'ten live count entries in count_entries')
     assert.ok(entries.some((e) => e.voided && e.qty === 99), 'the undone entry is kept, voided')
     assert.ok(live.some((e) => e.sku === 'SKU-1' && e.qty === 7), 'the scanned line')
-    const lines = server.sql(`SELECT line_key, counted_qty, status FROM count_lines WHERE document_id = '${count}' AND status = 'counted'`)
+    const lines = server.sql(`SELECT line_key, counted_qty, status, reason, reason_note FROM count_lines WHERE document_id = '${count}' AND status = 'counted'`)
     assert.equal(lines.length, 10, 'ten counted lines')
+    assert.deepEqual(
+      lines.filter((l) => l.reason).map((l) => [l.line_key, l.reason, l.reason_note]),
+      [['A-01-01|SKU-5', 'damaged', '2 boxes crushed']],
+    )
     const [runRow] = server.sql(`SELECT completed_at, sign_off_method, failed_count, missing_required FROM checklist_runs WHERE document_id = '${run}'`)
     assert.ok(runRow?.completed_at, 'the run is completed')
     assert.equal(runRow.sign_off_method, 'signature')
@@ -123,7 +127,13 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
   const decoder = await page.evaluate(() => ({ kind: globalThis.__floorwalkDetector, native: 'BarcodeDetector' in globalThis }))
   assert.equal(decoder.kind, decoder.native ? 'native' : 'zxing-wasm', 'the WASM decoder is used where the browser has no BarcodeDetector')
   await setQtyAndSave(page, 2)
-  for (let i = 3; i <= 5; i++) await countLine(page, `SKU-${i}`, i)
+  for (let i = 3; i <= 4; i++) await countLine(page, `SKU-${i}`, i)
+  // A reason code and note on a planned line.
+  await enterCode(page, 'SKU-5')
+  await page.getByTestId('current-line').filter({ hasText: 'SKU-5' }).waitFor()
+  await page.locator('select[name=reason]').selectOption('damaged')
+  await page.locator('input[name=note]').fill('2 boxes crushed')
+  await setQtyAndSave(page, 5)
   await pickLocation(page, 'A-01-02')
   for (let i = 6; i <= 10; i++) await countLine(page, `SKU-${i}`, i)
   // A mistaken entry, undone (a void marker, not a delete).
