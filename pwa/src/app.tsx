@@ -8,6 +8,7 @@ import { ChecklistView, StartChecklist } from './views/phone/Checklist'
 import { NewShipment, ShipmentView } from './views/phone/Shipment'
 import { SyncView } from './views/phone/Sync'
 import { UpdatePrompt } from './ui/UpdatePrompt'
+import { DeskDashboard } from './views/desk/Dashboard'
 
 /** Phone routes now; the manager's desktop face will live under /desk in this same table. */
 export const ROUTES: RouteDef[] = [
@@ -60,14 +61,7 @@ export function App() {
         view = <SyncView />
         break
       default:
-        view = (
-          <div class="screen">
-            <main class="content">
-              <h1>Manager dashboard</h1>
-              <p>The desktop dashboard is coming in a later release.</p>
-            </main>
-          </div>
-        )
+        view = <DeskDashboard />
     }
   }
   return (
