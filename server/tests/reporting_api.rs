@@ -258,6 +258,21 @@ async fn tables_filter_page_and_export(backend: Backend) {
             "{backend:?}: {table}"
         );
     }
+    let open = api
+        .json(
+            &vic,
+            "/api/reports/corrective-actions?site=north&status=open,in_progress",
+        )
+        .await;
+    assert_eq!(open["total"], 2, "{backend:?}");
+    let all = api
+        .json(&vic, &format!("/api/reports/kpis?site=north&{NOVEMBER}"))
+        .await;
+    assert_eq!(
+        figure(&all, "inventory_record_accuracy")["current"]["value"],
+        0.6
+    );
+    assert_eq!(figure(&all, "damage_rate")["current"]["numerator"], 2);
 
     let response = api
         .get(
@@ -328,6 +343,10 @@ async fn access_and_bad_filters(backend: Backend) {
         ("limit=ten", "limit must be"),
         ("offset=-1", "offset must be a whole number ≥ 0"),
         ("format=xml", "format must be json or csv"),
+        (
+            "status=lost",
+            "status must be one or more of uncounted, counted",
+        ),
     ] {
         let body = api
             .error(
@@ -343,6 +362,15 @@ async fn access_and_bad_filters(backend: Backend) {
             "{backend:?}: {query}: {message}"
         );
     }
+    let body = api
+        .error(Some(&meg), "/api/reports/stock-levels?status=open", 400)
+        .await;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("does not apply")),
+        "{body}"
+    );
     let body = api
         .error(
             Some(&meg),
@@ -375,6 +403,7 @@ async fn openapi_document(backend: Backend) {
         "/api/me",
         "/api/sites/{slug}/work",
         "/api/attachments/{sha256}",
+        "/api/reports/kpis",
         "/api/reports/kpis/inventory-accuracy",
         "/api/reports/kpis/shipments",
         "/api/reports/count-lines",
@@ -391,7 +420,7 @@ async fn openapi_document(backend: Backend) {
         .filter_map(|p| p["name"].as_str())
         .collect();
     for name in [
-        "site", "from", "to", "format", "limit", "offset", "document",
+        "site", "from", "to", "format", "limit", "offset", "document", "status",
     ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }

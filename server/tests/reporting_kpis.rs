@@ -35,6 +35,7 @@ fn list(sites: &[i64]) -> ListQuery {
         start: None,
         end: None,
         document: None,
+        status: vec![],
         limit: 100,
         offset: 0,
     }
@@ -314,6 +315,48 @@ async fn tables_list_the_fixture(backend: Backend) {
         .await
         .expect("conflicts");
     assert_eq!(conflicts.rows.len(), 1);
+    let only = |status: &str| ListQuery {
+        status: vec![status.to_owned()],
+        ..list(&north)
+    };
+    assert_eq!(
+        store
+            .count_conflicts(&only("open"))
+            .await
+            .expect("open")
+            .total,
+        1
+    );
+    assert_eq!(
+        store
+            .count_conflicts(&only("resolved"))
+            .await
+            .expect("resolved")
+            .total,
+        0
+    );
+    let done = store.corrective_actions(&only("done")).await.expect("done");
+    assert_eq!(
+        done.rows.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["ca3"],
+        "{backend:?}"
+    );
+    assert_eq!(
+        store
+            .count_entries(&only("voided"))
+            .await
+            .expect("voided")
+            .total,
+        1
+    );
+    assert_eq!(
+        store
+            .checklist_runs(&only("open"))
+            .await
+            .expect("open runs")
+            .total,
+        2
+    );
     let json = serde_json::to_value(&conflicts.rows[0]).expect("json");
     assert_eq!(json["quantities"], serde_json::json!([2, 3]), "{backend:?}");
     assert_eq!(json["entries"][1]["by"], "u2");

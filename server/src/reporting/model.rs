@@ -18,6 +18,8 @@ pub struct ListQuery {
     pub end: Option<String>,
     /// Only rows of this document.
     pub document: Option<String>,
+    /// Only rows in one of these statuses (see each table); empty means any.
+    pub status: Vec<String>,
     pub limit: i64,
     pub offset: i64,
 }

@@ -32,6 +32,9 @@ pub struct ReportParams {
     pub offset: Option<String>,
     /// Only rows of this document (lists of document rows only).
     pub document: Option<String>,
+    /// Only rows in these states, comma-separated (lists that have one; each list
+    /// names its states).
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +109,31 @@ impl ReportParams {
     }
 }
 
+impl ReportParams {
+    /// The `status` filter, checked against the states this list has.
+    pub fn statuses(&self, allowed: &[&str]) -> Result<Vec<String>, String> {
+        let Some(text) = self.status.as_deref() else {
+            return Ok(Vec::new());
+        };
+        if allowed.is_empty() {
+            return Err("status does not apply to this list".into());
+        }
+        text.split(',')
+            .map(str::trim)
+            .map(|status| {
+                if allowed.contains(&status) {
+                    Ok(status.to_owned())
+                } else {
+                    Err(format!(
+                        "status must be one or more of {} (comma-separated), not {status:?}",
+                        allowed.join(", ")
+                    ))
+                }
+            })
+            .collect()
+    }
+}
+
 fn parse_day(name: &str, text: Option<&str>) -> Result<Option<Day>, String> {
     text.map(|t| {
         Day::parse(t)
@@ -145,6 +173,22 @@ mod tests {
         assert!(params("limit=abc").limit().is_err());
         assert!(params("limit=10001").limit().is_err());
         assert!(ReportParams::from_query("site=a&site=b").is_err());
+    }
+
+    #[test]
+    fn statuses_are_checked_against_the_list() {
+        let allowed = ["open", "resolved"];
+        assert_eq!(params("").statuses(&allowed), Ok(vec![]));
+        assert_eq!(
+            params("status=open,%20resolved").statuses(&allowed),
+            Ok(vec!["open".to_owned(), "resolved".to_owned()])
+        );
+        let err = params("status=closed")
+            .statuses(&allowed)
+            .expect_err("refused");
+        assert!(err.contains("one or more of open, resolved"), "{err}");
+        assert!(params("status=open").statuses(&[]).is_err());
+        assert!(params("status=").statuses(&allowed).is_err());
     }
 
     #[test]

@@ -53,6 +53,29 @@ fn respond(k: &KpiPeriods, figures: Vec<Figure>, name: &str) -> Result<HttpRespo
     }
 }
 
+/// Every KPI below at once (the dashboard's first paint).
+#[utoipa::path(get, path = "/api/reports/kpis", tag = "kpis",
+    params(ReportParams),
+    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+#[get("/api/reports/kpis")]
+#[tracing::instrument(name = "GET /api/reports/kpis", skip_all, err(level = "warn"))]
+pub async fn all(
+    auth: web::Data<AuthService>,
+    store: web::Data<dyn Store>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let k = kpi_periods(&auth, store.get_ref(), &req).await?;
+    let store = store.get_ref();
+    let mut figures = Vec::new();
+    figures.extend(inventory_accuracy_figures(store, &k).await?);
+    figures.extend(count_completion_figures(store, &k).await?);
+    figures.extend(checklists_figures(store, &k).await?);
+    figures.extend(corrective_actions_figures(store, &k).await?);
+    figures.extend(shipments_figures(store, &k).await?);
+    figures.extend(receiving_figures(store, &k).await?);
+    respond(&k, figures, "kpis")
+}
+
 /// Inventory record accuracy (counted lines within their item class's tolerance ÷
 /// lines counted, + and − never netted), variance value Σ|counted − expected| × unit
 /// cost, and net adjustment value. A line belongs to the period of its latest entry.
@@ -71,11 +94,9 @@ pub async fn inventory_accuracy(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let k = kpi_periods(&auth, store.get_ref(), &req).await?;
-    let cur = store.count_accuracy(&k.current_query).await?;
-    let prev = store.count_accuracy(&k.previous_query).await?;
     respond(
         &k,
-        kpi::inventory_accuracy(&cur, &prev),
+        inventory_accuracy_figures(store.get_ref(), &k).await?,
         "inventory-accuracy",
     )
 }
@@ -97,9 +118,11 @@ pub async fn count_completion(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let k = kpi_periods(&auth, store.get_ref(), &req).await?;
-    let cur = store.count_completion(&k.current_query).await?;
-    let prev = store.count_completion(&k.previous_query).await?;
-    respond(&k, kpi::count_completion(&cur, &prev), "count-completion")
+    respond(
+        &k,
+        count_completion_figures(store.get_ref(), &k).await?,
+        "count-completion",
+    )
 }
 
 /// Checklist completion and on-time rate of runs due in the period, overdue open runs
@@ -119,9 +142,11 @@ pub async fn checklists(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let k = kpi_periods(&auth, store.get_ref(), &req).await?;
-    let cur = store.checklist_counts(&k.current_query).await?;
-    let prev = store.checklist_counts(&k.previous_query).await?;
-    respond(&k, kpi::checklists(&cur, &prev), "checklists")
+    respond(
+        &k,
+        checklists_figures(store.get_ref(), &k).await?,
+        "checklists",
+    )
 }
 
 /// Open and overdue corrective actions by site and priority, at the end of the period
@@ -141,17 +166,9 @@ pub async fn corrective_actions(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let k = kpi_periods(&auth, store.get_ref(), &req).await?;
-    let at = |q: &KpiQuery| q.window.as_of(&q.now);
-    let sites = &k.current_query.sites;
-    let cur = store
-        .corrective_action_counts(sites, &at(&k.current_query))
-        .await?;
-    let prev = store
-        .corrective_action_counts(sites, &at(&k.previous_query))
-        .await?;
     respond(
         &k,
-        kpi::corrective_actions(&cur, &prev),
+        corrective_actions_figures(store.get_ref(), &k).await?,
         "corrective-actions",
     )
 }
@@ -174,21 +191,9 @@ pub async fn shipments(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let k = kpi_periods(&auth, store.get_ref(), &req).await?;
-    let today = Period {
-        from: k.today,
-        to: k.today,
-    };
-    let day_query = |p: Period| KpiQuery {
-        window: p.window(),
-        ..k.current_query.clone()
-    };
-    let cur = store.shipment_counts(&k.current_query).await?;
-    let prev = store.shipment_counts(&k.previous_query).await?;
-    let now = store.shipment_counts(&day_query(today)).await?;
-    let before = store.shipment_counts(&day_query(today.previous())).await?;
     respond(
         &k,
-        kpi::shipments([&cur, &prev], [&now, &before]),
+        shipments_figures(store.get_ref(), &k).await?,
         "shipments",
     )
 }
@@ -211,7 +216,70 @@ pub async fn receiving(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let k = kpi_periods(&auth, store.get_ref(), &req).await?;
+    respond(
+        &k,
+        receiving_figures(store.get_ref(), &k).await?,
+        "receiving",
+    )
+}
+
+async fn inventory_accuracy_figures(
+    store: &dyn Store,
+    k: &KpiPeriods,
+) -> Result<Vec<Figure>, ApiError> {
+    let cur = store.count_accuracy(&k.current_query).await?;
+    let prev = store.count_accuracy(&k.previous_query).await?;
+    Ok(kpi::inventory_accuracy(&cur, &prev))
+}
+
+async fn count_completion_figures(
+    store: &dyn Store,
+    k: &KpiPeriods,
+) -> Result<Vec<Figure>, ApiError> {
+    let cur = store.count_completion(&k.current_query).await?;
+    let prev = store.count_completion(&k.previous_query).await?;
+    Ok(kpi::count_completion(&cur, &prev))
+}
+
+async fn checklists_figures(store: &dyn Store, k: &KpiPeriods) -> Result<Vec<Figure>, ApiError> {
+    let cur = store.checklist_counts(&k.current_query).await?;
+    let prev = store.checklist_counts(&k.previous_query).await?;
+    Ok(kpi::checklists(&cur, &prev))
+}
+
+async fn corrective_actions_figures(
+    store: &dyn Store,
+    k: &KpiPeriods,
+) -> Result<Vec<Figure>, ApiError> {
+    let at = |q: &KpiQuery| q.window.as_of(&q.now);
+    let sites = &k.current_query.sites;
+    let cur = store
+        .corrective_action_counts(sites, &at(&k.current_query))
+        .await?;
+    let prev = store
+        .corrective_action_counts(sites, &at(&k.previous_query))
+        .await?;
+    Ok(kpi::corrective_actions(&cur, &prev))
+}
+
+async fn shipments_figures(store: &dyn Store, k: &KpiPeriods) -> Result<Vec<Figure>, ApiError> {
+    let today = Period {
+        from: k.today,
+        to: k.today,
+    };
+    let day_query = |p: Period| KpiQuery {
+        window: p.window(),
+        ..k.current_query.clone()
+    };
+    let cur = store.shipment_counts(&k.current_query).await?;
+    let prev = store.shipment_counts(&k.previous_query).await?;
+    let now = store.shipment_counts(&day_query(today)).await?;
+    let before = store.shipment_counts(&day_query(today.previous())).await?;
+    Ok(kpi::shipments([&cur, &prev], [&now, &before]))
+}
+
+async fn receiving_figures(store: &dyn Store, k: &KpiPeriods) -> Result<Vec<Figure>, ApiError> {
     let cur = store.receiving_counts(&k.current_query).await?;
     let prev = store.receiving_counts(&k.previous_query).await?;
-    respond(&k, kpi::receiving(&cur, &prev), "receiving")
+    Ok(kpi::receiving(&cur, &prev))
 }

@@ -29,7 +29,7 @@ pub async fn replenishment(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
     page_response(store.replenishment(&q).await?, format, "replenishment")
 }
 
@@ -44,11 +44,13 @@ pub async fn stock_levels(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
     page_response(store.stock_levels(&q).await?, format, "stock-levels")
 }
 
 /// Count sessions, latest due first; dates filter `due_at`.
+///
+/// `status`: open, counting, review, closed.
 #[utoipa::path(get, path = "/api/reports/count-sessions", tag = "reports",
     params(ReportParams),
     responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountSessionRow>), ReportErrors))]
@@ -63,11 +65,19 @@ pub async fn count_sessions(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        &["open", "counting", "review", "closed"],
+    )
+    .await?;
     page_response(store.count_sessions(&q).await?, format, "count-sessions")
 }
 
 /// Count lines with expected, counted and variance; dates filter the latest entry.
+///
+/// `status`: uncounted, counted, conflict, recount, approved.
 #[utoipa::path(get, path = "/api/reports/count-lines", tag = "reports",
     params(ReportParams),
     responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountLineRow>), ReportErrors))]
@@ -78,11 +88,19 @@ pub async fn count_lines(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        &["uncounted", "counted", "conflict", "recount", "approved"],
+    )
+    .await?;
     page_response(store.count_lines(&q).await?, format, "count-lines")
 }
 
 /// Every count entry, voided ones included; dates filter `recorded_at`.
+///
+/// `status`: live, voided.
 #[utoipa::path(get, path = "/api/reports/count-entries", tag = "reports",
     params(ReportParams),
     responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountEntryRow>), ReportErrors))]
@@ -93,11 +111,13 @@ pub async fn count_entries(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &["live", "voided"]).await?;
     page_response(store.count_entries(&q).await?, format, "count-entries")
 }
 
 /// Lines and passes whose entries disagree, unresolved first; dates filter the latest entry.
+///
+/// `status`: open, resolved.
 #[utoipa::path(get, path = "/api/reports/count-conflicts", tag = "reports",
     params(ReportParams),
     responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountConflictRow>), ReportErrors))]
@@ -112,11 +132,13 @@ pub async fn count_conflicts(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &["open", "resolved"]).await?;
     page_response(store.count_conflicts(&q).await?, format, "count-conflicts")
 }
 
 /// Checklist runs, latest due first; dates filter `due_at`.
+///
+/// `status`: open, completed.
 #[utoipa::path(get, path = "/api/reports/checklist-runs", tag = "reports",
     params(ReportParams),
     responses((status = 200, description = "One page of rows (or CSV)", body = Page<ChecklistRunRow>), ReportErrors))]
@@ -131,11 +153,13 @@ pub async fn checklist_runs(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &["open", "completed"]).await?;
     page_response(store.checklist_runs(&q).await?, format, "checklist-runs")
 }
 
 /// Corrective actions, soonest due first; dates filter `raised_at`.
+///
+/// `status`: open, in_progress, done, cancelled.
 #[utoipa::path(get, path = "/api/reports/corrective-actions", tag = "reports",
     params(ReportParams),
     responses((status = 200, description = "One page of rows (or CSV)", body = Page<CorrectiveActionRow>), ReportErrors))]
@@ -150,7 +174,13 @@ pub async fn corrective_actions(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        &["open", "in_progress", "done", "cancelled"],
+    )
+    .await?;
     page_response(
         store.corrective_actions(&q).await?,
         format,
@@ -159,6 +189,8 @@ pub async fn corrective_actions(
 }
 
 /// Shipments with their line totals, latest expected first; dates filter `expected_at`.
+///
+/// `status`: expected, arrived, unloading, received, put_away, packed, dispatched, delivered.
 #[utoipa::path(get, path = "/api/reports/shipments", tag = "reports",
     params(ReportParams),
     responses((status = 200, description = "One page of rows (or CSV)", body = Page<ShipmentRow>), ReportErrors))]
@@ -169,7 +201,22 @@ pub async fn shipments(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        &[
+            "expected",
+            "arrived",
+            "unloading",
+            "received",
+            "put_away",
+            "packed",
+            "dispatched",
+            "delivered",
+        ],
+    )
+    .await?;
     page_response(store.shipments(&q).await?, format, "shipments")
 }
 
@@ -188,7 +235,7 @@ pub async fn shipment_lines(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
     page_response(store.shipment_lines(&q).await?, format, "shipment-lines")
 }
 
@@ -207,7 +254,7 @@ pub async fn document_problems(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
     page_response(
         store.document_problems(&q).await?,
         format,

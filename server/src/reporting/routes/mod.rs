@@ -23,7 +23,8 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(kpis::inventory_accuracy)
+    cfg.service(kpis::all)
+        .service(kpis::inventory_accuracy)
         .service(kpis::count_completion)
         .service(kpis::checklists)
         .service(kpis::corrective_actions)
@@ -89,10 +90,12 @@ async fn report(
     })
 }
 
+/// A list request; `statuses` are the states the list can be filtered by.
 async fn list_query(
     auth: &AuthService,
     store: &dyn Store,
     req: &HttpRequest,
+    statuses: &[&str],
 ) -> Result<(ListQuery, Format), ApiError> {
     let Report {
         sites,
@@ -106,6 +109,7 @@ async fn list_query(
         end,
         limit: params.limit().map_err(ApiError::BadRequest)?,
         offset: params.offset().map_err(ApiError::BadRequest)?,
+        status: params.statuses(statuses).map_err(ApiError::BadRequest)?,
         document: params.document,
     };
     Ok((query, format))

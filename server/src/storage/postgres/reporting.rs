@@ -53,6 +53,8 @@ struct ListSql {
     /// Dated column, and whether it holds Unix ms instead of RFC 3339 text.
     date: Option<(&'static str, bool)>,
     by_document: bool,
+    /// What `status` filters: a column or a CASE naming the row's state.
+    status: Option<&'static str>,
     extra: Option<&'static str>,
     order: &'static str,
 }
@@ -82,6 +84,14 @@ fn push_filters(qb: &mut Builder, q: &ListQuery, spec: &ListSql) {
     }
     if let (true, Some(document)) = (spec.by_document, &q.document) {
         qb.push(" AND t.document_id = ").push_bind(document.clone());
+    }
+    if let (Some(column), false) = (spec.status, q.status.is_empty()) {
+        qb.push(format!(" AND {column} IN ("));
+        let mut list = qb.separated(", ");
+        for status in &q.status {
+            list.push_bind(status.clone());
+        }
+        qb.push(")");
     }
     if let Some(extra) = spec.extra {
         qb.push(format!(" AND {extra}"));
@@ -124,6 +134,7 @@ const COUNT_SESSIONS: ListSql = ListSql {
     from: "count_sessions t JOIN sites s ON s.id = t.site_id",
     date: Some(("t.due_at", false)),
     by_document: true,
+    status: Some("t.status"),
     extra: None,
     order: "t.due_at IS NULL, t.due_at DESC, t.document_id",
 };
@@ -139,6 +150,7 @@ const COUNT_LINES: ListSql = ListSql {
            AND v.line_key = t.line_key JOIN sites s ON s.id = t.site_id",
     date: Some(("t.counted_at", false)),
     by_document: true,
+    status: Some("t.status"),
     extra: None,
     order: "t.document_id, t.line_key",
 };
@@ -150,6 +162,7 @@ const COUNT_ENTRIES: ListSql = ListSql {
     from: "count_entries t JOIN sites s ON s.id = t.site_id",
     date: Some(("t.recorded_at", false)),
     by_document: true,
+    status: Some("CASE WHEN t.voided THEN 'voided' ELSE 'live' END"),
     extra: None,
     order: "t.recorded_at DESC, t.document_id, t.id",
 };
@@ -160,6 +173,7 @@ const COUNT_CONFLICTS: ListSql = ListSql {
     from: "count_conflicts t JOIN sites s ON s.id = t.site_id",
     date: Some(("t.counted_at", false)),
     by_document: true,
+    status: Some("CASE WHEN t.resolved THEN 'resolved' ELSE 'open' END"),
     extra: None,
     order: "t.resolved, t.counted_at IS NULL, t.counted_at DESC, t.document_id, t.line_key, \
             t.count_index",
@@ -172,6 +186,7 @@ const CHECKLIST_RUNS: ListSql = ListSql {
     from: "checklist_runs t JOIN sites s ON s.id = t.site_id",
     date: Some(("t.due_at", false)),
     by_document: true,
+    status: Some("CASE WHEN t.completed_at IS NOT NULL THEN 'completed' ELSE 'open' END"),
     extra: None,
     order: "t.due_at IS NULL, t.due_at DESC, t.document_id",
 };
@@ -182,6 +197,7 @@ const CORRECTIVE_ACTIONS: ListSql = ListSql {
     from: "corrective_actions t JOIN sites s ON s.id = t.site_id",
     date: Some(("t.raised_at", false)),
     by_document: true,
+    status: Some("t.status"),
     extra: None,
     order: "t.due_at IS NULL, t.due_at, t.document_id, t.id",
 };
@@ -202,6 +218,7 @@ const SHIPMENTS: ListSql = ListSql {
     from: "shipments t JOIN sites s ON s.id = t.site_id",
     date: Some(("t.expected_at", false)),
     by_document: true,
+    status: Some("t.status"),
     extra: None,
     order: "t.expected_at IS NULL, t.expected_at DESC, t.document_id",
 };
@@ -213,6 +230,7 @@ const SHIPMENT_LINES: ListSql = ListSql {
            JOIN sites s ON s.id = t.site_id",
     date: Some(("h.expected_at", false)),
     by_document: true,
+    status: None,
     extra: None,
     order: "h.expected_at IS NULL, h.expected_at DESC, t.document_id, t.line_id",
 };
@@ -223,6 +241,7 @@ const STOCK_LEVELS: ListSql = ListSql {
     from: "stock_levels t JOIN sites s ON s.id = t.site_id",
     date: None,
     by_document: false,
+    status: None,
     extra: None,
     order: "s.slug, t.sku, t.location",
 };
@@ -235,6 +254,7 @@ const REPLENISHMENT: ListSql = ListSql {
     from: "items t JOIN sites s ON s.id = t.site_id",
     date: None,
     by_document: false,
+    status: None,
     // Active items at or below their reorder point (on hand over all locations).
     extra: Some(
         "t.active AND t.reorder_point IS NOT NULL AND COALESCE((SELECT SUM(l.on_hand) \
@@ -250,6 +270,7 @@ const DOCUMENT_PROBLEMS: ListSql = ListSql {
            LEFT JOIN flattened_heads f ON f.document_id = t.document_id",
     date: Some(("t.detected_at", true)),
     by_document: true,
+    status: None,
     extra: None,
     order: "t.detected_at DESC, t.document_id, t.path, t.message",
 };
