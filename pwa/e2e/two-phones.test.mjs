@@ -86,6 +86,22 @@ test('two phones offline: both entries survive and a conflicting count is shown 
   await ben.page.evaluate(() => window.scrollTo(0, 0))
   await screenshot(ana.page, '13-count-conflict-phone-ana')
   await screenshot(ben.page, '14-count-conflict-phone-ben')
+
+  // The manager asks for a recount of the line: both phones prompt for pass 2, Ana
+  // counts again, and the line is settled by the new pass.
+  const handle = await manager.repo.find(server.countUrl)
+  handle.change((d) => {
+    d.lines['A-01-01|SKU-1'].recount = { count_index: 2, by: manager.userId, at: new Date().toISOString(), device: manager.deviceId }
+  })
+  await manager.waitSynced(handle)
+  for (const p of [ana.page, ben.page]) await p.getByText('Recount requested: A-01-01 · Test item 1 (pass 2)').waitFor({ timeout: 15_000 })
+  await countLine(ana.page, 'SKU-1', 11)
+  const recounted = await readFromServer(server, server.users.mia, server.countUrl, (d) => d.entries.some((e) => e.count_index === 2 && !e.void), 15_000)
+  assert.deepEqual(recounted.entries.filter((e) => e.count_index === 2).map((e) => e.qty), [11])
+  for (const p of [ana.page, ben.page]) {
+    await waitFor(async () => (await p.locator('[data-testid=line][data-key="A-01-01|SKU-1"]').getAttribute('data-status')) === 'counted', { what: 'the recounted line to settle' })
+  }
+  assert.equal(await ben.page.getByTestId('conflict-message').count(), 0, 'the conflict of pass 1 no longer asks anything of the phones')
   assert.deepEqual([...ana.errors, ...ben.errors], [])
   await ana.context.close()
   await ben.context.close()
