@@ -408,6 +408,7 @@ async fn openapi_document(backend: Backend) {
         "/api/reports/kpis/shipments",
         "/api/reports/count-lines",
         "/api/reports/replenishment",
+        "/api/reports/checklist-responses",
         "/api/reports/document-problems",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");

@@ -357,6 +357,23 @@ async fn tables_list_the_fixture(backend: Backend) {
             .total,
         2
     );
+    let failed = store
+        .checklist_responses(&only("failed"))
+        .await
+        .expect("failed");
+    let found: Vec<_> = failed
+        .rows
+        .iter()
+        .map(|r| (r.item_id.as_str(), r.outcome.as_deref(), r.number_value))
+        .collect();
+    assert_eq!(
+        found,
+        [("b", None, Some(9.0)), ("a", Some("fail"), None)],
+        "{backend:?}"
+    );
+    assert_eq!(failed.rows[0].template_name.as_deref(), Some("Dock walk"));
+    let json = serde_json::to_value(&failed.rows[0]).expect("json");
+    assert_eq!(json["photos"], serde_json::json!([]));
     let json = serde_json::to_value(&conflicts.rows[0]).expect("json");
     assert_eq!(json["quantities"], serde_json::json!([2, 3]), "{backend:?}");
     assert_eq!(json["entries"][1]["by"], "u2");

@@ -24,7 +24,7 @@ use super::routes::{self as routes, ErrorBody};
         routes::lists::replenishment, routes::lists::stock_levels,
         routes::lists::count_sessions, routes::lists::count_lines,
         routes::lists::count_entries, routes::lists::count_conflicts,
-        routes::lists::checklist_runs, routes::lists::corrective_actions,
+        routes::lists::checklist_runs, routes::lists::checklist_responses, routes::lists::corrective_actions,
         routes::lists::shipments, routes::lists::shipment_lines,
         routes::lists::document_problems,
     ),

@@ -140,6 +140,37 @@ report_row! {
 }
 
 report_row! {
+    /// One answered checklist item. Dates filter `recorded_at`.
+    pub struct ChecklistResponseRow {
+        pub site: String,
+        pub document_id: String,
+        pub template_name: Option<String>,
+        /// The template item's id.
+        pub item_id: String,
+        pub label: String,
+        /// check, number or text.
+        pub kind: String,
+        pub required: bool,
+        /// pass, fail or na (checks).
+        pub outcome: Option<String>,
+        pub number_value: Option<f64>,
+        pub text_value: Option<String>,
+        /// A `fail`, or a number outside the item's range.
+        pub failed: bool,
+        pub note: Option<String>,
+        /// Attachment references `{sha256, content_type, size}`.
+        #[serde(serialize_with = "raw_json")]
+        #[schema(value_type = Vec<Object>)]
+        pub photos: String,
+        pub recorded_by: String,
+        pub recorded_at: String,
+        pub device: String,
+        /// Two people answered this item concurrently.
+        pub conflict: bool,
+    }
+}
+
+report_row! {
     /// A corrective action. Dates filter `raised_at`.
     pub struct CorrectiveActionRow {
         pub site: String,

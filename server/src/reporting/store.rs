@@ -10,9 +10,9 @@ use super::model::{
     Page, ReceivingCounts, ShipmentCounts,
 };
 use super::rows::{
-    ChecklistRunRow, CorrectiveActionRow, CountConflictRow, CountEntryRow, CountLineRow,
-    CountSessionRow, DocumentProblemRow, ReplenishmentRow, ShipmentLineRow, ShipmentRow,
-    StockLevelRow,
+    ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow, CountEntryRow,
+    CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow, ShipmentLineRow,
+    ShipmentRow, StockLevelRow,
 };
 use crate::storage::StoreResult;
 
@@ -46,6 +46,7 @@ pub trait ReportingStore: Send + Sync {
     async fn count_entries(&self, q: &ListQuery) -> StoreResult<Page<CountEntryRow>>;
     async fn count_conflicts(&self, q: &ListQuery) -> StoreResult<Page<CountConflictRow>>;
     async fn checklist_runs(&self, q: &ListQuery) -> StoreResult<Page<ChecklistRunRow>>;
+    async fn checklist_responses(&self, q: &ListQuery) -> StoreResult<Page<ChecklistResponseRow>>;
     async fn corrective_actions(&self, q: &ListQuery) -> StoreResult<Page<CorrectiveActionRow>>;
     async fn shipments(&self, q: &ListQuery) -> StoreResult<Page<ShipmentRow>>;
     async fn shipment_lines(&self, q: &ListQuery) -> StoreResult<Page<ShipmentLineRow>>;

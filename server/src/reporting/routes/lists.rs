@@ -10,9 +10,9 @@ use crate::{
         model::Page,
         params::ReportParams,
         rows::{
-            ChecklistRunRow, CorrectiveActionRow, CountConflictRow, CountEntryRow, CountLineRow,
-            CountSessionRow, DocumentProblemRow, ReplenishmentRow, ShipmentLineRow, ShipmentRow,
-            StockLevelRow,
+            ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
+            CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow,
+            ShipmentLineRow, ShipmentRow, StockLevelRow,
         },
     },
     storage::Store,
@@ -155,6 +155,32 @@ pub async fn checklist_runs(
 ) -> Result<HttpResponse, ApiError> {
     let (q, format) = list_query(&auth, store.get_ref(), &req, &["open", "completed"]).await?;
     page_response(store.checklist_runs(&q).await?, format, "checklist-runs")
+}
+
+/// Answered checklist items, newest first (with `status=failed`: the failed items to
+/// review); dates filter `recorded_at`.
+///
+/// `status`: failed, ok.
+#[utoipa::path(get, path = "/api/reports/checklist-responses", tag = "reports",
+    params(ReportParams),
+    responses((status = 200, description = "One page of rows (or CSV)", body = Page<ChecklistResponseRow>), ReportErrors))]
+#[get("/api/reports/checklist-responses")]
+#[tracing::instrument(
+    name = "GET /api/reports/checklist-responses",
+    skip_all,
+    err(level = "warn")
+)]
+pub async fn checklist_responses(
+    auth: web::Data<AuthService>,
+    store: web::Data<dyn Store>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (q, format) = list_query(&auth, store.get_ref(), &req, &["failed", "ok"]).await?;
+    page_response(
+        store.checklist_responses(&q).await?,
+        format,
+        "checklist-responses",
+    )
 }
 
 /// Corrective actions, soonest due first; dates filter `raised_at`.

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lists::count_entries)
         .service(lists::count_conflicts)
         .service(lists::checklist_runs)
+        .service(lists::checklist_responses)
         .service(lists::corrective_actions)
         .service(lists::shipments)
         .service(lists::shipment_lines)

@@ -12,9 +12,9 @@ use crate::reporting::{
         ListQuery, Page, ReceivingCounts, ShipmentCounts,
     },
     rows::{
-        ChecklistRunRow, CorrectiveActionRow, CountConflictRow, CountEntryRow, CountLineRow,
-        CountSessionRow, DocumentProblemRow, ReplenishmentRow, ShipmentLineRow, ShipmentRow,
-        StockLevelRow, suggested_order,
+        ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
+        CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow,
+        ShipmentLineRow, ShipmentRow, StockLevelRow, suggested_order,
     },
     store::ReportingStore,
 };
@@ -189,6 +189,19 @@ const CHECKLIST_RUNS: ListSql = ListSql {
     status: Some("CASE WHEN t.completed_at IS NOT NULL THEN 'completed' ELSE 'open' END"),
     extra: None,
     order: "t.due_at IS NULL, t.due_at DESC, t.document_id",
+};
+
+const CHECKLIST_RESPONSES: ListSql = ListSql {
+    select: "s.slug AS site, t.document_id, (SELECT r.template_name FROM checklist_runs r \
+             WHERE r.document_id = t.document_id) AS template_name, t.item_id, t.label, t.kind, \
+             t.required, t.outcome, t.number_value, t.text_value, t.failed, t.note, t.photos, \
+             t.recorded_by, t.recorded_at, t.device, t.conflict",
+    from: "checklist_responses t JOIN sites s ON s.id = t.site_id",
+    date: Some(("t.recorded_at", false)),
+    by_document: true,
+    status: Some("CASE WHEN t.failed THEN 'failed' ELSE 'ok' END"),
+    extra: None,
+    order: "t.recorded_at DESC, t.document_id, t.item_id",
 };
 
 const CORRECTIVE_ACTIONS: ListSql = ListSql {
@@ -425,6 +438,10 @@ impl ReportingStore for PostgresStore {
 
     async fn checklist_runs(&self, q: &ListQuery) -> StoreResult<Page<ChecklistRunRow>> {
         self.page(q, &CHECKLIST_RUNS).await
+    }
+
+    async fn checklist_responses(&self, q: &ListQuery) -> StoreResult<Page<ChecklistResponseRow>> {
+        self.page(q, &CHECKLIST_RESPONSES).await
     }
 
     async fn corrective_actions(&self, q: &ListQuery) -> StoreResult<Page<CorrectiveActionRow>> {
