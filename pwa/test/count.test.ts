@@ -80,3 +80,18 @@ describe('count sessions', () => {
     expect(toleranceFor(site, 'nope')).toBe(0)
   })
 })
+
+describe('large counts', () => {
+  it('derives 5 000 lines from 20 000 entries in one pass (fast enough for a phone)', async () => {
+    const { entriesByLine } = await import('../src/lib/count')
+    const entries: CountEntry[] = []
+    for (let i = 0; i < 20_000; i++) entries.push(entry(i % 2 ? ana : ben, `B-${(i % 5000) % 50}`, `S${Math.floor((i % 5000) / 50)}`, i % 7))
+    const doc = session(entries)
+    const t0 = performance.now()
+    const byLine = entriesByLine(doc)
+    const views = allLineKeys(doc).map((k) => lineView(doc, k, ana, byLine))
+    const ms = performance.now() - t0
+    expect(views).toHaveLength(5000)
+    expect(ms).toBeLessThan(1500)
+  })
+})

@@ -87,11 +87,28 @@ export interface LineView {
   status: LineStatus
 }
 
-export function lineView(doc: Pick<CountDoc, 'lines' | 'entries'>, key: string, actor: Pick<Actor, 'userId' | 'deviceId'>): LineView {
+/** Live entries grouped by line key: one pass over the entries, for views of many lines. */
+export function entriesByLine(doc: Pick<CountDoc, 'entries'>): Map<string, CountEntry[]> {
+  const map = new Map<string, CountEntry[]>()
+  for (const e of liveEntries(doc)) {
+    const key = lineKey(e.location, e.sku)
+    const list = map.get(key)
+    if (list) list.push(e)
+    else map.set(key, [e])
+  }
+  return map
+}
+
+export function lineView(
+  doc: Pick<CountDoc, 'lines' | 'entries'>,
+  key: string,
+  actor: Pick<Actor, 'userId' | 'deviceId'>,
+  byLine: Map<string, CountEntry[]> = entriesByLine(doc),
+): LineView {
   const split = splitLineKey(key) ?? [key, '']
   const line = doc.lines?.[key]
   const pass = currentPass(doc, key)
-  const entries = liveEntries(doc).filter((e) => e.location === split[0] && e.sku === split[1] && e.count_index === pass)
+  const entries = (byLine.get(key) ?? []).filter((e) => e.count_index === pass)
   const mine = [...entries].reverse().find((e) => e.by === actor.userId && e.device === actor.deviceId)
   const qtys = new Set(entries.map((e) => e.qty))
   const agreed = qtys.size === 1 ? entries[0].qty : null

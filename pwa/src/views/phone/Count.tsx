@@ -8,6 +8,7 @@ import { buildScanIndex, resolveScan } from '../../lib/scan'
 import {
   allLineKeys,
   conflictMessage,
+  entriesByLine,
   countStatus,
   currentPass,
   lineKey,
@@ -22,6 +23,9 @@ import {
 import { newId, parseQuantity, recorded, type Actor } from '../../lib/ids'
 import type { CountDoc, SiteDoc } from '../../types/docs'
 import type { ReasonCode } from '../../types/generated'
+
+/** Lines listed before "Show all": a count can have tens of thousands. */
+const LINE_PAGE = 100
 
 const STATUS_TEXT: Record<LineView['status'], string> = {
   todo: 'To count',
@@ -63,6 +67,7 @@ export function CountView({ url }: { url: string }) {
   const [camera, setCamera] = useState(false)
   const [message, setMessage] = useState<{ text: string; kind: 'ok' | 'error' } | null>(null)
   const [prompt, setPrompt] = useState<{ qty: number; expected: number } | null>(null)
+  const [showAll, setShowAll] = useState(false)
   const a = actor()
   const writable = !!site?.writable
 
@@ -188,13 +193,18 @@ export function CountView({ url }: { url: string }) {
 
   const locations = locationsInScope(doc, siteDoc)
   const keys = allLineKeys(doc)
+  const byLine = entriesByLine(doc)
+  const views = new Map(keys.map((k) => [k, lineView(doc, k, a, byLine)]))
+  const viewOf = (k: string) => views.get(k) ?? lineView(doc, k, a, byLine)
   const status = countStatus(doc)
   const here = draft.location
     ? [...new Set([...keys.filter((k) => k.startsWith(`${draft.location}|`)), ...(draft.sku ? [lineKey(draft.location, draft.sku)] : [])])]
     : []
-  const current = draft.location && draft.sku ? lineView(doc, lineKey(draft.location, draft.sku), a) : null
-  const conflictsAll = keys.map((k) => lineView(doc, k, a)).filter((v) => v.status === 'conflict')
-  const recountsAll = keys.map((k) => lineView(doc, k, a)).filter((v) => v.status === 'recount')
+  const current = draft.location && draft.sku ? viewOf(lineKey(draft.location, draft.sku)) : null
+  const conflictsAll = [...views.values()].filter((v) => v.status === 'conflict')
+  const recountsAll = [...views.values()].filter((v) => v.status === 'recount')
+  const listed = draft.location ? here : keys
+  const shown = showAll ? listed : listed.slice(0, LINE_PAGE)
 
   return (
     <Screen title={doc.title} back="/" actions={<DocStatus url={url} />}>
@@ -357,8 +367,8 @@ export function CountView({ url }: { url: string }) {
       <section aria-labelledby="lines-h">
         <h2 id="lines-h">{draft.location ? `Lines at ${draft.location}` : 'All lines'}</h2>
         <ul class="lines" data-testid="lines">
-          {(draft.location ? here : keys).map((k) => {
-            const v = lineView(doc, k, a)
+          {shown.map((k) => {
+            const v = viewOf(k)
             const msg = conflictMessage(v, a, nameOf)
             return (
               <li key={k} class={`line line-${v.status}`} data-testid="line" data-key={k} data-status={v.status}>
@@ -379,6 +389,11 @@ export function CountView({ url }: { url: string }) {
             )
           })}
         </ul>
+        {shown.length < listed.length && (
+          <button type="button" class="btn secondary" onClick={() => setShowAll(true)}>
+            Show all {listed.length} lines
+          </button>
+        )}
       </section>
     </Screen>
   )
