@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Server, NodeClient, seedSite, planCount, planChecklist, launchBrowser, newPhone, loginInBrowser, screenshot, readFromServer, requirePrereqs, waitFor } from './harness.mjs'
-import { countLine, openWork, pickLocation } from './flows.mjs'
+import { countLine, enterCode, openWork, pickLocation, setQtyAndSave } from './flows.mjs'
 
 let server
 let browser
@@ -58,7 +58,10 @@ test('two phones offline: both entries survive and a conflicting count is shown 
   await countLine(ana.page, 'SKU-2', 5)
   await pickLocation(ben.page, 'A-01-01')
   await countLine(ben.page, 'SKU-1', 12)
-  await countLine(ben.page, 'SKU-3', 4)
+  // An item found where the plan did not expect it (SKU-9 is planned in A-01-02).
+  await enterCode(ben.page, 'SKU-9')
+  await ben.page.getByTestId('current-line').filter({ hasText: 'Found: not on the count list' }).waitFor()
+  await setQtyAndSave(ben.page, 4)
   // Offline, each phone only knows its own counts: no conflict yet.
   assert.equal(await ana.page.getByTestId('conflict-message').count(), 0)
 
@@ -66,12 +69,14 @@ test('two phones offline: both entries survive and a conflicting count is shown 
   await ben.context.setOffline(false)
   const doc = await readFromServer(server, server.users.mia, server.countUrl, (d) => d.entries?.filter((e) => !e.void).length >= 4, 15_000)
   const live = doc.entries.filter((e) => !e.void).map((e) => `${e.location}|${e.sku}=${e.qty}`).sort()
-  assert.deepEqual(live, ['A-01-01|SKU-1=10', 'A-01-01|SKU-1=12', 'A-01-01|SKU-2=5', 'A-01-01|SKU-3=4'])
+  assert.deepEqual(live, ['A-01-01|SKU-1=10', 'A-01-01|SKU-1=12', 'A-01-01|SKU-2=5', 'A-01-01|SKU-9=4'])
   // The manager's review list: the conflict is in the reporting tables too.
   const docId = server.countUrl.replace(/^automerge:/, '')
   const conflict = await waitFor(() => server.sql(`SELECT quantities, resolved FROM count_conflicts WHERE document_id = '${docId}' AND line_key = 'A-01-01|SKU-1'`)[0], { what: 'the conflict row' })
   assert.deepEqual(JSON.parse(conflict.quantities), [10, 12])
   assert.equal(conflict.resolved, 0)
+  const found = await waitFor(() => server.sql(`SELECT expected_qty, counted_qty, status FROM count_lines WHERE document_id = '${docId}' AND line_key = 'A-01-01|SKU-9'`)[0], { what: 'the found line' })
+  assert.deepEqual(found, { expected_qty: null, counted_qty: 4, status: 'counted' })
 
   const anaMsg = ana.page.getByTestId('conflict-message').filter({ hasText: 'counted 12 here, you counted 10: a manager will review' })
   const benMsg = ben.page.getByTestId('conflict-message').filter({ hasText: 'counted 10 here, you counted 12: a manager will review' })
@@ -80,7 +85,7 @@ test('two phones offline: both entries survive and a conflicting count is shown 
   assert.equal(await ana.page.locator('[data-testid=line][data-key="A-01-01|SKU-1"]').getAttribute('data-status'), 'conflict')
   assert.equal(await ben.page.locator('[data-testid=line][data-key="A-01-01|SKU-1"]').getAttribute('data-status'), 'conflict')
   // The other person's lines merged in too.
-  await ana.page.locator('[data-testid=line][data-key="A-01-01|SKU-3"]').waitFor()
+  await ana.page.locator('[data-testid=line][data-key="A-01-01|SKU-9"]').waitFor()
   await ben.page.locator('[data-testid=line][data-key="A-01-01|SKU-2"]').waitFor()
   await ana.page.evaluate(() => window.scrollTo(0, 0))
   await ben.page.evaluate(() => window.scrollTo(0, 0))
