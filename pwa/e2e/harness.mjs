@@ -310,7 +310,7 @@ export async function seedSite(manager, slug) {
   return { siteUrl: site.site_document_url, items, template }
 }
 
-export async function planCount(manager, slug, assignees, title = 'Cycle count aisle A-01') {
+export async function planCount(manager, slug, assignees, title = 'Cycle count aisle A-01', { blind = true } = {}) {
   const rec = { by: manager.userId, at: at(), device: manager.deviceId }
   const lines = {}
   for (let i = 1; i <= 10; i++) lines[`A-01-0${i <= 5 ? 1 : 2}|SKU-${i}`] = { expected_qty: 10 }
@@ -320,7 +320,7 @@ export async function planCount(manager, slug, assignees, title = 'Cycle count a
     site: slug,
     title,
     scope: { locations: ['A-01'], skus: [] },
-    blind: true,
+    blind,
     assignees,
     due_at: new Date(Date.now() + 4 * 3600_000).toISOString(),
     timeline: [{ id: uuid(), status: 'open', ...rec }],
