@@ -20,6 +20,7 @@ before(async () => {
   server.users = {
     mia: await server.addUser('mia@example.com', 'manager', 'Mia Manager', [SITE]),
     ana: await server.addUser('ana@example.com', 'staff', 'Ana Lima', [SITE]),
+    vic: await server.addUser('vic@example.com', 'viewer', 'Vic Auditor', [SITE]),
   }
   await server.start()
   const manager = await NodeClient.connect(server, server.users.mia)
@@ -99,5 +100,18 @@ test('when a new login is needed the app says so plainly and keeps the unsynced 
   const tracks = await page.evaluate(() => Object.values(window.__floorwalk.tracks()))
   assert.ok(tracks.some((t) => t.unsyncedChanges > 0), 'unsynced work is kept')
   assert.match((await msg.textContent()) ?? '', /[1-9]\d* unsynced change/)
+  await context.close()
+})
+
+test('a viewer (auditor) reads the site\'s work and cannot change it', async () => {
+  const { context, page } = await newPhone(browser, server)
+  await loginInBrowser(page, server.users.vic)
+  await page.getByText("You can read this site's work but not change it (viewer).").waitFor()
+  assert.equal(await page.getByRole('button', { name: 'Log a shipment' }).count(), 0)
+  await openWork(page, 'work-count_session', 'Cycle count aisle A-01')
+  await page.getByText('Read-only: you cannot count at this site.').waitFor()
+  assert.equal(await page.locator('input[name=manual-code]').count(), 0, 'no scanning for a viewer')
+  assert.equal(await page.getByRole('button', { name: /Undo my last entry/ }).count(), 0)
+  await screenshot(page, '19-viewer-read-only')
   await context.close()
 })
