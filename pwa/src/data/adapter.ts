@@ -72,7 +72,14 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
     socket.removeEventListener('close', this.onClose)
     socket.removeEventListener('message', this.onMessage)
     socket.removeEventListener('error', this.onError)
-    if (socket.readyState <= 1) socket.close()
+    // Closing a socket that is still connecting reports an error (Node's ws throws it if
+    // nobody listens): it is expected here.
+    socket.addEventListener('error', () => {})
+    try {
+      if (socket.readyState <= 1) socket.close()
+    } catch {
+      /* already closing */
+    }
     this.socket = undefined
     if (this.remotePeerId) {
       const peerId = this.remotePeerId
