@@ -374,6 +374,15 @@ async fn access_and_bad_filters(backend: Backend) {
     let body = api
         .error(
             Some(&meg),
+            "/api/reports/replenishment?from=2026-11-01",
+            400,
+        )
+        .await;
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("from does not apply"), "{message}");
+    let body = api
+        .error(
+            Some(&meg),
             "/api/reports/kpis/checklists?from=2020-01-01&to=2026-01-01",
             400,
         )

@@ -18,7 +18,8 @@ pub struct ReportParams {
     /// like an unknown one.
     pub site: Option<String>,
     /// First day, `YYYY-MM-DD` (UTC). KPIs default to 30 days ending at `to`; lists are
-    /// not bounded by date unless `from` or `to` is given.
+    /// not bounded by date unless `from` or `to` is given. Lists of the current state
+    /// (stock levels, replenishment) take neither.
     pub from: Option<String>,
     /// Last day, `YYYY-MM-DD` (UTC), included. KPIs default to today.
     pub to: Option<String>,
@@ -30,7 +31,7 @@ pub struct ReportParams {
     /// Rows to skip (lists only); default 0.
     #[param(value_type = Option<i64>)]
     pub offset: Option<String>,
-    /// Only rows of this document (lists of document rows only).
+    /// Only rows of this document id (lists of document rows only).
     pub document: Option<String>,
     /// Only rows in these states, comma-separated (lists that have one; each list
     /// names its states).

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::{ReportErrors, list_query, page_response};
+use super::{ReportErrors, Shape, list_query, page_response};
 use crate::{
     auth::AuthService,
     http::ApiError,
@@ -29,7 +29,7 @@ pub async fn replenishment(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, Shape::CURRENT).await?;
     page_response(store.replenishment(&q).await?, format, "replenishment")
 }
 
@@ -44,7 +44,7 @@ pub async fn stock_levels(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, Shape::CURRENT).await?;
     page_response(store.stock_levels(&q).await?, format, "stock-levels")
 }
 
@@ -69,7 +69,7 @@ pub async fn count_sessions(
         &auth,
         store.get_ref(),
         &req,
-        &["open", "counting", "review", "closed"],
+        Shape::of_documents(&["open", "counting", "review", "closed"]),
     )
     .await?;
     page_response(store.count_sessions(&q).await?, format, "count-sessions")
@@ -92,7 +92,7 @@ pub async fn count_lines(
         &auth,
         store.get_ref(),
         &req,
-        &["uncounted", "counted", "conflict", "recount", "approved"],
+        Shape::of_documents(&["uncounted", "counted", "conflict", "recount", "approved"]),
     )
     .await?;
     page_response(store.count_lines(&q).await?, format, "count-lines")
@@ -111,7 +111,13 @@ pub async fn count_entries(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &["live", "voided"]).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        Shape::of_documents(&["live", "voided"]),
+    )
+    .await?;
     page_response(store.count_entries(&q).await?, format, "count-entries")
 }
 
@@ -132,7 +138,13 @@ pub async fn count_conflicts(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &["open", "resolved"]).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        Shape::of_documents(&["open", "resolved"]),
+    )
+    .await?;
     page_response(store.count_conflicts(&q).await?, format, "count-conflicts")
 }
 
@@ -153,7 +165,13 @@ pub async fn checklist_runs(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &["open", "completed"]).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        Shape::of_documents(&["open", "completed"]),
+    )
+    .await?;
     page_response(store.checklist_runs(&q).await?, format, "checklist-runs")
 }
 
@@ -175,7 +193,13 @@ pub async fn checklist_responses(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &["failed", "ok"]).await?;
+    let (q, format) = list_query(
+        &auth,
+        store.get_ref(),
+        &req,
+        Shape::of_documents(&["failed", "ok"]),
+    )
+    .await?;
     page_response(
         store.checklist_responses(&q).await?,
         format,
@@ -204,7 +228,7 @@ pub async fn corrective_actions(
         &auth,
         store.get_ref(),
         &req,
-        &["open", "in_progress", "done", "cancelled"],
+        Shape::of_documents(&["open", "in_progress", "done", "cancelled"]),
     )
     .await?;
     page_response(
@@ -231,7 +255,7 @@ pub async fn shipments(
         &auth,
         store.get_ref(),
         &req,
-        &[
+        Shape::of_documents(&[
             "expected",
             "arrived",
             "unloading",
@@ -240,7 +264,7 @@ pub async fn shipments(
             "packed",
             "dispatched",
             "delivered",
-        ],
+        ]),
     )
     .await?;
     page_response(store.shipments(&q).await?, format, "shipments")
@@ -261,7 +285,7 @@ pub async fn shipment_lines(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, Shape::of_documents(&[])).await?;
     page_response(store.shipment_lines(&q).await?, format, "shipment-lines")
 }
 
@@ -280,7 +304,7 @@ pub async fn document_problems(
     store: web::Data<dyn Store>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, format) = list_query(&auth, store.get_ref(), &req, &[]).await?;
+    let (q, format) = list_query(&auth, store.get_ref(), &req, Shape::of_documents(&[])).await?;
     page_response(
         store.document_problems(&q).await?,
         format,

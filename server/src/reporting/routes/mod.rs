@@ -91,18 +91,54 @@ async fn report(
     })
 }
 
-/// A list request; `statuses` are the states the list can be filtered by.
+/// Which filters a list takes beyond `site`, `format`, `limit` and `offset`.
+struct Shape {
+    /// The states `status` may name; none means the list has no status.
+    statuses: &'static [&'static str],
+    /// Whether `from` / `to` and `document` apply (rows of documents, with a date).
+    of_documents: bool,
+}
+
+impl Shape {
+    const fn of_documents(statuses: &'static [&'static str]) -> Shape {
+        Shape {
+            statuses,
+            of_documents: true,
+        }
+    }
+
+    /// Current state (stock), neither dated nor from one document.
+    const CURRENT: Shape = Shape {
+        statuses: &[],
+        of_documents: false,
+    };
+}
+
 async fn list_query(
     auth: &AuthService,
     store: &dyn Store,
     req: &HttpRequest,
-    statuses: &[&str],
+    shape: Shape,
 ) -> Result<(ListQuery, Format), ApiError> {
     let Report {
         sites,
         params,
         format,
     } = report(auth, store, req).await?;
+    if !shape.of_documents {
+        for (name, value) in [
+            ("from", &params.from),
+            ("to", &params.to),
+            ("document", &params.document),
+        ] {
+            if value.is_some() {
+                return Err(ApiError::BadRequest(format!(
+                    "{name} does not apply to this list: it shows the current state"
+                )));
+            }
+        }
+    }
+    let statuses = shape.statuses;
     let (start, end) = params.list_bounds().map_err(ApiError::BadRequest)?;
     let query = ListQuery {
         sites,
