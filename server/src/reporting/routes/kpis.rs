@@ -56,7 +56,8 @@ fn respond(k: &KpiPeriods, figures: Vec<Figure>, name: &str) -> Result<HttpRespo
 /// Every KPI below at once (the dashboard's first paint).
 #[utoipa::path(get, path = "/api/reports/kpis", tag = "kpis",
     params(ReportParams),
-    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+    responses((status = 200, description = "Figures; CSV with format=csv",
+        content((KpiReport = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/kpis")]
 #[tracing::instrument(name = "GET /api/reports/kpis", skip_all, err(level = "warn"))]
 pub async fn all(
@@ -81,7 +82,8 @@ pub async fn all(
 /// cost, and net adjustment value. A line belongs to the period of its latest entry.
 #[utoipa::path(get, path = "/api/reports/kpis/inventory-accuracy", tag = "kpis",
     params(ReportParams),
-    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+    responses((status = 200, description = "Figures; CSV with format=csv",
+        content((KpiReport = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/kpis/inventory-accuracy")]
 #[tracing::instrument(
     name = "GET /api/reports/kpis/inventory-accuracy",
@@ -105,7 +107,8 @@ pub async fn inventory_accuracy(
 /// due) and coverage (active items with a counted line in the period ÷ active items).
 #[utoipa::path(get, path = "/api/reports/kpis/count-completion", tag = "kpis",
     params(ReportParams),
-    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+    responses((status = 200, description = "Figures; CSV with format=csv",
+        content((KpiReport = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/kpis/count-completion")]
 #[tracing::instrument(
     name = "GET /api/reports/kpis/count-completion",
@@ -129,7 +132,8 @@ pub async fn count_completion(
 /// among them, and the failed-item rate of responses recorded in the period.
 #[utoipa::path(get, path = "/api/reports/kpis/checklists", tag = "kpis",
     params(ReportParams),
-    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+    responses((status = 200, description = "Figures; CSV with format=csv",
+        content((KpiReport = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/kpis/checklists")]
 #[tracing::instrument(
     name = "GET /api/reports/kpis/checklists",
@@ -153,7 +157,8 @@ pub async fn checklists(
 /// (or now, if sooner) beside the end of the previous period.
 #[utoipa::path(get, path = "/api/reports/kpis/corrective-actions", tag = "kpis",
     params(ReportParams),
-    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+    responses((status = 200, description = "Figures; CSV with format=csv",
+        content((KpiReport = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/kpis/corrective-actions")]
 #[tracing::instrument(
     name = "GET /api/reports/kpis/corrective-actions",
@@ -178,7 +183,8 @@ pub async fn corrective_actions(
 /// beside yesterday.
 #[utoipa::path(get, path = "/api/reports/kpis/shipments", tag = "kpis",
     params(ReportParams),
-    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+    responses((status = 200, description = "Figures; CSV with format=csv",
+        content((KpiReport = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/kpis/shipments")]
 #[tracing::instrument(
     name = "GET /api/reports/kpis/shipments",
@@ -203,7 +209,8 @@ pub async fn shipments(
 /// received).
 #[utoipa::path(get, path = "/api/reports/kpis/receiving", tag = "kpis",
     params(ReportParams),
-    responses((status = 200, description = "Figures (or CSV)", body = KpiReport), ReportErrors))]
+    responses((status = 200, description = "Figures; CSV with format=csv",
+        content((KpiReport = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/kpis/receiving")]
 #[tracing::instrument(
     name = "GET /api/reports/kpis/receiving",

@@ -21,7 +21,8 @@ use crate::{
 /// Below reorder point: active items whose stock on hand (all locations) is at or below their reorder point, with the suggested quantity (max − on hand). Not dated.
 #[utoipa::path(get, path = "/api/reports/replenishment", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<ReplenishmentRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<ReplenishmentRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/replenishment")]
 #[tracing::instrument(name = "GET /api/reports/replenishment", skip_all, err(level = "warn"))]
 pub async fn replenishment(
@@ -36,7 +37,8 @@ pub async fn replenishment(
 /// Stock on hand per SKU and location: the sum of stock movements. Not dated.
 #[utoipa::path(get, path = "/api/reports/stock-levels", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<StockLevelRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<StockLevelRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/stock-levels")]
 #[tracing::instrument(name = "GET /api/reports/stock-levels", skip_all, err(level = "warn"))]
 pub async fn stock_levels(
@@ -53,7 +55,8 @@ pub async fn stock_levels(
 /// `status`: open, counting, review, closed.
 #[utoipa::path(get, path = "/api/reports/count-sessions", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountSessionRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<CountSessionRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/count-sessions")]
 #[tracing::instrument(
     name = "GET /api/reports/count-sessions",
@@ -80,7 +83,8 @@ pub async fn count_sessions(
 /// `status`: uncounted, counted, conflict, recount, approved.
 #[utoipa::path(get, path = "/api/reports/count-lines", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountLineRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<CountLineRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/count-lines")]
 #[tracing::instrument(name = "GET /api/reports/count-lines", skip_all, err(level = "warn"))]
 pub async fn count_lines(
@@ -103,7 +107,8 @@ pub async fn count_lines(
 /// `status`: live, voided.
 #[utoipa::path(get, path = "/api/reports/count-entries", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountEntryRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<CountEntryRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/count-entries")]
 #[tracing::instrument(name = "GET /api/reports/count-entries", skip_all, err(level = "warn"))]
 pub async fn count_entries(
@@ -126,7 +131,8 @@ pub async fn count_entries(
 /// `status`: open, resolved.
 #[utoipa::path(get, path = "/api/reports/count-conflicts", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<CountConflictRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<CountConflictRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/count-conflicts")]
 #[tracing::instrument(
     name = "GET /api/reports/count-conflicts",
@@ -153,7 +159,8 @@ pub async fn count_conflicts(
 /// `status`: open, completed.
 #[utoipa::path(get, path = "/api/reports/checklist-runs", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<ChecklistRunRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<ChecklistRunRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/checklist-runs")]
 #[tracing::instrument(
     name = "GET /api/reports/checklist-runs",
@@ -181,7 +188,8 @@ pub async fn checklist_runs(
 /// `status`: failed, ok.
 #[utoipa::path(get, path = "/api/reports/checklist-responses", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<ChecklistResponseRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<ChecklistResponseRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/checklist-responses")]
 #[tracing::instrument(
     name = "GET /api/reports/checklist-responses",
@@ -212,7 +220,8 @@ pub async fn checklist_responses(
 /// `status`: open, in_progress, done, cancelled.
 #[utoipa::path(get, path = "/api/reports/corrective-actions", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<CorrectiveActionRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<CorrectiveActionRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/corrective-actions")]
 #[tracing::instrument(
     name = "GET /api/reports/corrective-actions",
@@ -243,7 +252,8 @@ pub async fn corrective_actions(
 /// `status`: expected, arrived, unloading, received, put_away, packed, dispatched, delivered.
 #[utoipa::path(get, path = "/api/reports/shipments", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<ShipmentRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<ShipmentRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/shipments")]
 #[tracing::instrument(name = "GET /api/reports/shipments", skip_all, err(level = "warn"))]
 pub async fn shipments(
@@ -273,7 +283,8 @@ pub async fn shipments(
 /// Shipment lines, expected against handled, with over / short / damaged; dates filter the shipment's `expected_at`.
 #[utoipa::path(get, path = "/api/reports/shipment-lines", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<ShipmentLineRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<ShipmentLineRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/shipment-lines")]
 #[tracing::instrument(
     name = "GET /api/reports/shipment-lines",
@@ -292,7 +303,8 @@ pub async fn shipment_lines(
 /// Validation problems of documents' current state; dates filter `detected_at`.
 #[utoipa::path(get, path = "/api/reports/document-problems", tag = "reports",
     params(ReportParams),
-    responses((status = 200, description = "One page of rows (or CSV)", body = Page<DocumentProblemRow>), ReportErrors))]
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<DocumentProblemRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
 #[get("/api/reports/document-problems")]
 #[tracing::instrument(
     name = "GET /api/reports/document-problems",
