@@ -132,7 +132,10 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
   await enterCode(page, 'SKU-5')
   await page.getByTestId('current-line').filter({ hasText: 'SKU-5' }).waitFor()
   await page.locator('select[name=reason]').selectOption('damaged')
-  await page.locator('input[name=note]').fill('2 boxes crushed')
+  // Typed by hand (keys 70 ms apart): the scanner capture hands every key back to the field.
+  await page.locator('input[name=note]').click()
+  await page.keyboard.type('2 boxes crushed', { delay: 70 })
+  await waitFor(async () => (await page.locator('input[name=note]').inputValue()) === '2 boxes crushed', { what: 'typed text to reach the note field' })
   await setQtyAndSave(page, 5)
   await pickLocation(page, 'A-01-02')
   for (let i = 6; i <= 10; i++) await countLine(page, `SKU-${i}`, i)
