@@ -138,6 +138,26 @@ test('two phones answer the same checklist item differently offline: both see th
   await waitFor(() => server.sql(`SELECT outcome FROM checklist_responses WHERE document_id = '${runId}' AND label = 'Dock doors close fully'`)[0]?.outcome, { what: 'the answer in checklist_responses' })
   await doors(ana.page).scrollIntoViewIfNeeded()
   await screenshot(ana.page, '17-checklist-answer-conflict', { top: false })
+
+  // Later both change the (now shared) answer while apart: still shown to both.
+  const chiller = (p) => p.getByTestId('checklist-item').filter({ hasText: 'Chiller temperature' })
+  await chiller(ana.page).locator('input').first().fill('3')
+  await chiller(ana.page).locator('input').first().press('Tab')
+  // Ben's phone has Ana's reading before they go apart (his field shows the stored value once he reopens it).
+  await waitFor(async () => (await readFromServer(server, server.users.mia, server.runUrl, () => true)).responses?.[server.seed.template.items[1]]?.answer?.value === 3, { timeout: 15_000, what: 'the reading on the server' })
+  await waitFor(async () => (await ben.page.evaluate(() => Object.values(window.__floorwalk.tracks()).every((t) => t.localHeads.every((h) => t.serverHeads?.includes(h))))), { what: 'Ben in sync' })
+  await new Promise((r) => setTimeout(r, 1000))
+  assert.equal(await chiller(ana.page).getByTestId('answer-conflict').count(), 0)
+  await ana.context.setOffline(true)
+  await ben.context.setOffline(true)
+  for (const [p, v] of [[ana.page, '6'], [ben.page, '7']]) {
+    await chiller(p).locator('input').first().fill(v)
+    await chiller(p).locator('input').first().press('Tab')
+  }
+  await ana.context.setOffline(false)
+  await ben.context.setOffline(false)
+  await chiller(ana.page).getByTestId('answer-conflict').filter({ hasText: 'answered 7, you answered 6: a manager will review' }).waitFor({ timeout: 15_000 })
+  await chiller(ben.page).getByTestId('answer-conflict').filter({ hasText: 'answered 6, you answered 7: a manager will review' }).waitFor({ timeout: 15_000 })
   assert.deepEqual([...ana.errors, ...ben.errors], [])
   await ana.context.close()
   await ben.context.close()

@@ -47,7 +47,7 @@ export function StartChecklist({ slug, templateId }: { slug: string; templateId:
   )
 }
 
-function setResponse(doc: ChecklistDoc, handle: { change: (fn: (d: ChecklistDoc) => void) => void }, a: Actor, item: TemplateItem, patch: { answer?: Answer; note?: string; photo?: AttachmentRef }) {
+function setResponse(handle: { change: (fn: (d: ChecklistDoc) => void) => void }, a: Actor, item: TemplateItem, patch: { answer?: Answer; note?: string; photo?: AttachmentRef }) {
   handle.change((d) => {
     const rec = recorded(a)
     let r = d.responses[item.id]
@@ -75,7 +75,40 @@ function setResponse(doc: ChecklistDoc, handle: { change: (fn: (d: ChecklistDoc)
       })
     }
   })
-  void doc
+}
+
+type Answered = { answer: Answer; by: string; device: string }
+
+/**
+ * Both answers when two people answered this item while apart: either both created the
+ * response (a conflict at the item's key) or both changed an existing one (a conflict on
+ * its `answer`, paired with `by`/`device` of the same change through the op's actor).
+ */
+function answerConflict(doc: ChecklistDoc, itemId: string, a: Actor): string | null {
+  try {
+    const responses = doc.responses as unknown as A.Doc<Record<string, unknown>>
+    const created = A.getConflicts(responses, itemId)
+    if (created) return responseConflictMessage(Object.values(created) as unknown as Answered[], a, nameOf)
+    const r = doc.responses?.[itemId] as unknown as A.Doc<Record<string, unknown>> | undefined
+    const answers = r ? A.getConflicts(r, 'answer') : undefined
+    if (!r || !answers) return null
+    const actorOf = (opId: string) => opId.slice(opId.indexOf('@') + 1)
+    const field = (name: string) => {
+      const byActor = new Map<string, string>()
+      for (const [op, v] of Object.entries(A.getConflicts(r, name) ?? {})) byActor.set(actorOf(op), String(v))
+      return byActor
+    }
+    const by = field('by')
+    const device = field('device')
+    const list = Object.entries(answers).map(([op, answer]) => ({
+      answer: answer as unknown as Answer,
+      by: by.get(actorOf(op)) ?? String((r as Record<string, unknown>).by),
+      device: device.get(actorOf(op)) ?? String((r as Record<string, unknown>).device),
+    }))
+    return responseConflictMessage(list, a, nameOf)
+  } catch {
+    return null
+  }
 }
 
 function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc: ChecklistDoc; handle: { change: (fn: (d: ChecklistDoc) => void) => void }; a: Actor; writable: boolean }) {
@@ -85,16 +118,9 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
   const [note, setNote] = useState(r?.note ?? '')
   const [numError, setNumError] = useState<string | null>(null)
   const failed = isFailed(item, r?.answer)
-  // Both answers when two people answered this item while apart.
-  let conflict: string | null = null
-  try {
-    const both = doc.responses ? A.getConflicts(doc.responses as unknown as A.Doc<unknown>, item.id) : undefined
-    if (both) conflict = responseConflictMessage(Object.values(both) as unknown as { answer: Answer; by: string; device: string }[], a, nameOf)
-  } catch {
-    /* not an Automerge object (never in the app) */
-  }
+  const conflict = answerConflict(doc, item.id, a)
   const disabled = !writable || !!doc.completed_at
-  const set = (patch: { answer?: Answer; note?: string; photo?: AttachmentRef }) => setResponse(doc, handle, a, item, patch)
+  const set = (patch: { answer?: Answer; note?: string; photo?: AttachmentRef }) => setResponse(handle, a, item, patch)
   const id = `item-${item.id}`
   return (
     <li class={`card check-item${failed ? ' failed' : ''}`} data-testid="checklist-item" data-label={item.label} aria-labelledby={id}>
