@@ -391,6 +391,9 @@ impl DocActor {
                     .await?;
                 self.mode = ActorMode::Attached { site_id };
                 self.hub.remember_site(&self.id, site_id);
+                for peer in self.peers.values() {
+                    peer.control(Control::Attached(self.id.clone(), site_id));
+                }
                 SyncMetrics::inc(&self.hub.metrics.documents_created);
                 tracing::info!(document = %self.id, site_id, user_id = creator.user_id, "document created");
                 Ok(Some(seq))

@@ -220,6 +220,17 @@ impl Connection {
         let message = wire::decode(frame)
             .map_err(|e| CloseReason::new(CloseKind::InvalidData, e.to_string()))?;
         let own_id = self.principal.peer_id.as_str();
+        // The JS client re-forwards ephemeral messages it received, keeping
+        // their author as `senderId`: those are dropped, not treated as forgery.
+        if let ClientMessage::Ephemeral { sender_id, .. } = &message
+            && sender_id != own_id
+        {
+            tracing::debug!(
+                conn = self.peer.conn,
+                "dropping a re-forwarded ephemeral message"
+            );
+            return Ok(());
+        }
         if message.sender_id() != own_id {
             return Err(CloseReason::new(
                 CloseKind::Policy,
@@ -366,6 +377,13 @@ impl Connection {
             }
             Control::Forget(doc) => {
                 self.opened.remove(&doc);
+                Ok(())
+            }
+            Control::Attached(doc, site) => {
+                // No longer pending: it stops counting against the creation limit.
+                if let Some(opened) = self.opened.get_mut(&doc) {
+                    *opened = Opened::Site(site);
+                }
                 Ok(())
             }
             Control::RefreshAccess => self.refresh_access().await,

@@ -17,6 +17,8 @@ pub enum Control {
     /// A document this connection offered was refused (e.g. created for a site
     /// its user does not belong to).
     Forget(DocumentId),
+    /// A document this connection offered is now stored, at this site.
+    Attached(DocumentId, i64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
