@@ -94,6 +94,7 @@ for (const backend of backends()) {
           // Let traffic flow: some new entries must cross the server, then a random moment.
           await waitFor(() => total(seenByOthers()) >= lastTotal + 20, {
             timeout: 20_000,
+            interval: 200, // a scan reads every entry of every client's documents
             what: `cycle ${cycle}: new entries crossing the server (sync stalled?)`,
           })
           await delay(Math.floor(Math.random() * 1200))

@@ -1,6 +1,7 @@
 // Interop: the official automerge-repo JS client syncing through the real floorwalk server.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomBytes, createHash } from 'node:crypto'
 import { generateAutomergeUrl } from '@automerge/automerge-repo'
 import { backends } from './lib/db.mjs'
 import { setupBackend, withServerLogs, PASSWORD } from './lib/fixture.mjs'
@@ -118,6 +119,45 @@ for (const backend of backends()) {
       const hb = await b.findEventually(h.url)
       await waitForDoc(hb, has((e) => e.item === 'fire exits clear'), { what: 'offline-created entry at B' })
       assert.equal(docOf(hb).site, 'north')
+    })
+
+    test('100 documents created offline all reach the server once their creator connects', async () => {
+      const N = 100
+      const a = await client('alice@north.test', { online: false })
+      const hs = Array.from({ length: N }, (_, i) => a.repo.create({ site: 'north', kind: 'count-session', n: i, entries: [] }))
+      a.goOnline()
+      await a.waitConnected()
+      const b = await client('bob@north.test')
+      await b.waitConnected()
+      const deadline = Date.now() + 40_000
+      const missing = []
+      for (const h of hs) {
+        try {
+          const hb = await b.findEventually(h.url, Math.max(1_000, deadline - Date.now()))
+          if (docOf(hb)?.n !== docOf(h).n) missing.push(docOf(h).n)
+        } catch {
+          missing.push(docOf(h).n)
+        }
+      }
+      assert.deepEqual(missing, [], `${missing.length} of ${N} offline-created documents never reached the server (creator connection closes: ${a.adapter.stats.closes})`)
+    })
+
+    test('a 4 MB document reaches another client and a fresh client (big first sync)', async () => {
+      const a = await client('alice@north.test')
+      await a.waitConnected()
+      const blobs = Array.from({ length: 400 }, () => randomBytes(10_240)) // 4 MB that does not compress
+      const digest = (list) => createHash('sha256').update(Buffer.concat(list.map((x) => Buffer.from(x)))).digest('hex')
+      const expected = digest(blobs)
+      const h = a.repo.create({ site: 'north', kind: 'photo-batch', blobs: [] })
+      for (let i = 0; i < blobs.length; i += 100) h.change((d) => blobs.slice(i, i + 100).forEach((x) => d.blobs.push(x)))
+      const b = await client('bob@north.test')
+      const hb = await b.findEventually(h.url, 60_000)
+      await waitForDoc(hb, (d) => d.blobs?.length === blobs.length, { timeout: 60_000, what: 'all 400 blobs at B' })
+      assert.equal(digest(docOf(hb).blobs), expected, 'content differs at B')
+      const c = await client('carol@north.test')
+      const hc = await c.find(h.url, 60_000)
+      await waitForDoc(hc, (d) => d.blobs?.length === blobs.length, { timeout: 60_000, what: 'all 400 blobs at a fresh client' })
+      assert.equal(digest(docOf(hc).blobs), expected, 'content differs at a fresh client')
     })
 
     test('A and B sync both ways, offline edits merge, and everything survives restarts', async () => {

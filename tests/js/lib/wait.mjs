@@ -47,6 +47,8 @@ export function delay(ms) {
 
 /** Race a promise against a deadline. */
 export async function withTimeout(promise, ms, what = 'operation') {
+  // If the deadline wins, a later rejection of `promise` must not be an unhandled rejection.
+  Promise.resolve(promise).catch(() => {})
   let timer
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${ms} ms`)), ms)
