@@ -10,6 +10,7 @@ import { backends } from './lib/db.mjs'
 import { setupBackend, withServerLogs, PASSWORD } from './lib/fixture.mjs'
 import { Client, waitForDoc } from './lib/client.mjs'
 import { Session } from './lib/auth.mjs'
+import { FloorwalkServer } from './lib/server.mjs'
 import { RawPeer, encodeCbor, openSync } from './lib/raw.mjs'
 import { waitFor, delay } from './lib/wait.mjs'
 
@@ -37,8 +38,6 @@ describe(`bad input on /sync (${backend})`, () => {
         // Frequent pings: healthy clients (which answer) must stay connected all along.
         FLOORWALK_PING_INTERVAL_SECS: String(PING_INTERVAL),
         FLOORWALK_PING_TIMEOUT_SECS: String(PING_TIMEOUT),
-        // A small outgoing queue so that the slow-reader test needs little data.
-        FLOORWALK_OUTGOING_QUEUE_FRAMES: String(QUEUE_FRAMES),
       },
     })
     alice = await Client.create(ctx.server, 'alice@north.test', PASSWORD)
@@ -229,11 +228,21 @@ describe(`bad input on /sync (${backend})`, () => {
   })
 
   test('a peer that stops reading is disconnected instead of growing server memory', async () => {
-    // A document only alice and the slow peer have open: alice's ephemeral burst on it is
-    // relayed to the slow peer alone.
+    // A second server on the same database with a small outgoing queue (so little data is
+    // needed). A document only alice and the slow peer have open: alice's ephemeral burst
+    // on it is relayed to the slow peer alone.
+    const small = new FloorwalkServer({
+      dbUrl: ctx.db.url,
+      env: { FLOORWALK_OUTGOING_QUEUE_FRAMES: String(QUEUE_FRAMES), FLOORWALK_MAX_FRAME_BYTES: String(MAX_FRAME) },
+      label: `bad-input-small-queue-${backend}`,
+    })
+    await small.start()
+    const alice = await Client.create(small, 'alice@north.test', PASSWORD, { name: 'alice-small-queue' })
+    clients.push(alice)
+    await alice.waitConnected()
     const h2 = alice.repo.create({ site: 'north', kind: 'count-session', entries: [{ by: 'alice' }] })
-    const erin = await Session.login(ctx.server.url, 'erin@both.test', PASSWORD)
-    const slow = await RawPeer.connect(ctx.server.url, { ticket: await erin.ticket() })
+    const erin = await Session.login(small.url, 'erin@both.test', PASSWORD)
+    const slow = await RawPeer.connect(small.url, { ticket: await erin.ticket() })
     await slow.join(erin.peerId)
     await waitFor(
       async () => {
@@ -246,7 +255,7 @@ describe(`bad input on /sync (${backend})`, () => {
     )
     slow.ws._socket.pause() // stop reading: the kernel buffers fill, then the server's queue
     const aliceCloses = alice.adapter.stats.closes
-    const rssBefore = ctx.server.rssKb()
+    const rssBefore = small.rssKb()
     let rssPeak = rssBefore
     const N = 600 // 600 x 60 kB = 36 MB sent to a peer that reads nothing
     const pad = 'x'.repeat(60_000)
@@ -254,11 +263,11 @@ describe(`bad input on /sync (${backend})`, () => {
       h2.broadcast({ burst: true, i, pad })
       if (i % 20 === 19) {
         await delay(5) // let alice's socket drain
-        rssPeak = Math.max(rssPeak, ctx.server.rssKb())
+        rssPeak = Math.max(rssPeak, small.rssKb())
       }
     }
     await delay(500)
-    rssPeak = Math.max(rssPeak, ctx.server.rssKb())
+    rssPeak = Math.max(rssPeak, small.rssKb())
     slow.ws._socket.resume()
     const closed = await slow.waitClosed(15_000).catch(() => undefined)
     slow.close()
@@ -267,7 +276,23 @@ describe(`bad input on /sync (${backend})`, () => {
     assert.ok(closed, 'the server kept a peer that read nothing while 36 MB were sent to it')
     assert.ok(growthMb < 30, `server RSS grew by ${growthMb.toFixed(1)} MB while a peer did not read`)
     assert.equal(alice.adapter.stats.closes, aliceCloses, `the sender was disconnected: ${JSON.stringify(alice.adapter.lastClose)}`)
+    await small.kill()
     await assertHealthy('slow reader')
+  })
+
+  test('2,000 pipelined requests from a peer that reads promptly are all answered (no "slow peer" close)', async () => {
+    // What the official client does when it connects with many documents: one message per
+    // document at once. The replies are to this peer's own requests and it reads them as
+    // fast as loopback allows: that is not a slow peer.
+    const raw = await hostile()
+    const data = emptySyncMessage()
+    const ids = Array.from({ length: 2000 }, () => parseAutomergeUrl(generateAutomergeUrl()).documentId)
+    for (const id of ids) raw.send({ type: 'request', senderId: carol.peerId, targetId: raw.serverPeerId, documentId: id, data })
+    const answered = () => raw.messages.filter((m) => m.type === 'doc-unavailable').length
+    await waitFor(() => answered() === ids.length || raw.closed, { timeout: 30_000, what: 'answers to 2000 requests' })
+    raw.close()
+    assert.equal(answered(), ids.length, `only ${answered()} answers; connection closed: ${JSON.stringify(raw.closed)}`)
+    await assertHealthy('2000 pipelined requests')
   })
 
   test('20,000 requests for random document ids: all doc-unavailable, RSS stays flat', async () => {
