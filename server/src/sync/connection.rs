@@ -89,6 +89,9 @@ struct Connection {
     access: Access,
     joined: bool,
     opened: HashMap<DocumentId, Opened>,
+    /// Answers this task makes itself (`peer`, `doc-unavailable`), written
+    /// directly rather than through the bounded outbox.
+    replies: Vec<Vec<u8>>,
 }
 
 type Outcome = Result<(), CloseReason>;
@@ -127,6 +130,7 @@ impl Connection {
             access,
             joined: false,
             opened: HashMap::new(),
+            replies: Vec::new(),
         };
         Ok((connection, Receivers { outbox, control }))
     }
@@ -148,6 +152,9 @@ impl Connection {
                         None | Some(Ok(AggregatedMessage::Close(_))) => break None,
                         Some(Ok(AggregatedMessage::Binary(frame))) => {
                             if let Err(reason) = self.on_frame(&frame).await { break Some(reason) }
+                            // Our own answers are written before reading on: a peer that
+                            // pipelines requests gets backpressure, not a "slow peer" close.
+                            if self.flush_replies(&mut session).await.is_err() { break None }
                         }
                         Some(Ok(AggregatedMessage::Text(_))) => break Some(CloseReason::new(
                             CloseKind::InvalidData,
@@ -165,6 +172,7 @@ impl Connection {
                 }
                 Some(control) = rx.control.recv() => {
                     if let Err(reason) = self.on_control(control).await { break Some(reason) }
+                    if self.flush_replies(&mut session).await.is_err() { break None }
                 }
                 _ = ping.tick() => {
                     if last_heard.elapsed() > self.settings.ping_timeout {
@@ -214,6 +222,13 @@ impl Connection {
                 format!("websocket protocol error: {other}"),
             )),
         }
+    }
+
+    async fn flush_replies(&mut self, session: &mut Session) -> Result<(), actix_ws::Closed> {
+        for frame in std::mem::take(&mut self.replies) {
+            session.binary(frame).await?;
+        }
+        Ok(())
     }
 
     async fn on_frame(&mut self, frame: &[u8]) -> Outcome {
@@ -283,11 +298,12 @@ impl Connection {
         }
         self.joined = true;
         let settings = self.hub.settings();
-        self.peer.send(wire::encode(&ServerMessage::Peer {
+        let frame = wire::encode(&ServerMessage::Peer {
             sender_id: &settings.server_peer_id,
             target_id: &self.peer.peer_id,
             storage_id: &settings.storage_id,
-        }));
+        });
+        self.replies.push(frame);
         Ok(())
     }
 
@@ -359,12 +375,14 @@ impl Connection {
         Ok(())
     }
 
-    fn unavailable(&self, doc: &DocumentId) {
-        self.peer.send(wire::encode(&ServerMessage::DocUnavailable {
+    /// Answers go out on this connection's own task (see `replies`).
+    fn unavailable(&mut self, doc: &DocumentId) {
+        let frame = wire::encode(&ServerMessage::DocUnavailable {
             sender_id: &self.hub.settings().server_peer_id,
             target_id: &self.peer.peer_id,
             document_id: doc,
-        }));
+        });
+        self.replies.push(frame);
     }
 
     async fn on_control(&mut self, control: Control) -> Outcome {
