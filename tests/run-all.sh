@@ -20,13 +20,16 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo build --workspace
 
+step "JS packages (the Rust interop test drives the JS client too)"
+(cd tests/js && npm ci --no-audit --no-fund)
+
 step "Rust: tests (SQLite and Postgres)"
 cargo test --workspace
 
 export FLOORWALK_BIN="$PWD/target/debug/floorwalk"
 
 step "JS automerge-repo clients against the real server"
-(cd tests/js && npm ci --no-audit --no-fund && npm test)
+(cd tests/js && npm test)
 
 if [ -f pwa/package.json ]; then
   step "Web app: type-check, lint, unit tests, build, browser tests"
