@@ -40,7 +40,10 @@ it('the reference sync server relays a document between two JS clients and keeps
     assert.deepEqual(hb.doc().entries, ['from-a'])
     hb.change((d) => d.entries.push('from-b'))
     await waitFor(() => ha.doc().entries.includes('from-b'), { what: "b's edit at a" })
-    // Graceful stop flushes to disk; a restarted server on the same dir serves the doc.
+    // Shut the clients down while their server is up (no reconnect timers are left
+    // behind: they would keep this process alive). Then a graceful stop flushes to disk,
+    // and a restarted server on the same dir serves the doc.
+    for (const r of repos.splice(0)) await r.shutdown()
     server.proc.kill('SIGTERM')
     await new Promise((r) => server.proc.once('exit', r))
     server2 = start()
@@ -49,6 +52,7 @@ it('the reference sync server relays a document between two JS clients and keeps
     repos.push(c)
     const hc = await withTimeout(c.find(ha.url), 15_000, 'c find')
     assert.deepEqual([...hc.doc().entries].sort(), ['from-a', 'from-b'])
+    for (const r of repos.splice(0)) await r.shutdown()
   } finally {
     for (const r of repos) await r.shutdown().catch(() => {})
     server.proc.kill('SIGKILL')
