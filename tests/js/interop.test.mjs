@@ -129,7 +129,7 @@ for (const backend of backends()) {
       await a.waitConnected()
       const b = await client('bob@north.test')
       await b.waitConnected()
-      const deadline = Date.now() + 40_000
+      const deadline = Date.now() + 20_000
       const missing = []
       for (const h of hs) {
         try {
