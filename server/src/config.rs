@@ -50,6 +50,8 @@ pub struct Config {
     /// At most this many documents are kept in memory; the least recently used go first.
     pub max_loaded_docs: usize,
     /// Documents created by one connection that are not yet attached to a site.
+    /// A phone that worked offline offers all its new documents at once when it
+    /// reconnects; this bounds what one connection can make the server hold.
     pub max_pending_creations: usize,
     /// A snapshot is written once this many changes have accumulated since the last one.
     pub compact_after_changes: u64,
@@ -77,7 +79,7 @@ impl Default for Config {
             ping_timeout_secs: 45,
             idle_unload_secs: 60,
             max_loaded_docs: 2000,
-            max_pending_creations: 64,
+            max_pending_creations: 1024,
             compact_after_changes: 500,
             access_poll_millis: 1000,
             database_max_connections: 8,

@@ -346,7 +346,15 @@ impl Connection {
             .filter(|o| matches!(o, Opened::Creating))
             .count();
         let has_content = sync::Message::decode(data).is_ok_and(|m| !m.heads.is_empty());
-        self.access.may_create() && has_content && creating < self.settings.max_pending_creations
+        if creating >= self.settings.max_pending_creations {
+            tracing::warn!(
+                conn = self.peer.conn,
+                creating,
+                "too many new documents offered at once; answering unavailable"
+            );
+            return false;
+        }
+        self.access.may_create() && has_content
     }
 
     async fn on_ephemeral(

@@ -78,9 +78,10 @@ impl TestPeer {
     /// The next binary frame, or `None` once the server closed the connection.
     pub async fn next_frame(&mut self) -> Option<Frame> {
         loop {
-            let message = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+            // Generous: debug builds on a loaded 2-core machine can be slow.
+            let message = tokio::time::timeout(Duration::from_secs(30), self.ws.next())
                 .await
-                .expect("a frame within 10 s")?;
+                .expect("a frame within 30 s")?;
             match message {
                 Ok(Message::Binary(bytes)) => return Some(decode_frame(&bytes)),
                 Ok(Message::Close(_)) | Err(_) => return None,
@@ -97,7 +98,7 @@ impl TestPeer {
         state: &mut sync::State,
         done: impl Fn(&mut AutoCommit, &sync::State) -> bool,
     ) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(message) = doc.sync().generate_sync_message(state) {
                 self.send_sync("sync", document_id, message.encode()).await;
