@@ -17,6 +17,11 @@ import { waitFor, withTimeout } from './wait.mjs'
  *   online:  connect right away (default true)
  *   gate:    () => Promise awaited before each connect attempt
  */
+const storageToRemove = new Set()
+process.on('exit', () => {
+  for (const d of storageToRemove) rmSync(d, { recursive: true, force: true })
+})
+
 export class Client {
   static async create(server, email, password, { storage = 'memory', online = true, gate, retryInterval = 300, name, repoOptions } = {}) {
     const baseUrl = () => server.url
@@ -130,7 +135,10 @@ export class Client {
       /* best effort */
     }
     this.adapter = undefined
-    if (!keepStorage) for (const d of this.tempDirs) rmSync(d, { recursive: true, force: true })
+    // The repo may still write sync state after shutdown resolves: removing its
+    // directory now would make that write fail as an unhandled rejection in a
+    // later test. The directories go when the test process exits.
+    if (!keepStorage) for (const d of this.tempDirs) storageToRemove.add(d)
   }
 }
 
