@@ -1,4 +1,10 @@
 use clap::Parser;
+
+// jemalloc hands freed memory back to the system after a few seconds, so the
+// server's resident memory falls when documents are unloaded (glibc's
+// allocator keeps most of it).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use floorwalk::{cli::Cli, telemetry};
 
 #[tokio::main]

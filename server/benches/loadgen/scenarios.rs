@@ -253,7 +253,14 @@ async fn touch_all(options: &Options) -> anyhow::Result<()> {
         // Idle: the floorwalk server unloads documents after its idle timeout (5 s here).
         tokio::time::sleep(Duration::from_secs(10)).await;
         let (idle, _) = target.memory_mib();
+        let loaded = target.metric("floorwalk_loaded_documents").await;
         println!("| {} | {peak:.0} | {idle:.0} |", target.name);
+        if let Some(loaded) = loaded {
+            eprintln!(
+                "{}: {loaded} documents still loaded after idle",
+                target.name
+            );
+        }
         target.stop().await;
     }
     Ok(())
