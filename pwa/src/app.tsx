@@ -8,9 +8,9 @@ import { ChecklistView, StartChecklist } from './views/phone/Checklist'
 import { NewShipment, ShipmentView } from './views/phone/Shipment'
 import { SyncView } from './views/phone/Sync'
 import { UpdatePrompt } from './ui/UpdatePrompt'
-import { DeskDashboard } from './views/desk/Dashboard'
+import { DeskLoader } from './views/desk/Loader'
 
-/** Phone routes now; the manager's desktop face will live under /desk in this same table. */
+/** Phone routes and the manager's desktop face (under /desk) in one table. */
 export const ROUTES: RouteDef[] = [
   { name: 'login', pattern: '/login', face: 'phone' },
   { name: 'home', pattern: '/', face: 'phone' },
@@ -22,6 +22,12 @@ export const ROUTES: RouteDef[] = [
   { name: 'shipment', pattern: '/shipment/:id', face: 'phone' },
   { name: 'sync', pattern: '/sync', face: 'phone' },
   { name: 'desk', pattern: '/desk', face: 'desk' },
+  { name: 'desk-view', pattern: '/desk/:view', face: 'desk' },
+  { name: 'desk-rows', pattern: '/desk/rows/:list', face: 'desk' },
+  { name: 'desk-rows', pattern: '/desk/rows/:list/:q', face: 'desk' },
+  { name: 'desk-counts-doc', pattern: '/desk/counts/:id', face: 'desk' },
+  { name: 'desk-audit-doc', pattern: '/desk/audit/:id', face: 'desk' },
+  { name: 'desk-shipments-doc', pattern: '/desk/shipments/:id', face: 'desk' },
 ]
 
 export function App() {
@@ -33,6 +39,7 @@ export function App() {
   let view
   if (status.kind === 'anonymous' || m?.name === 'login') view = <LoginView />
   else if (!m) view = <HomeView />
+  else if (ROUTES.find((r) => r.name === m.name)?.face === 'desk') view = <DeskLoader route={m} />
   else {
     const url = m.params.id ? `automerge:${m.params.id}` : ''
     switch (m.name) {
@@ -61,7 +68,7 @@ export function App() {
         view = <SyncView />
         break
       default:
-        view = <DeskDashboard />
+        view = <HomeView />
     }
   }
   return (

@@ -1,0 +1,116 @@
+// Typed calls to the reporting and manager APIs (see /api/openapi.json and the contract).
+import { ApiError, authFetch, getJson } from '../data/session'
+import type { DateRange } from './range'
+
+export interface FigureValue {
+  value: number | null
+  numerator: number | null
+  denominator: number | null
+}
+
+export interface Figure {
+  kpi: string
+  site: string | null
+  group: string | null
+  current: FigureValue
+  previous: FigureValue
+  change: number | null
+}
+
+export interface KpiReport {
+  from: string
+  to: string
+  previous_from: string
+  previous_to: string
+  sites: string[]
+  figures: Figure[]
+}
+
+export interface Page<T> {
+  total: number
+  limit: number
+  offset: number
+  rows: T[]
+}
+
+/** Which sites a request covers: one slug, or every site of the user. */
+export type SiteScope = string | 'all'
+
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+export function siteParam(site: SiteScope): string | undefined {
+  return site === 'all' ? undefined : site
+}
+
+export function fetchKpis(site: SiteScope, range: DateRange): Promise<KpiReport> {
+  return getJson<KpiReport>(`/api/reports/kpis${query({ site: siteParam(site), from: range.from, to: range.to })}`)
+}
+
+export interface ListParams {
+  site: SiteScope
+  from?: string
+  to?: string
+  status?: string
+  document?: string
+  limit?: number
+  offset?: number
+}
+
+export function listPath(list: string, p: ListParams, format?: 'csv'): string {
+  return `/api/reports/${list}${query({ site: siteParam(p.site), from: p.from, to: p.to, status: p.status, document: p.document, limit: p.limit, offset: p.offset, format })}`
+}
+
+export function fetchList<T>(list: string, p: ListParams): Promise<Page<T>> {
+  return getJson<Page<T>>(listPath(list, p))
+}
+
+/** Reads an error body into an ApiError (the server's message says what to do). */
+export async function errorOf(res: Response): Promise<ApiError> {
+  let code: string | undefined
+  let message = `${res.status} ${res.statusText}`
+  try {
+    const body = (await res.json()) as { error?: string; message?: string }
+    code = body.error
+    if (body.message) message = body.message
+  } catch {
+    /* not JSON */
+  }
+  return new ApiError(res.status, code, message)
+}
+
+export async function sendJson<T>(path: string, method: string, body: unknown): Promise<T> {
+  const res = await authFetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (!res.ok) throw await errorOf(res)
+  const text = await res.text()
+  return (text ? JSON.parse(text) : {}) as T
+}
+
+/** Fetches a CSV with the access token and offers it as a download. */
+export async function downloadCsv(path: string, filename: string): Promise<void> {
+  const res = await authFetch(path)
+  if (!res.ok) throw await errorOf(res)
+  const blob = await res.blob()
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 403) return `Not allowed: ${e.message}. Ask an admin for the manager role at this site.`
+    if (e.status === 404) return `Not found: ${e.message}. The server may not have this feature yet, or the record is gone.`
+    return e.message
+  }
+  if (e instanceof TypeError) return 'Cannot reach the server. Check the connection; the view retries on the next update.'
+  return e instanceof Error ? e.message : String(e)
+}

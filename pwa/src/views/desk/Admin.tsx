@@ -1,0 +1,9 @@
+import { Panel } from './ui'
+
+export function Admin() {
+  return (
+    <Panel title="Admin">
+      <p>Coming next.</p>
+    </Panel>
+  )
+}

@@ -1,0 +1,9 @@
+import { Panel } from './ui'
+
+export function Checklists() {
+  return (
+    <Panel title="Checklists">
+      <p>Coming next.</p>
+    </Panel>
+  )
+}

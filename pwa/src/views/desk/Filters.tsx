@@ -1,0 +1,74 @@
+// Site picker and date range (presets and custom days) of the desk's top bar.
+import { custom, me, preset, range, setCustom, setPreset, setSite, site } from '../../desk/state'
+import { isDay, type Preset } from '../../desk/range'
+
+const PRESETS: { id: Preset; label: string }[] = [
+  { id: 'today', label: 'Today' },
+  { id: '7d', label: '7 days' },
+  { id: '30d', label: '30 days' },
+  { id: 'quarter', label: 'Quarter' },
+  { id: 'custom', label: 'Custom' },
+]
+
+export function SitePicker() {
+  const m = me.value
+  return (
+    <label class="desk-field">
+      <span>Site</span>
+      <select name="site" value={site.value} onChange={(e) => setSite((e.currentTarget as HTMLSelectElement).value)}>
+        {(m?.sites.length ?? 0) > 1 && <option value="all">All my sites</option>}
+        {m?.sites.map((s) => (
+          <option key={s.slug} value={s.slug}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+export function RangePicker() {
+  const r = range.value
+  return (
+    <div class="desk-range" role="group" aria-label="Date range">
+      {PRESETS.map((p) => (
+        <button key={p.id} type="button" class="btn small secondary" aria-pressed={preset.value === p.id} onClick={() => setPreset(p.id)}>
+          {p.label}
+        </button>
+      ))}
+      {preset.value === 'custom' && (
+        <>
+          <label class="desk-field">
+            <span>From</span>
+            <input
+              type="date"
+              name="from"
+              value={custom.value.from}
+              max={custom.value.to}
+              onChange={(e) => {
+                const v = (e.currentTarget as HTMLInputElement).value
+                if (isDay(v)) setCustom({ ...custom.value, from: v })
+              }}
+            />
+          </label>
+          <label class="desk-field">
+            <span>To</span>
+            <input
+              type="date"
+              name="to"
+              value={custom.value.to}
+              min={custom.value.from}
+              onChange={(e) => {
+                const v = (e.currentTarget as HTMLInputElement).value
+                if (isDay(v)) setCustom({ ...custom.value, to: v })
+              }}
+            />
+          </label>
+        </>
+      )}
+      <span class="desk-range-days" data-testid="range-days">
+        {r.from} – {r.to}
+      </span>
+    </div>
+  )
+}

@@ -1,0 +1,64 @@
+// Overview: every KPI as a tile for the chosen site and range, live.
+import { fetchKpis, fetchList, query, type KpiReport, type Page } from '../../desk/api'
+import { KPIS, tileFigures, tileListRange, type KpiDef } from '../../desk/kpis'
+import { dayMs, trendBuckets } from '../../desk/range'
+import type { ReplenishmentRow } from '../../desk/rows'
+import { range, site, today } from '../../desk/state'
+import { navigate } from '../../ui/router'
+import { KpiTile } from './KpiTile'
+import type { TrendPoint } from './TrendChart'
+import { useQuery } from './useQuery'
+import { CsvButton, ErrorNote, Loading } from './ui'
+
+interface Trend {
+  at: number
+  report: KpiReport
+}
+
+export function Overview() {
+  const r = range.value
+  const s = site.value
+  const key = `${s}|${r.from}|${r.to}`
+  const kpis = useQuery<KpiReport>(key, () => fetchKpis(s, r))
+  const reorder = useQuery<Page<ReplenishmentRow>>(`reorder|${s}`, () => fetchList<ReplenishmentRow>('replenishment', { site: s, limit: 1 }))
+  const trend = useQuery<Trend[]>(`trend|${key}`, () => Promise.all(trendBuckets(r).map(async (b) => ({ at: dayMs(b.to), report: await fetchKpis(s, b) }))))
+  const open = (def: KpiDef) => {
+    const filter = { ...tileListRange(def, r, today.value), status: def.list.status }
+    navigate(`/desk/rows/${def.list.name}/${encodeURIComponent(query(filter).slice(1) || '-')}`)
+  }
+  const series = (kpi: string): TrendPoint[] | null => trend.data?.map((t) => ({ at: t.at, value: tileFigures(t.report.figures, kpi)?.current.value ?? null })) ?? null
+  const figures = kpis.data?.figures ?? []
+  return (
+    <>
+      <div class="desk-toolbar">
+        <span data-testid="periods">
+          {kpis.data ? `Period ${kpis.data.from} – ${kpis.data.to}; previous ${kpis.data.previous_from} – ${kpis.data.previous_to}` : ''}
+        </span>
+        <Loading loading={kpis.loading} />
+        <CsvButton path={`/api/reports/kpis${query({ site: s === 'all' ? undefined : s, from: r.from, to: r.to, format: 'csv' })}`} filename={`kpis-${s}-${r.from}-${r.to}.csv`} label="Export KPIs (CSV)" />
+      </div>
+      <ErrorNote error={kpis.error} onRetry={kpis.reload} />
+      <ErrorNote error={reorder.error} onRetry={reorder.reload} />
+      <ErrorNote error={trend.error && `Trend: ${trend.error}`} onRetry={trend.reload} />
+      <div class="desk-tiles">
+        {KPIS.map((def) => {
+          if (def.current) {
+            const total = reorder.data?.total ?? null
+            const f = total === null ? null : { current: { value: total, numerator: null, denominator: null }, previous: { value: null, numerator: null, denominator: null }, groups: [] }
+            return <KpiTile key={def.key} def={def} figures={f} trend={null} onOpen={() => open(def)} />
+          }
+          return (
+            <KpiTile
+              key={def.key}
+              def={def}
+              figures={kpis.data ? tileFigures(figures, def.key) : null}
+              beside={def.beside ? tileFigures(figures, def.beside.kpi) : null}
+              trend={series(def.key)}
+              onOpen={() => open(def)}
+            />
+          )
+        })}
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,96 @@
+// Resolve a count conflict: pick one of the disagreeing quantities or enter one, with a reason.
+import { useState } from 'preact/hooks'
+import { REASONS, runAction, type ReasonCode } from '../../desk/actions'
+import { errorText } from '../../desk/api'
+import type { CountConflictRow } from '../../desk/rows'
+import type { Member } from '../../desk/members'
+import { nameOf } from '../../desk/members'
+import { fmtDateTime } from '../../desk/format'
+import { ErrorNote } from './ui'
+
+interface Props {
+  documentId: string
+  conflict: CountConflictRow
+  members: Member[] | null
+  onDone: (message: string) => void
+  onCancel: () => void
+}
+
+export function ResolveForm({ documentId, conflict, members, onDone, onCancel }: Props) {
+  const [choice, setChoice] = useState<string>(String(conflict.quantities[0] ?? ''))
+  const [other, setOther] = useState('')
+  const [reason, setReason] = useState<ReasonCode>('other')
+  const [note, setNote] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const qtyText = choice === 'other' ? other : choice
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const qty = Number(qtyText)
+    if (!Number.isInteger(qty) || qty < 0) return setError('Enter a whole quantity of 0 or more.')
+    setBusy(true)
+    setError(null)
+    try {
+      await runAction(documentId, { action: 'resolve_conflict', line: conflict.line_key, qty, reason, note: note || undefined })
+      onDone(`Conflict on ${conflict.line_key} resolved at ${qty.toLocaleString()}.`)
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="desk-resolve" onSubmit={(e) => void submit(e)} aria-label={`Resolve conflict on ${conflict.line_key}`}>
+      <fieldset>
+        <legend>
+          Conflict on {conflict.line_key}, pass {conflict.count_index}: which quantity stands?
+        </legend>
+        {conflict.quantities.map((q) => (
+          <label key={q} class="desk-radio">
+            <input type="radio" name="resolve-qty" value={String(q)} checked={choice === String(q)} onChange={() => setChoice(String(q))} />
+            <span>
+              {q.toLocaleString()} —{' '}
+              {conflict.entries
+                .filter((x) => x.qty === q)
+                .map((x) => `${nameOf(members, x.by)} on ${x.device} at ${fmtDateTime(x.at)}`)
+                .join('; ')}
+            </span>
+          </label>
+        ))}
+        <label class="desk-radio">
+          <input type="radio" name="resolve-qty" value="other" checked={choice === 'other'} onChange={() => setChoice('other')} />
+          <span>Another quantity</span>
+        </label>
+        {choice === 'other' && (
+          <label class="desk-field">
+            <span>Quantity</span>
+            <input name="resolve-other" type="number" min={0} step={1} value={other} onInput={(e) => setOther((e.currentTarget as HTMLInputElement).value)} />
+          </label>
+        )}
+      </fieldset>
+      <label class="desk-field">
+        <span>Reason</span>
+        <select name="resolve-reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as ReasonCode)}>
+          {REASONS.map((r) => (
+            <option key={r.code} value={r.code}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="desk-field">
+        <span>Note</span>
+        <input name="resolve-note" value={note} onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)} />
+      </label>
+      <ErrorNote error={error} />
+      <div class="row">
+        <button class="btn small" type="submit" disabled={busy}>
+          Resolve at {qtyText === '' ? '…' : Number(qtyText).toLocaleString()}
+        </button>
+        <button class="btn small secondary" type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}

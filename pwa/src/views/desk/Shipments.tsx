@@ -1,0 +1,9 @@
+import { Panel } from './ui'
+
+export function Shipments() {
+  return (
+    <Panel title="Shipments">
+      <p>Coming next.</p>
+    </Panel>
+  )
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { presetRange, previousRange, trendBuckets, daysBetween, isDay } from '../src/desk/range'
+import { tileFigures } from '../src/desk/kpis'
+import { SseParser } from '../src/desk/sse'
+import { toCsv } from '../src/desk/csv'
+import { draftPoCsv, draftPos, inboundShipment } from '../src/desk/po'
+import type { Figure } from '../src/desk/api'
+import type { ReplenishmentRow } from '../src/desk/rows'
+
+describe('date ranges', () => {
+  it('presets end today', () => {
+    expect(presetRange('today', '2026-11-25')).toEqual({ from: '2026-11-25', to: '2026-11-25' })
+    expect(presetRange('7d', '2026-11-25')).toEqual({ from: '2026-11-19', to: '2026-11-25' })
+    expect(presetRange('30d', '2026-03-01')).toEqual({ from: '2026-01-31', to: '2026-03-01' })
+    expect(presetRange('quarter', '2026-11-25')).toEqual({ from: '2026-10-01', to: '2026-11-25' })
+  })
+  it('previous period has the same length', () => {
+    expect(previousRange({ from: '2026-11-19', to: '2026-11-25' })).toEqual({ from: '2026-11-12', to: '2026-11-18' })
+  })
+  it('trend buckets cover the range, newest last', () => {
+    const b = trendBuckets({ from: '2026-10-27', to: '2026-11-25' }, 12)
+    expect(b.length).toBe(10)
+    expect(b[b.length - 1]).toEqual({ from: '2026-11-23', to: '2026-11-25' })
+    expect(b[0].from).toBe('2026-10-27')
+    expect(b.reduce((n, x) => n + daysBetween(x), 0)).toBe(30)
+    expect(trendBuckets({ from: '2026-11-25', to: '2026-11-25' }).length).toBe(7)
+  })
+  it('checks days', () => {
+    expect(isDay('2026-02-30')).toBe(false)
+    expect(isDay('2026-02-28')).toBe(true)
+  })
+})
+
+const fig = (kpi: string, cur: [number | null, number | null, number | null], prev: [number | null, number | null, number | null], group: string | null = null): Figure => ({
+  kpi,
+  site: null,
+  group,
+  current: { value: cur[0], numerator: cur[1], denominator: cur[2] },
+  previous: { value: prev[0], numerator: prev[1], denominator: prev[2] },
+  change: null,
+})
+
+describe('tile figures', () => {
+  it('sums groups; ratios by numerators and denominators', () => {
+    const figures = [fig('shipments_late', [2, null, null], [1, null, null], 'inbound'), fig('shipments_late', [1, null, null], [0, null, null], 'outbound'), fig('damage_rate', [0.25, 1, 4], [null, 0, 0])]
+    expect(tileFigures(figures, 'shipments_late')).toEqual({
+      current: { value: 3, numerator: null, denominator: null },
+      previous: { value: 1, numerator: null, denominator: null },
+      groups: [
+        { group: 'inbound', value: 2 },
+        { group: 'outbound', value: 1 },
+      ],
+    })
+    const d = tileFigures(figures, 'damage_rate')
+    expect(d?.current).toEqual({ value: 0.25, numerator: 1, denominator: 4 })
+    expect(d?.previous.value).toBeNull()
+    expect(tileFigures(figures, 'nope')).toBeNull()
+  })
+})
+
+describe('SSE parser', () => {
+  it('parses events across chunks and skips comments', () => {
+    const p = new SseParser()
+    expect(p.push('event: ready\ndata: {"sites":["demo"]}\n')).toEqual([])
+    expect(p.push('\n: keepalive\n\nevent: site-changed\r\ndata: {"site":"demo"}\r\n\r\n')).toEqual([
+      { event: 'ready', data: '{"sites":["demo"]}' },
+      { event: 'site-changed', data: '{"site":"demo"}' },
+    ])
+  })
+})
+
+describe('CSV and draft purchase orders', () => {
+  it('quotes what needs quoting', () => {
+    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [1.5, null]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n1.5,\r\n')
+  })
+  const row = (sku: string, supplier: string | null, on_hand: number, max: number | null): ReplenishmentRow => ({
+    site: 'demo',
+    sku,
+    name: `Item ${sku}`,
+    unit: 'each',
+    supplier,
+    on_hand,
+    reorder_point: 5,
+    min_qty: 2,
+    max_qty: max,
+    suggested_qty: max === null ? null : Math.max(0, max - on_hand),
+    unit_cost_minor: 250,
+  })
+  it('groups by supplier with max − on hand', () => {
+    const pos = draftPos([row('A', 'Acme', 3, 20), row('B', null, 0, 10), row('C', 'Acme', 5, 12), row('D', 'Acme', 1, null)])
+    expect(pos.map((p) => [p.supplier, p.lines.map((l) => [l.sku, l.suggested_qty])])).toEqual([
+      ['Acme', [['A', 17], ['C', 7]]],
+      [null, [['B', 10]]],
+    ])
+    const csv = draftPoCsv(pos, '2026-11-25').split('\r\n')
+    expect(csv[1]).toBe('demo,Acme,A,Item A,each,3,5,20,17,250,4250,2026-11-25')
+    expect(csv.length).toBe(5)
+    expect(inboundShipment(pos[0], 'PO-1', '2026-11-27T00:00:00.000Z').lines).toEqual([
+      { sku: 'A', qty: 17 },
+      { sku: 'C', qty: 7 },
+    ])
+  })
+})
