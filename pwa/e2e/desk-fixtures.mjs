@@ -24,7 +24,7 @@ export function clock(now = Date.now()) {
   }
 }
 
-/** A server with sites north and south, a manager of both, a viewer and staff at north. */
+/** A server with sites north and south, a manager and an admin of both, a viewer and staff at north. */
 export async function deskServer(label) {
   const server = new Server(label)
   await server.addSite('north', 'North DC')
@@ -32,8 +32,9 @@ export async function deskServer(label) {
   const manager = await server.addUser('manager@north.test', 'manager', 'Maria Manager', ['north', 'south'])
   const viewer = await server.addUser('auditor@north.test', 'viewer', 'Aud Itor', ['north'])
   const staff = await server.addUser('staff@north.test', 'staff', 'Sam Staff', ['north'])
+  const admin = await server.addUser('admin@north.test', 'admin', 'Ada Admin', ['north', 'south'])
   await server.start()
-  return { server, manager, viewer, staff }
+  return { server, manager, viewer, staff, admin }
 }
 
 /**

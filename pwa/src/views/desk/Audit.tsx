@@ -1,9 +1,122 @@
-import { Panel } from './ui'
+// Audit trail: per document, who changed what, from which device, when it was made and
+// when it reached the server, with values before and after; filter by user.
+import { useState } from 'preact/hooks'
+import { fetchList, type Page } from '../../desk/api'
+import { fetchHistory, show, type HistoryChange } from '../../desk/history'
+import { fmtDateTime } from '../../desk/format'
+import { site } from '../../desk/state'
+import { navigate } from '../../ui/router'
+import { useQuery } from './useQuery'
+import { ErrorNote, Loading, Panel } from './ui'
+
+interface DocRow {
+  site: string
+  document_id: string
+  title?: string
+  reference?: string
+  template_name?: string
+}
+
+async function recentDocuments(s: string): Promise<{ id: string; label: string }[]> {
+  const p = { site: s, limit: 50 }
+  const [counts, runs, ships] = await Promise.all([fetchList<DocRow>('count-sessions', p), fetchList<DocRow>('checklist-runs', p), fetchList<DocRow>('shipments', p)])
+  const pick = (page: Page<DocRow>, kind: string, name: (r: DocRow) => string | undefined) => page.rows.map((r) => ({ id: r.document_id, label: `${kind}: ${name(r) ?? r.document_id} (${r.site})` }))
+  return [...pick(counts, 'Count', (r) => r.title), ...pick(runs, 'Checklist', (r) => r.template_name), ...pick(ships, 'Shipment', (r) => r.reference)]
+}
 
 export function Audit({ id }: { id?: string }) {
+  const [docInput, setDocInput] = useState(id ?? '')
+  const [user, setUser] = useState('')
+  const docs = useQuery(`audit-docs|${site.value}`, () => recentDocuments(site.value))
+  const history = useQuery<HistoryChange[]>(id ? `history|${id}|${user}` : null, () => fetchHistory(id ?? '', user || undefined))
+  const users = [...new Map((history.data ?? []).filter((c) => c.user_id).map((c) => [c.user_id ?? '', c.user_email ?? c.user_id ?? ''])).entries()]
   return (
-    <Panel title="Audit trail">
-      <p>Coming next{id ? ` for ${id}` : ''}.</p>
-    </Panel>
+    <>
+      <Panel id="audit-pick" title="Document">
+        <form
+          class="row wrap"
+          onSubmit={(e) => {
+            e.preventDefault()
+            if (docInput.trim()) navigate(`/desk/audit/${encodeURIComponent(docInput.trim().replace(/^automerge:/, ''))}`)
+          }}
+        >
+          <label class="desk-field">
+            <span>Document</span>
+            <select name="audit-doc" value={docInput} onChange={(e) => setDocInput((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">Choose…</option>
+              {docs.data?.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="desk-field">
+            <span>or id</span>
+            <input name="audit-id" value={docInput} onInput={(e) => setDocInput((e.currentTarget as HTMLInputElement).value)} />
+          </label>
+          <button class="btn small" type="submit">
+            Show history
+          </button>
+        </form>
+        <ErrorNote error={docs.error} onRetry={docs.reload} />
+      </Panel>
+      {id && (
+        <Panel
+          id="audit"
+          title={`History of ${id}`}
+          actions={
+            <label class="desk-field">
+              <span>User</span>
+              <select name="audit-user" value={user} onChange={(e) => setUser((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">Everyone</option>
+                {users.map(([uid, email]) => (
+                  <option key={uid} value={uid}>
+                    {email}
+                  </option>
+                ))}
+                {user && !users.some(([uid]) => uid === user) && <option value={user}>user {user}</option>}
+              </select>
+            </label>
+          }
+        >
+          <Loading loading={history.loading} />
+          <ErrorNote error={history.error} onRetry={history.reload} />
+          <div class="desk-table-wrap">
+            <table class="desk-table" data-testid="history">
+              <caption>Changes, oldest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Made</th>
+                  <th scope="col">Reached server</th>
+                  <th scope="col">User</th>
+                  <th scope="col">Device</th>
+                  <th scope="col">Field</th>
+                  <th scope="col">Before</th>
+                  <th scope="col">After</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(history.data ?? []).flatMap((c) =>
+                  (c.ops.length ? c.ops : [{ path: '', action: '' }]).map((op, i) => (
+                    <tr key={`${c.hash}-${i}`}>
+                      <td>{i === 0 ? fmtDateTime(c.made_at) : ''}</td>
+                      <td>{i === 0 ? fmtDateTime(c.received_at) : ''}</td>
+                      <td>{i === 0 ? (c.user_email ?? c.user_id ?? 'server') : ''}</td>
+                      <td>{i === 0 ? (c.device ?? c.peer_id ?? '') : ''}</td>
+                      <td>
+                        {op.action} {op.path}
+                      </td>
+                      <td>{show(op.before)}</td>
+                      <td>{show(op.after)}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          </div>
+        </Panel>
+      )}
+    </>
   )
 }

@@ -1,9 +1,78 @@
-import { Panel } from './ui'
+// Checklist runs, their failed items, and corrective actions as a work list
+// (overdue ones stand out).
+import { useState } from 'preact/hooks'
+import { fetchList, listPath, type Page } from '../../desk/api'
+import { fmtDateTime } from '../../desk/format'
+import { fetchMembers, nameOf, type Member } from '../../desk/members'
+import type { CorrectiveActionRow } from '../../desk/rows'
+import { canAct, me, range, site } from '../../desk/state'
+import { DataTable, type Column } from './DataTable'
+import { ActionEditor } from './ActionEditor'
+import { useQuery } from './useQuery'
+import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
+import { columnsOf } from './Rows'
+
+type Row = Record<string, unknown>
+
+function isOverdue(a: CorrectiveActionRow, now: number): boolean {
+  return (a.status === 'open' || a.status === 'in_progress') && !!a.due_at && Date.parse(a.due_at) < now
+}
 
 export function Checklists() {
+  const s = site.value
+  const r = range.value
+  const runs = useQuery<Page<Row>>(`runs|${s}|${r.from}|${r.to}`, () => fetchList<Row>('checklist-runs', { site: s, from: r.from, to: r.to, limit: 1000 }))
+  const failed = useQuery<Page<Row>>(`failed|${s}|${r.from}|${r.to}`, () => fetchList<Row>('checklist-responses', { site: s, from: r.from, to: r.to, status: 'failed', limit: 1000 }))
+  const actions = useQuery<Page<CorrectiveActionRow>>(`actions|${s}`, () => fetchList<CorrectiveActionRow>('corrective-actions', { site: s, limit: 1000 }))
+  const slug = s === 'all' ? (me.value?.sites[0]?.slug ?? '') : s
+  const members = useQuery<Member[]>(slug ? `members|${slug}` : null, () => fetchMembers(slug))
+  const [editing, setEditing] = useState<string | null>(null)
+  const [message, setMessage] = useState<string | null>(null)
+  const now = Date.now()
+  const who = members.error ? null : members.data
+  const columns: Column<CorrectiveActionRow>[] = [
+    { key: 'description', label: 'Action', value: (a) => a.description },
+    { key: 'site', label: 'Site', value: (a) => a.site },
+    { key: 'priority', label: 'Priority', value: (a) => ['low', 'medium', 'high', 'urgent'].indexOf(a.priority), render: (a) => <Chip tone={a.priority === 'urgent' || a.priority === 'high' ? 'warn' : undefined}>{a.priority}</Chip> },
+    { key: 'status', label: 'Status', value: (a) => a.status, render: (a) => a.status.replace('_', ' ') },
+    { key: 'assignee', label: 'Assignee', value: (a) => a.assignee, render: (a) => nameOf(who, a.assignee) },
+    { key: 'due_at', label: 'Due', value: (a) => a.due_at, render: (a) => (isOverdue(a, now) ? <Chip tone="danger">overdue: {fmtDateTime(a.due_at)}</Chip> : fmtDateTime(a.due_at)) },
+    { key: 'raised_at', label: 'Raised', value: (a) => a.raised_at, render: (a) => fmtDateTime(a.raised_at) },
+  ]
+  if (actions.data?.rows.some((a) => canAct(me.value, a.site)))
+    columns.push({
+      key: 'edit',
+      label: 'Edit',
+      value: () => null,
+      render: (a) =>
+        canAct(me.value, a.site) ? (
+          <button type="button" class="btn small secondary" aria-label={`Edit ${a.description}`} onClick={() => setEditing(a.id)}>
+            Edit
+          </button>
+        ) : null,
+    })
+  const editRow = actions.data?.rows.find((a) => a.id === editing)
   return (
-    <Panel title="Checklists">
-      <p>Coming next.</p>
-    </Panel>
+    <>
+      {message && (
+        <p class="desk-message" role="status">
+          {message}
+        </p>
+      )}
+      <Panel id="actions" title="Corrective actions" actions={<CsvButton path={listPath('corrective-actions', { site: s, limit: 10_000 }, 'csv')} filename="corrective-actions.csv" />}>
+        <Loading loading={actions.loading} />
+        <ErrorNote error={actions.error} onRetry={actions.reload} />
+        {editRow && <ActionEditor row={editRow} members={who} onCancel={() => setEditing(null)} onDone={(m) => (setEditing(null), setMessage(m), actions.reload())} />}
+        <DataTable caption="Corrective actions, overdue highlighted" columns={columns} rows={actions.data?.rows ?? []} rowKey={(a) => a.id} rowClass={(a) => (isOverdue(a, now) ? 'overdue' : '')} testId="corrective-actions" />
+      </Panel>
+      <Panel id="failed" title="Failed items" actions={<CsvButton path={listPath('checklist-responses', { site: s, from: r.from, to: r.to, status: 'failed', limit: 10_000 }, 'csv')} filename="failed-items.csv" />}>
+        <ErrorNote error={failed.error} onRetry={failed.reload} />
+        <DataTable caption="Failed checklist items in the period" columns={columnsOf(failed.data?.rows ?? []).filter((c) => !['document_id', 'item_id', 'device', 'conflict'].includes(c.key))} rows={failed.data?.rows ?? []} rowKey={(x) => `${String(x.document_id)}|${String(x.item_id)}`} testId="failed-items" />
+      </Panel>
+      <Panel id="runs" title="Checklist runs" actions={<CsvButton path={listPath('checklist-runs', { site: s, from: r.from, to: r.to, limit: 10_000 }, 'csv')} filename="checklist-runs.csv" />}>
+        <ErrorNote error={runs.error} onRetry={runs.reload} />
+        <DataTable caption="Checklist runs due in the period" columns={columnsOf(runs.data?.rows ?? []).filter((c) => c.key !== 'document_id')} rows={runs.data?.rows ?? []} rowKey={(x) => String(x.document_id)} testId="checklist-runs" />
+      </Panel>
+    </>
   )
 }

@@ -1,9 +1,112 @@
-import { Panel } from './ui'
+// Shipments: expected today, arrived, late; a shipment's lines (over / short / damaged);
+// discrepancies per supplier and carrier.
+import { useState } from 'preact/hooks'
+import { fetchList, listPath, type Page } from '../../desk/api'
+import { discrepancies, type DiscrepancyGroup } from '../../desk/discrepancy'
+import { fmtDateTime, fmtNumber, fmtPercent } from '../../desk/format'
+import type { ShipmentLineRow, ShipmentRow } from '../../desk/rows'
+import { range, site, today } from '../../desk/state'
+import { DataTable, type Column } from './DataTable'
+import { useQuery } from './useQuery'
+import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
+
+function late(r: ShipmentRow, now: number): boolean {
+  return !r.arrived_at && !!r.expected_at && Date.parse(r.expected_at) < now
+}
+
+const lineColumns: Column<ShipmentLineRow>[] = [
+  { key: 'sku', label: 'SKU', value: (l) => l.sku },
+  { key: 'location', label: 'Location', value: (l) => l.location },
+  { key: 'expected_qty', label: 'Expected', numeric: true, value: (l) => l.expected_qty },
+  { key: 'handled_qty', label: 'Received / shipped', numeric: true, value: (l) => l.handled_qty },
+  { key: 'over_qty', label: 'Over', numeric: true, value: (l) => l.over_qty },
+  { key: 'short_qty', label: 'Short', numeric: true, value: (l) => l.short_qty },
+  { key: 'damaged_qty', label: 'Damaged', numeric: true, value: (l) => l.damaged_qty },
+]
+
+const groupColumns: Column<DiscrepancyGroup>[] = [
+  { key: 'name', label: 'Name', value: (g) => g.name },
+  { key: 'shipments', label: 'Shipments arrived', numeric: true, value: (g) => g.shipments },
+  { key: 'lines', label: 'Lines', numeric: true, value: (g) => g.lines },
+  { key: 'discrepant_lines', label: 'Discrepant lines', numeric: true, value: (g) => g.discrepant_lines },
+  { key: 'damaged_units', label: 'Damaged units', numeric: true, value: (g) => g.damaged_units },
+  { key: 'rate', label: 'Discrepancy rate', numeric: true, value: (g) => g.rate, render: (g) => fmtPercent(g.rate) },
+]
 
 export function Shipments() {
+  const s = site.value
+  const r = range.value
+  const list = useQuery<Page<ShipmentRow>>(`shipments|${s}|${r.from}|${r.to}`, () => fetchList<ShipmentRow>('shipments', { site: s, from: r.from, to: r.to, limit: 1000 }))
+  const [open, setOpen] = useState<string | null>(null)
+  const now = Date.now()
+  const rows = list.data?.rows ?? []
+  const todays = rows.filter((x) => x.expected_at?.slice(0, 10) === today.value)
+  const columns: Column<ShipmentRow>[] = [
+    {
+      key: 'reference',
+      label: 'Reference',
+      value: (x) => x.reference,
+      render: (x) => (
+        <button type="button" class="btn small secondary" aria-expanded={open === x.document_id} onClick={() => setOpen(open === x.document_id ? null : x.document_id)}>
+          {x.reference}
+        </button>
+      ),
+    },
+    { key: 'direction', label: 'Direction', value: (x) => x.direction },
+    { key: 'counterparty', label: 'Supplier / customer', value: (x) => x.counterparty },
+    { key: 'carrier', label: 'Carrier', value: (x) => x.carrier },
+    { key: 'expected_at', label: 'Expected', value: (x) => x.expected_at, render: (x) => (late(x, now) ? <Chip tone="danger">late: {fmtDateTime(x.expected_at)}</Chip> : fmtDateTime(x.expected_at)) },
+    { key: 'status', label: 'Status', value: (x) => x.status, render: (x) => `${x.status}${x.status_at ? ` (${fmtDateTime(x.status_at)})` : ''}` },
+    { key: 'arrived_at', label: 'Arrived', value: (x) => x.arrived_at, render: (x) => fmtDateTime(x.arrived_at) },
+    { key: 'expected_units', label: 'Units expected', numeric: true, value: (x) => x.expected_units },
+    { key: 'handled_units', label: 'Units handled', numeric: true, value: (x) => x.handled_units },
+    { key: 'damaged_units', label: 'Damaged', numeric: true, value: (x) => x.damaged_units },
+    { key: 'discrepant_lines', label: 'Discrepant lines', numeric: true, value: (x) => x.discrepant_lines },
+  ]
   return (
-    <Panel title="Shipments">
-      <p>Coming next.</p>
-    </Panel>
+    <>
+      <div class="desk-tiles">
+        <Summary label="Expected today" value={todays.length} testId="ship-today" />
+        <Summary label="Arrived today" value={todays.filter((x) => x.arrived_at).length} testId="ship-arrived" />
+        <Summary label="Late (in the period)" value={rows.filter((x) => late(x, now)).length} testId="ship-late" />
+      </div>
+      <Panel id="shipments" title="Shipments expected in the period" actions={<CsvButton path={listPath('shipments', { site: s, from: r.from, to: r.to, limit: 10_000 }, 'csv')} filename="shipments.csv" />}>
+        <Loading loading={list.loading} />
+        <ErrorNote error={list.error} onRetry={list.reload} />
+        <DataTable caption="Shipments" columns={columns} rows={rows} rowKey={(x) => x.document_id} rowClass={(x) => (late(x, now) ? 'overdue' : '')} testId="shipments" />
+        {open && <ShipmentLines id={open} row={rows.find((x) => x.document_id === open) ?? null} />}
+      </Panel>
+      <Panel id="discrepancies" title="Receiving discrepancies" actions={<CsvButton path={listPath('shipment-lines', { site: s, from: r.from, to: r.to, limit: 10_000 }, 'csv')} filename="shipment-lines.csv" label="Export lines (CSV)" />}>
+        <DataTable caption="Per supplier" columns={groupColumns} rows={discrepancies(rows, 'supplier')} rowKey={(g) => g.name} testId="disc-supplier" />
+        <DataTable caption="Per carrier" columns={groupColumns} rows={discrepancies(rows, 'carrier')} rowKey={(g) => g.name} testId="disc-carrier" />
+      </Panel>
+    </>
+  )
+}
+
+function Summary({ label, value, testId }: { label: string; value: number; testId: string }) {
+  return (
+    <article class="desk-tile" data-testid={testId}>
+      <h3>{label}</h3>
+      <p class="desk-tile-value">{fmtNumber(value)}</p>
+    </article>
+  )
+}
+
+function ShipmentLines({ id, row }: { id: string; row: ShipmentRow | null }) {
+  const lines = useQuery<Page<ShipmentLineRow>>(`shipment-lines|${id}`, () => fetchList<ShipmentLineRow>('shipment-lines', { site: 'all', document: id, limit: 1000 }))
+  return (
+    <div class="desk-po" data-testid="shipment-detail">
+      <h3>Shipment {row?.reference ?? id}</h3>
+      {row && (
+        <ol class="desk-timeline" aria-label="Status timeline">
+          {row.expected_at && <li>Expected {fmtDateTime(row.expected_at)}</li>}
+          {row.arrived_at && <li>Arrived {fmtDateTime(row.arrived_at)}</li>}
+          {row.status_at && <li>Now {row.status} since {fmtDateTime(row.status_at)}</li>}
+        </ol>
+      )}
+      <ErrorNote error={lines.error} onRetry={lines.reload} />
+      <DataTable caption="Lines: expected against handled" columns={lineColumns} rows={lines.data?.rows ?? []} rowKey={(l) => l.line_id} testId="shipment-lines" />
+    </div>
   )
 }
