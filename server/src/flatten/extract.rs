@@ -28,6 +28,10 @@ pub fn collections_of(doc_type: &str) -> &'static [&'static str] {
 /// element) and its value now, `None` when it is gone.
 pub type Members = BTreeMap<String, Option<Json>>;
 
+/// Map members set concurrently by several devices (an Automerge conflict):
+/// key → every value, the one Automerge shows first.
+pub type Conflicts = BTreeMap<String, Vec<Json>>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extract {
     pub heads: Vec<ChangeHash>,
@@ -36,6 +40,8 @@ pub struct Extract {
     pub root: Map<String, Json>,
     /// Changed members per collection.
     pub members: BTreeMap<String, Members>,
+    /// Changed map members that are in conflict, per collection.
+    pub conflicts: BTreeMap<String, Conflicts>,
     /// Everything was read: first flatten, unknown heads, or a structural change.
     pub full: bool,
 }
@@ -55,6 +61,7 @@ pub fn extract(doc: &Automerge, since: Option<&[ChangeHash]>) -> Extract {
         doc_type,
         root,
         members: BTreeMap::new(),
+        conflicts: BTreeMap::new(),
         full: false,
     };
     let Some(since) = since else {
@@ -64,6 +71,7 @@ pub fn extract(doc: &Automerge, since: Option<&[ChangeHash]>) -> Extract {
                 .members
                 .insert((*name).to_string(), all_members(doc, name));
         }
+        extract.conflicts = conflicts_among(doc, &extract.members);
         return extract;
     };
     let touched = touched_members(doc, since, &heads, collections);
@@ -76,7 +84,39 @@ pub fn extract(doc: &Automerge, since: Option<&[ChangeHash]>) -> Extract {
             extract.members.insert(name, members);
         }
     }
+    extract.conflicts = conflicts_among(doc, &extract.members);
     extract
+}
+
+/// The conflicts among the members read. Only map members can conflict:
+/// list elements are appended, each its own object.
+fn conflicts_among(
+    doc: &Automerge,
+    members: &BTreeMap<String, Members>,
+) -> BTreeMap<String, Conflicts> {
+    let mut out = BTreeMap::new();
+    for (name, members) in members {
+        let Some((ObjType::Map, obj)) = collection(doc, name) else {
+            continue;
+        };
+        let conflicts: Conflicts = members
+            .keys()
+            .filter_map(|key| {
+                let values = doc.get_all(&obj, key.as_str()).ok()?;
+                (values.len() > 1).then(|| {
+                    let values = values
+                        .into_iter()
+                        .map(|(value, id)| read_value(doc, value, &id, 1))
+                        .collect();
+                    (key.clone(), values)
+                })
+            })
+            .collect();
+        if !conflicts.is_empty() {
+            out.insert(name.clone(), conflicts);
+        }
+    }
+    out
 }
 
 fn root_fields(doc: &Automerge, collections: &[&str]) -> Map<String, Json> {

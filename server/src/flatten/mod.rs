@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod extract;
 pub mod json;
+pub mod plan;
 pub mod rows;
 pub mod runner;
 pub mod statement;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use floorwalk_shared::{Document, Problem, validate};
 use serde_json::{Map, Value as Json};
 
-use super::extract::{Extract, Members};
+use super::extract::{Conflicts, Extract, Members};
 
 /// A document's changes, checked and typed: `document` holds the root and the
 /// changed members only; `removed` names members that are gone.
@@ -15,6 +15,8 @@ use super::extract::{Extract, Members};
 pub struct Validated {
     pub document: Document,
     pub removed: BTreeMap<String, Vec<String>>,
+    /// Changed map members in conflict, per collection (see `Extract`).
+    pub conflicts: BTreeMap<String, Conflicts>,
     pub full: bool,
 }
 
@@ -42,6 +44,7 @@ pub fn validate_changes(extract: &Extract) -> Result<Validated, Vec<Problem>> {
         Ok(document) => Ok(Validated {
             document,
             removed,
+            conflicts: extract.conflicts.clone(),
             full: extract.full,
         }),
         Err(problems) => Err(problems
@@ -113,6 +116,7 @@ mod tests {
                     .collect(),
             )]
             .into(),
+            conflicts: BTreeMap::new(),
             full: false,
         }
     }

@@ -1,14 +1,32 @@
 //! Checklist runs are small: each flatten rewrites the run's rows whole.
 
+use std::collections::BTreeSet;
+
 use floorwalk_shared::{
     ChecklistRun, DomainEnum,
     checklist_run::{Answer, SignOffMethod},
 };
 
 use super::{Rows, Target, json};
-use crate::stmt;
+use crate::{flatten::validate::Validated, stmt};
 
-pub fn rows(t: &Target<'_>, run: &ChecklistRun) -> Rows {
+/// Two people answered the item concurrently, differently: the manager must
+/// see it. (Concurrent identical answers are no conflict.)
+fn answers_disagree(validated: &Validated, item_id: &str) -> bool {
+    validated
+        .conflicts
+        .get("responses")
+        .and_then(|c| c.get(item_id))
+        .is_some_and(|values| {
+            let answers: BTreeSet<String> = values
+                .iter()
+                .map(|v| v.get("answer").map(ToString::to_string).unwrap_or_default())
+                .collect();
+            answers.len() > 1
+        })
+}
+
+pub fn rows(t: &Target<'_>, run: &ChecklistRun, validated: &Validated) -> Rows {
     let mut rows = Rows::default();
     let out = &mut rows.statements;
     for sql in [
@@ -60,7 +78,7 @@ pub fn rows(t: &Target<'_>, run: &ChecklistRun) -> Rows {
             t.document_id, t.site_id, item_id, item.map_or(item_id.clone(), |i| i.label.clone()), kind,
             item.is_some_and(|i| i.required), outcome, number, text, failed.contains(&item_id.as_str()),
             response.note.clone(), json(&response.photos), &response.recorded.by, &response.recorded.at,
-            &response.recorded.device, false,
+            &response.recorded.device, answers_disagree(validated, item_id),
         ));
     }
     for action in &run.corrective_actions {

@@ -86,8 +86,16 @@ pub fn derive_line_statements(facts: &LineFacts<'_>) -> Vec<Statement> {
         recount_state,
         status,
     )];
-    // Conflicts: every pass whose live entries disagree; passes that agree
-    // now (or an approval) mark earlier conflict rows resolved.
+    // Conflicts are a function of the line's live entries now, so any merge
+    // order (and a full re-flatten) gives the same rows: every pass whose live
+    // entries disagree. It stays listed, resolved, once the manager approved
+    // the line or a later pass (the recount) superseded it; a disagreement
+    // undone by voiding an entry is no conflict (the entries keep the trail).
+    out.push(stmt!(
+        "DELETE FROM count_conflicts WHERE document_id = $1 AND line_key = $2",
+        doc,
+        key,
+    ));
     for (pass, entries) in &passes {
         let quantities: BTreeSet<i64> = entries.iter().map(|e| e.qty).collect();
         if quantities.len() > 1 {
@@ -96,13 +104,11 @@ pub fn derive_line_statements(facts: &LineFacts<'_>) -> Vec<Statement> {
                 .map(|e| json!({"entry_id": e.id, "qty": e.qty, "by": e.by, "device": e.device, "at": e.at}))
                 .collect();
             let latest = entries.iter().map(|e| e.at.clone()).max();
-            let resolved = plan.approved_qty.is_some();
+            let approved = plan.approved_qty.is_some();
+            let resolved = approved || last_pass.is_some_and(|last| last > *pass);
             out.push(stmt!(
                 "INSERT INTO count_conflicts (document_id, site_id, line_key, count_index, quantities, entries, \
-                 counted_at, resolved, resolved_by, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 ON CONFLICT (document_id, line_key, count_index) DO UPDATE SET quantities = excluded.quantities, \
-                 entries = excluded.entries, counted_at = excluded.counted_at, resolved = excluded.resolved, \
-                 resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
+                 counted_at, resolved, resolved_by, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 doc,
                 facts.site_id,
                 key,
@@ -111,30 +117,10 @@ pub fn derive_line_statements(facts: &LineFacts<'_>) -> Vec<Statement> {
                 json(&detail),
                 latest,
                 resolved,
-                plan.approved_by.clone().filter(|_| resolved),
-                plan.approved_at.clone().filter(|_| resolved),
-            ));
-        } else {
-            out.push(stmt!(
-                "UPDATE count_conflicts SET resolved = $4 WHERE document_id = $1 AND line_key = $2 AND count_index = $3",
-                doc,
-                key,
-                *pass,
-                true,
+                plan.approved_by.clone().filter(|_| approved),
+                plan.approved_at.clone().filter(|_| approved),
             ));
         }
-    }
-    // An approval resolves every conflict of the line, whatever the passes say.
-    if plan.approved_qty.is_some() {
-        out.push(stmt!(
-            "UPDATE count_conflicts SET resolved = $3, resolved_by = $4, resolved_at = $5 \
-             WHERE document_id = $1 AND line_key = $2",
-            doc,
-            key,
-            true,
-            plan.approved_by.clone(),
-            plan.approved_at.clone(),
-        ));
     }
     // Approving a variance writes the stock adjustment (counted − expected).
     match (plan.approved_qty, &plan.approved_at) {
@@ -229,6 +215,21 @@ mod tests {
         assert_eq!(
             line_row(&recounted).args[8],
             Arg::Text(Some("counted".into()))
+        );
+        let conflict = recounted
+            .iter()
+            .find(|s| s.sql.starts_with("INSERT INTO count_conflicts"))
+            .expect("the first pass's conflict stays listed");
+        assert_eq!(conflict.args[3], Arg::Int(Some(1)));
+        assert_eq!(conflict.args[7], Arg::Bool(true), "resolved by the recount");
+
+        // Voiding one side of a disagreement leaves no conflict row at all.
+        let voided = derive_line_statements(&facts(vec![entry("a", 5, 1)], PlannedLine::default()));
+        assert!(voided[1].sql.starts_with("DELETE FROM count_conflicts"));
+        assert!(
+            !voided
+                .iter()
+                .any(|s| s.sql.starts_with("INSERT INTO count_conflicts"))
         );
     }
 

@@ -36,7 +36,7 @@ pub fn rows_for(target: &Target<'_>, validated: &Validated) -> Rows {
         Document::CountSession(session) => count_session::rows(target, session, validated),
         Document::Site(site) => site::rows(target, site, validated),
         Document::Shipment(shipment) => shipment::rows(target, shipment),
-        Document::ChecklistRun(run) => checklist_run::rows(target, run),
+        Document::ChecklistRun(run) => checklist_run::rows(target, run, validated),
         Document::StockLog(log) => stock_log::rows(target, log, validated),
     }
 }
