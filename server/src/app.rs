@@ -73,6 +73,7 @@ impl Application {
                 max_bytes: config.attachment_max_bytes,
             },
             web_dir: config.web_dir(),
+            flattener: flattener.clone(),
         };
         let server = build_server(state, listener)?;
         Ok(Self {

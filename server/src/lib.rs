@@ -1,6 +1,7 @@
 //! Floorwalk's server: automerge-repo sync with accounts, site access and
 //! SQL storage.
 
+pub mod actions;
 pub mod app;
 pub mod auth;
 pub mod cli;

@@ -419,6 +419,8 @@ async fn openapi_document(backend: Backend) {
         "/api/reports/replenishment",
         "/api/reports/checklist-responses",
         "/api/reports/document-problems",
+        "/api/documents/{document_id}/actions",
+        "/api/events",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
@@ -434,7 +436,7 @@ async fn openapi_document(backend: Backend) {
     ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
-    for schema in ["CountLineRow", "KpiReport", "Figure", "ErrorBody"] {
+    for schema in ["CountLineRow", "KpiReport", "Figure", "ErrorBody", "Action"] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),
             "{schema} schema"

@@ -155,6 +155,11 @@ impl AuthService {
         })
     }
 
+    /// When a valid access token expires (Unix seconds): long-lived streams end then.
+    pub fn access_expiry(&self, access_token: &str) -> Option<i64> {
+        self.keys.verify(access_token).ok().map(|claims| claims.exp)
+    }
+
     pub async fn issue_ticket(&self, principal: &Principal) -> Result<SyncTicket, AuthError> {
         let ticket = random_token(32);
         let grant = TicketGrant {

@@ -23,17 +23,7 @@ struct Gen {
 
 impl Gen {
     fn uuid(&mut self) -> String {
-        let bits: u128 = self.rng.random();
-        let bits = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-        let hex = format!("{bits:032x}");
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        )
+        crate::documents::stamp::uuid_from_bits(self.rng.random())
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {

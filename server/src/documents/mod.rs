@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod site;
+pub mod stamp;
 pub mod summary;
 
 /// Heads as stored beside a document: a JSON array of hex hashes.

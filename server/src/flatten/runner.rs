@@ -20,9 +20,12 @@ use crate::{
 };
 
 /// A site whose figures changed (sent after the flattening transaction commits).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteChanged {
     pub site_id: i64,
+    pub document_id: DocumentId,
+    /// `count_session`, `shipment`, ...; empty when the document is invalid.
+    pub document_type: String,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -166,11 +169,13 @@ impl Flattener {
                 })
             })
             .await;
+        let mut document_type = String::new();
         let outcome = match work {
             None => return Ok(Outcome::Unavailable),
             Some(None) => return Ok(Outcome::UpToDate),
             Some(Some(Ok(batch))) => {
                 self.store.apply_flatten(&batch).await?;
+                document_type = batch.doc_type;
                 Outcome::Flattened
             }
             Some(Some(Err(problems))) => {
@@ -185,7 +190,11 @@ impl Flattener {
                 Outcome::Invalid(problems.len())
             }
         };
-        let _ = self.changed.send(SiteChanged { site_id });
+        let _ = self.changed.send(SiteChanged {
+            site_id,
+            document_id: doc.clone(),
+            document_type,
+        });
         Ok(outcome)
     }
 }

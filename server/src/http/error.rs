@@ -21,6 +21,9 @@ pub enum ApiError {
     UnsupportedMedia(String),
     #[error("{0}")]
     Conflict(String),
+    /// Try again shortly (e.g. the document could not be loaded).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("storage error: {0}")]
     Storage(StoreError),
 }
@@ -45,6 +48,7 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,6 +62,7 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(_) => "too_large",
             ApiError::UnsupportedMedia(_) => "unsupported_media_type",
             ApiError::Conflict(_) => "conflict",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Storage(cause) => {
                 tracing::error!(%cause, "request failed on storage");
                 return error_body(self.status_code(), "internal", "internal server error");

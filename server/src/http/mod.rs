@@ -3,8 +3,9 @@
 
 pub mod attachments;
 mod error;
+pub mod events;
 mod health;
-mod me;
+pub(crate) mod me;
 mod webapp;
 
 pub use error::ApiError;
@@ -37,6 +38,7 @@ pub struct AppState {
     pub socket: SocketSettings,
     pub attachments: attachments::AttachmentLimits,
     pub web_dir: Option<std::path::PathBuf>,
+    pub flattener: Arc<crate::flatten::runner::Flattener>,
 }
 
 /// Largest JSON body the API accepts.
@@ -49,6 +51,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
     let socket = web::Data::new(state.socket);
     let limits = web::Data::new(state.attachments);
     let web_dir = state.web_dir;
+    let flattener = web::Data::from(state.flattener);
     let server = HttpServer::new(move || {
         let app = App::new()
             .wrap(from_fn(access_log))
@@ -57,6 +60,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .app_data(hub.clone())
             .app_data(socket.clone())
             .app_data(limits.clone())
+            .app_data(flattener.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(JSON_LIMIT)
@@ -66,6 +70,8 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .configure(auth::routes::configure)
             .configure(me::configure)
             .configure(attachments::configure)
+            .configure(events::configure)
+            .configure(crate::actions::configure)
             .configure(crate::reporting::routes::configure)
             .route("/sync", web::get().to(sync_socket));
         match webapp::app_files(web_dir.clone()) {

@@ -27,8 +27,9 @@ use super::routes::{self as routes, ErrorBody};
         routes::lists::checklist_runs, routes::lists::checklist_responses, routes::lists::corrective_actions,
         routes::lists::shipments, routes::lists::shipment_lines,
         routes::lists::document_problems,
+        crate::actions::apply_action, crate::http::events::events,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, crate::actions::Action)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
@@ -37,6 +38,8 @@ use super::routes::{self as routes, ErrorBody};
         (name = "attachments", description = "Photos, signatures and PDFs by SHA-256"),
         (name = "kpis", description = "Dashboard figures, with the previous period beside them"),
         (name = "reports", description = "Dashboard tables, paginated, JSON or CSV"),
+        (name = "actions", description = "Manager decisions, applied as document changes that phones receive"),
+        (name = "live", description = "Server-sent events: which site's figures changed"),
     )
 )]
 pub struct ApiDoc;

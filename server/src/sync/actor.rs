@@ -15,6 +15,7 @@ use super::{
     doc::{ConnId, Received, SyncError, SyncedDoc, load_document},
     doc_id::DocumentId,
     hub::{Committed, Hub},
+    local::{ChangeFailed, LocalChange, new_changes},
     metrics::SyncMetrics,
     peer::{CloseKind, CloseReason, Control, PeerHandle},
     wire::{self, ServerMessage},
@@ -28,11 +29,24 @@ use crate::{
 pub type Inspect = Box<dyn FnOnce(&Automerge) + Send>;
 
 pub enum DocCommand {
-    Open { peer: PeerHandle, writable: bool },
-    Sync { conn: ConnId, data: Vec<u8> },
-    SetWritable { conn: ConnId, writable: bool },
-    Close { conn: ConnId },
+    Open {
+        peer: PeerHandle,
+        writable: bool,
+    },
+    Sync {
+        conn: ConnId,
+        data: Vec<u8>,
+    },
+    SetWritable {
+        conn: ConnId,
+        writable: bool,
+    },
+    Close {
+        conn: ConnId,
+    },
     Inspect(Inspect),
+    /// A change the server makes itself (see `local.rs`).
+    Change(LocalChange),
     Evict,
 }
 
@@ -46,6 +60,7 @@ impl std::fmt::Debug for DocCommand {
             }
             DocCommand::Close { conn } => write!(f, "Close({conn})"),
             DocCommand::Inspect(_) => f.write_str("Inspect"),
+            DocCommand::Change(change) => write!(f, "Change(user {})", change.user_id),
             DocCommand::Evict => f.write_str("Evict"),
         }
     }
@@ -82,6 +97,8 @@ pub struct DocActor {
 struct Uncommitted {
     changes: Vec<NewChange>,
     delivered_by: HashSet<ConnId>,
+    /// Server-made changes waiting to hear whether they were saved.
+    local: Vec<tokio::sync::oneshot::Sender<Result<Vec<automerge::ChangeHash>, ChangeFailed>>>,
 }
 
 impl DocActor {
@@ -235,9 +252,23 @@ impl DocActor {
                 }
                 DocCommand::Evict => evict = true,
                 DocCommand::Inspect(work) => inspections.push(work),
+                DocCommand::Change(change) => self.apply_local(change, &mut uncommitted).await,
             }
         }
-        if !uncommitted.changes.is_empty() && !self.commit(uncommitted).await {
+        let waiting = std::mem::take(&mut uncommitted.local);
+        let saved = uncommitted.changes.is_empty() || self.commit(uncommitted).await;
+        let outcome = if saved {
+            Ok(self.doc.heads())
+        } else {
+            Err(ChangeFailed::NotSaved)
+        };
+        for done in waiting {
+            let _ = done.send(match &outcome {
+                Ok(heads) => Ok(heads.clone()),
+                Err(_) => Err(ChangeFailed::NotSaved),
+            });
+        }
+        if !saved {
             return evict;
         }
         self.send_outgoing();
@@ -246,6 +277,43 @@ impl DocActor {
             tokio::task::block_in_place(|| work(self.doc.doc()));
         }
         evict
+    }
+
+    /// Runs a server-made edit; its changes join the batch's commit.
+    async fn apply_local(&mut self, change: LocalChange, uncommitted: &mut Uncommitted) {
+        if self.mode == ActorMode::Pending {
+            let _ = change.done.send(Err(ChangeFailed::NotAttached));
+            return;
+        }
+        let before = self.doc.heads();
+        let edit = change.edit;
+        let doc = self.doc.doc_mut();
+        if catch_unwind(AssertUnwindSafe(|| edit(doc))).is_err() {
+            tracing::error!(document = %self.id, "a server-made edit panicked; reloading the document");
+            // Anything applied earlier in this batch is dropped with it; the
+            // peers that sent it were not acknowledged and will resend.
+            for conn in std::mem::take(&mut uncommitted.delivered_by) {
+                if let Some(peer) = self.peers.remove(&conn) {
+                    peer.close(storage_unavailable());
+                }
+            }
+            uncommitted.changes.clear();
+            for done in std::mem::take(&mut uncommitted.local) {
+                let _ = done.send(Err(ChangeFailed::NotSaved));
+            }
+            self.discard_in_memory();
+            if let Err(reason) = self.load().await {
+                for peer in std::mem::take(&mut self.peers).into_values() {
+                    peer.close(reason.clone());
+                }
+            }
+            // Dropping `done` tells the caller the document was unavailable.
+            return;
+        }
+        uncommitted
+            .changes
+            .extend(new_changes(self.doc.doc(), &before, Some(change.user_id)));
+        uncommitted.local.push(change.done);
     }
 
     fn receive(&mut self, conn: ConnId, data: &[u8], uncommitted: &mut Uncommitted) {

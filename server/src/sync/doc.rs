@@ -52,6 +52,12 @@ impl SyncedDoc {
         &self.doc
     }
 
+    /// For changes the server makes itself; peers' sync states catch up on
+    /// the next `outgoing`.
+    pub fn doc_mut(&mut self) -> &mut Automerge {
+        &mut self.doc
+    }
+
     pub fn heads(&self) -> Vec<ChangeHash> {
         self.doc.get_heads()
     }

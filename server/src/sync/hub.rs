@@ -307,7 +307,7 @@ impl Hub {
 
     /// Sends `command` to the document's actor, starting one if none is loaded
     /// (or if the loaded one retired between lookup and send).
-    async fn deliver(
+    pub(super) async fn deliver(
         self: &Arc<Self>,
         doc: &DocumentId,
         site: Option<i64>,

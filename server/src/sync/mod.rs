@@ -7,6 +7,7 @@ pub mod connection;
 pub mod doc;
 pub mod doc_id;
 mod hub;
+mod local;
 mod metrics;
 mod peer;
 pub mod watcher;
@@ -14,4 +15,5 @@ pub mod wire;
 
 pub use doc_id::DocumentId;
 pub use hub::{Committed, Hub, HubSettings};
+pub use local::{Author, ChangeError, ChangeFailed, Changed};
 pub use metrics::SyncMetrics;

@@ -140,6 +140,9 @@ pub struct ActionEvent {
     pub status: ActionStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Evidence, e.g. a photo of the fixed shelf when the action is closed.
+    #[serde(default)]
+    pub photos: Vec<AttachmentRef>,
     #[serde(flatten)]
     pub recorded: Recorded,
 }

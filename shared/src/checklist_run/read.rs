@@ -186,11 +186,13 @@ fn read_action_event(c: &mut Checker, v: &Value) -> Option<ActionEvent> {
     let id = c.required(o, "id", uuid);
     let status = c.required(o, "status", one_of::<ActionStatus>);
     let note = c.optional(o, "note", free_text(MAX_NOTE));
+    let photos = c.list_field(o, "photos", MAX_PHOTOS, read_attachment);
     let recorded = read_recorded(c, o);
     Some(ActionEvent {
         id: id?,
         status: status?,
         note: note?,
+        photos: photos?,
         recorded: recorded?,
     })
 }
