@@ -253,3 +253,59 @@ async fn after_a_restart_the_flattener_catches_up_to_the_same_rows() {
         server.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_write_is_retried_while_other_documents_keep_flowing() {
+    for backend in BACKENDS {
+        let server = north(backend).await;
+        let db = &server.db;
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        // The count tables go away: flattening any count session now fails.
+        db.execute("ALTER TABLE count_entries RENAME TO count_entries_away")
+            .await;
+        let session = DocumentId::random();
+        let mut session_doc = doc_from(&session_json());
+        push(
+            &mut ana,
+            &session,
+            &mut session_doc,
+            &mut sync::State::new(),
+        )
+        .await;
+
+        // A shipment synced after it is flattened all the same.
+        let mut shipment_json = floorwalk_shared::examples::example_shipment_json();
+        shipment_json["site"] = json!("north");
+        let shipment = DocumentId::random();
+        push(
+            &mut ana,
+            &shipment,
+            &mut doc_from(&shipment_json),
+            &mut sync::State::new(),
+        )
+        .await;
+        wait_until(10, "the shipment past the failing session", || async {
+            rows(db, "shipments", &shipment).await == 1
+        })
+        .await;
+        assert_eq!(
+            rows(db, "flattened_heads", &session).await,
+            0,
+            "{backend:?}"
+        );
+
+        // The tables come back: the session is retried and flattened in full.
+        db.execute("ALTER TABLE count_entries_away RENAME TO count_entries")
+            .await;
+        wait_until(40, "the retried session", || async {
+            rows(db, "count_entries", &session).await == 5
+        })
+        .await;
+        assert_eq!(
+            rows(db, "count_conflicts", &session).await,
+            1,
+            "{backend:?}"
+        );
+        server.stop().await;
+    }
+}

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod extract;
 pub mod json;
 pub mod plan;
+mod queue;
 pub mod rows;
 pub mod runner;
 pub mod statement;

@@ -4,12 +4,15 @@
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
+use tokio::time::Instant;
+
 use automerge::ChangeHash;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::{
     apply::FlattenBatch,
     extract::extract,
+    queue::{MAX_UNAVAILABLE_TRIES, Queue, sleep_until_some},
     rows::{Target, rows_for},
     validate::validate_changes,
 };
@@ -61,50 +64,52 @@ impl Flattener {
     }
 
     async fn run(self: Arc<Self>, mut commits: broadcast::Receiver<crate::sync::Committed>) {
-        let mut pending: BTreeMap<DocumentId, i64> = BTreeMap::new();
-        self.catch_up(&mut pending).await;
-        let mut backoff = Duration::from_millis(200);
-        let mut failures: BTreeMap<DocumentId, u32> = BTreeMap::new();
+        let mut queue = Queue::default();
+        self.catch_up(&mut queue.pending).await;
         loop {
             loop {
                 match commits.try_recv() {
-                    Ok(c) => {
-                        pending.insert(c.document_id, c.site_id);
-                    }
+                    Ok(c) => queue.push(c.document_id, c.site_id),
                     Err(broadcast::error::TryRecvError::Lagged(_)) => {
-                        self.catch_up(&mut pending).await
+                        self.catch_up(&mut queue.pending).await
                     }
                     Err(_) => break,
                 }
             }
-            let Some((doc, site)) = pending.pop_first() else {
-                match commits.recv().await {
-                    Ok(c) => {
-                        pending.insert(c.document_id, c.site_id);
-                    }
-                    Err(RecvError::Lagged(_)) => self.catch_up(&mut pending).await,
-                    Err(RecvError::Closed) => return,
+            queue.release_due(Instant::now());
+            let Some((doc, site)) = queue.pending.pop_first() else {
+                let next_retry = queue.next_due();
+                tokio::select! {
+                    commit = commits.recv() => match commit {
+                        Ok(c) => queue.push(c.document_id, c.site_id),
+                        Err(RecvError::Lagged(_)) => self.catch_up(&mut queue.pending).await,
+                        Err(RecvError::Closed) => return,
+                    },
+                    () = sleep_until_some(next_retry) => {}
                 }
                 continue;
             };
             match self.flatten(&doc, site).await {
-                Ok(Outcome::Unavailable) | Err(_) => {
-                    // The database or the document is out of reach: wait and retry. A
-                    // document that keeps failing waits for its next commit or restart.
-                    let count = failures.entry(doc.clone()).or_default();
-                    *count += 1;
-                    if *count < 8 {
-                        pending.insert(doc, site);
-                    } else {
-                        tracing::error!(document = %doc, "flattening keeps failing; will retry on the next change");
-                        failures.remove(&doc);
+                Ok(Outcome::Unavailable) => {
+                    // The document does not load: a few tries, then it waits for
+                    // its next commit or the next start.
+                    if !queue.retry(doc.clone(), site, Some(MAX_UNAVAILABLE_TRIES)) {
+                        tracing::error!(document = %doc, "document keeps failing to load; flattening it on its next change");
                     }
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                }
+                Err(e) => {
+                    // The database is out of reach: this document waits its turn
+                    // (others keep going) and is retried until it succeeds.
+                    tracing::warn!(document = %doc, error = %e, "flattening failed; will retry");
+                    queue.retry(doc, site, None);
+                    queue.outage = true;
                 }
                 Ok(_) => {
-                    failures.remove(&doc);
-                    backoff = Duration::from_millis(200);
+                    queue.succeeded(&doc);
+                    if std::mem::take(&mut queue.outage) {
+                        // Whatever was committed while writes failed is caught up now.
+                        self.catch_up(&mut queue.pending).await;
+                    }
                 }
             }
         }
