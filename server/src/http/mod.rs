@@ -54,6 +54,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
     let flattener = web::Data::from(state.flattener);
     let server = HttpServer::new(move || {
         let app = App::new()
+            .wrap(from_fn(webapp::cache_policy))
             .wrap(from_fn(access_log))
             .app_data(store.clone())
             .app_data(auth.clone())
