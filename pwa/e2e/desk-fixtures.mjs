@@ -53,9 +53,11 @@ export async function seedMaster(client, slug) {
     d.item_classes ??= {}
     if (!d.currency) d.currency = 'EUR'
     const zone = uuid()
+    const aisle = uuid()
     d.locations[zone] = { code: 'A', kind: 'zone', name: 'Ambient' }
-    d.locations[uuid()] = { code: 'A-01-01', kind: 'bin', parent: zone }
-    d.locations[uuid()] = { code: 'A-01-02', kind: 'bin', parent: zone }
+    d.locations[aisle] = { code: 'A-01', kind: 'aisle', parent: zone }
+    d.locations[uuid()] = { code: 'A-01-01', kind: 'bin', parent: aisle }
+    d.locations[uuid()] = { code: 'A-01-02', kind: 'bin', parent: aisle }
     for (let i = 1; i <= 10; i++) {
       const sku = `SKU-${i}`
       const item = { sku, name: `Item ${i}`, barcodes: [], unit: 'each', unit_cost_minor: 100 }
@@ -133,7 +135,7 @@ export async function writeChecklist(client, slug, { dueAt, answers = {}, answer
   }
   if (completedAt) {
     run.completed_at = completedAt
-    run.sign_off = { name: 'Maria Manager', method: 'pin', ...rec(completedAt) }
+    run.sign_off = { name: 'Maria Manager', method: { kind: 'pin' }, ...rec(completedAt) }
   }
   const handle = client.repo.create(run)
   await client.waitSynced(handle)

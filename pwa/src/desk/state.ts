@@ -72,7 +72,8 @@ export async function loadMe(): Promise<void> {
     const m = await fetchMe()
     me.value = m
     meError.value = null
-    if (site.value !== 'all' && !m.sites.some((s) => s.slug === site.value)) setSite(m.sites.length === 1 ? m.sites[0].slug : 'all')
+    if (m.sites.length === 1) setSite(m.sites[0].slug)
+    else if (site.value !== 'all' && !m.sites.some((s) => s.slug === site.value)) setSite('all')
   } catch (e) {
     meError.value = e instanceof Error ? e.message : String(e)
   }
@@ -89,6 +90,11 @@ export function roleAt(m: Me | null, slug: string): string {
 export function canAct(m: Me | null, slug: string): boolean {
   const r = roleAt(m, slug)
   return r === 'manager' || r === 'admin'
+}
+
+/** Admins (at any site, or by account) see the administration view. */
+export function isAdmin(m: Me | null): boolean {
+  return !!m && (m.user.role === 'admin' || m.sites.some((s) => roleAt(m, s.slug) === 'admin'))
 }
 
 /** Whether the user can act at every site of the current scope. */

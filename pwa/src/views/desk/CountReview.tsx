@@ -84,7 +84,7 @@ export function CountReview({ id }: { id: string }) {
   const entriesOf = (key: string) => (q.data?.entries ?? []).filter((x) => x.line_key === key)
   const conflictOf = (key: string) => (q.data?.conflicts ?? []).find((c) => c.line_key === key && !c.resolved)
   const columns: Column<CountLineRow>[] = [
-    { key: 'line_key', label: 'Location | SKU', value: (l) => l.line_key },
+    { key: 'line_key', label: 'Location | SKU', value: (l) => l.line_key, render: (l) => <span class="desk-key">{l.line_key}</span> },
     { key: 'expected_qty', label: 'Expected', numeric: true, value: (l) => l.expected_qty },
     { key: 'counted_qty', label: 'Counted', numeric: true, value: (l) => l.counted_qty },
     {

@@ -1,6 +1,7 @@
 // Site picker and date range (presets and custom days) of the desk's top bar.
 import { custom, me, preset, range, setCustom, setPreset, setSite, site } from '../../desk/state'
 import { isDay, type Preset } from '../../desk/range'
+import { fmtDay } from '../../desk/format'
 
 const PRESETS: { id: Preset; label: string }[] = [
   { id: 'today', label: 'Today' },
@@ -66,8 +67,8 @@ export function RangePicker() {
           </label>
         </>
       )}
-      <span class="desk-range-days" data-testid="range-days">
-        {r.from} – {r.to}
+      <span class="desk-range-days" data-testid="range-days" data-from={r.from} data-to={r.to}>
+        {fmtDay(r.from)} – {fmtDay(r.to)}
       </span>
     </div>
   )

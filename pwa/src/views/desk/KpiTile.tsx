@@ -3,9 +3,9 @@ import type { KpiDef, TileFigures, Aggregate } from '../../desk/kpis'
 import { fmtMoney, fmtNumber, fmtPercent } from '../../desk/format'
 import { TrendChart, type TrendPoint } from './TrendChart'
 
-export function fmtKpi(def: KpiDef, v: number | null): string {
+export function fmtKpi(def: KpiDef, v: number | null, currency?: string): string {
   if (def.format === 'percent') return fmtPercent(v)
-  if (def.format === 'money') return fmtMoney(v)
+  if (def.format === 'money') return fmtMoney(v, currency)
   return fmtNumber(v)
 }
 
@@ -19,16 +19,19 @@ interface Props {
   beside?: TileFigures | null
   trend: TrendPoint[] | null
   onOpen: () => void
+  /** ISO code of the site's currency (one site chosen), for money figures. */
+  currency?: string
 }
 
-export function KpiTile({ def, figures, beside, trend, onOpen }: Props) {
+export function KpiTile({ def, figures, beside, trend, onOpen, currency }: Props) {
+  const fmt = (v: number | null) => fmtKpi(def, v, currency)
   const cur = figures?.current ?? null
   const prev = figures?.previous ?? null
   return (
     <article class="desk-tile" data-testid={`kpi-${def.key}`} aria-labelledby={`kpi-${def.key}-h`}>
       <h3 id={`kpi-${def.key}-h`}>{def.label}</h3>
       <p class="desk-tile-value" data-testid="value">
-        {cur ? fmtKpi(def, cur.value) : '—'}
+        {cur ? fmt(cur.value) : '—'}
       </p>
       {cur && ratioDetail(cur) && (
         <p class="desk-tile-detail" data-testid="detail">
@@ -36,12 +39,12 @@ export function KpiTile({ def, figures, beside, trend, onOpen }: Props) {
         </p>
       )}
       <p class="desk-tile-prev" data-testid="previous">
-        {def.current ? 'Current state (no previous period)' : `Previous period: ${prev ? fmtKpi(def, prev.value) : '—'}`}
+        {def.current ? 'Current state (no previous period)' : `Previous period: ${prev ? fmt(prev.value) : '—'}`}
         {prev && ratioDetail(prev) ? ` (${ratioDetail(prev)})` : ''}
       </p>
       {def.beside && beside && (
         <p class="desk-tile-detail" data-testid="beside">
-          {def.beside.label}: {fmtKpi(def, beside.current.value)} (previous {fmtKpi(def, beside.previous.value)})
+          {def.beside.label}: {fmt(beside.current.value)} (previous {fmt(beside.previous.value)})
         </p>
       )}
       {figures && figures.groups.length > 0 && (

@@ -5,6 +5,8 @@ import { dayMs, trendBuckets } from '../../desk/range'
 import type { ReplenishmentRow } from '../../desk/rows'
 import { range, site, today } from '../../desk/state'
 import { navigate } from '../../ui/router'
+import { fmtDay } from '../../desk/format'
+import { singleSite, useSiteDoc } from './useSiteDoc'
 import { KpiTile } from './KpiTile'
 import type { TrendPoint } from './TrendChart'
 import { useQuery } from './useQuery'
@@ -28,11 +30,12 @@ export function Overview() {
   }
   const series = (kpi: string): TrendPoint[] | null => trend.data?.map((t) => ({ at: t.at, value: tileFigures(t.report.figures, kpi)?.current.value ?? null })) ?? null
   const figures = kpis.data?.figures ?? []
+  const currency = useSiteDoc(singleSite(s)).doc?.currency
   return (
     <>
       <div class="desk-toolbar">
-        <span data-testid="periods">
-          {kpis.data ? `Period ${kpis.data.from} – ${kpis.data.to}; previous ${kpis.data.previous_from} – ${kpis.data.previous_to}` : ''}
+        <span data-testid="periods" data-from={kpis.data?.from} data-to={kpis.data?.to}>
+          {kpis.data ? `Period ${fmtDay(kpis.data.from)} – ${fmtDay(kpis.data.to)}; previous ${fmtDay(kpis.data.previous_from)} – ${fmtDay(kpis.data.previous_to)}` : ''}
         </span>
         <Loading loading={kpis.loading} />
         <CsvButton path={`/api/reports/kpis${query({ site: s === 'all' ? undefined : s, from: r.from, to: r.to, format: 'csv' })}`} filename={`kpis-${s}-${r.from}-${r.to}.csv`} label="Export KPIs (CSV)" />
@@ -54,6 +57,7 @@ export function Overview() {
               figures={kpis.data ? tileFigures(figures, def.key) : null}
               beside={def.beside ? tileFigures(figures, def.beside.kpi) : null}
               trend={series(def.key)}
+              currency={currency}
               onOpen={() => open(def)}
             />
           )

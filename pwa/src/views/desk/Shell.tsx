@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact'
 import { navigate } from '../../ui/router'
 import { logout } from '../../data/session'
-import { me, meError } from '../../desk/state'
+import { isAdmin, me, meError } from '../../desk/state'
 import { RangePicker, SitePicker } from './Filters'
 import { LiveStatus } from './LiveStatus'
 
@@ -27,7 +27,7 @@ export function Shell({ current, title, children }: { current: string; title: st
           Floorwalk desk
         </a>
         <ul>
-          {NAV.map((n) => {
+          {NAV.filter((n) => n.view !== 'admin' || isAdmin(m)).map((n) => {
             const href = n.view ? `/desk/${n.view}` : '/desk'
             return (
               <li key={n.view}>
