@@ -495,11 +495,14 @@ async fn dashboards_hear_of_flattened_changes_over_sse() {
         // EventSource cannot send headers: the token may come in the query.
         let mut events = client
             .get(format!("{}/api/events?access_token={mia}", server.base))
+            // Compression would hold events back: the stream must stay plain.
+            .header("accept-encoding", "gzip")
             .send()
             .await
             .expect("events");
         assert_eq!(events.status(), StatusCode::OK);
         assert_eq!(events.headers()["content-type"], "text/event-stream");
+        assert_eq!(events.headers()["content-encoding"], "identity");
         let mut buffer = String::new();
         let ready = next_event(&mut events, &mut buffer, "ready").await;
         assert_eq!(ready["sites"], json!(["north"]), "{backend:?}");

@@ -37,6 +37,15 @@ async fn the_app_is_served_with_a_cache_policy_per_kind_of_file() {
 
     let asset = get("/assets/app-1a2b3c.js").await.expect("asset");
     assert_eq!(asset.status(), 200);
+    assert_eq!(asset.text().await.expect("body"), "console.log(1)");
+    // Phones on a weak signal get the app gzipped.
+    let asset = reqwest::Client::new()
+        .get(format!("{}/assets/app-1a2b3c.js", server.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("gzipped asset");
+    assert_eq!(header(&asset, "content-encoding"), "gzip");
     assert_eq!(
         header(&asset, "cache-control"),
         "public, max-age=31536000, immutable"

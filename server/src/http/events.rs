@@ -159,6 +159,8 @@ pub async fn events(
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
+        // A compressor would hold events back until its buffer fills.
+        .insert_header((header::CONTENT_ENCODING, "identity"))
         // Proxies such as nginx would otherwise hold events back in a buffer.
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(body))
