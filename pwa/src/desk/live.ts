@@ -71,6 +71,9 @@ async function stream(signal: AbortSignal): Promise<boolean> {
         live.value = { kind: 'live' }
         // Anything may have changed while we were away.
         noteChange(null)
+      } else if (ev.event === 'resync') {
+        // The server dropped events for us: refetch everything in view.
+        noteChange(null)
       } else if (ev.event === 'site-changed') {
         let data: SiteChanged | null = null
         try {

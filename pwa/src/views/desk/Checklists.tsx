@@ -11,8 +11,24 @@ import { ActionEditor } from './ActionEditor'
 import { useQuery } from './useQuery'
 import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
 import { columnsOf } from './Rows'
+import { Photo, type PhotoRef } from './Photo'
 
 type Row = Record<string, unknown>
+
+interface FailedRow {
+  site: string
+  document_id: string
+  template_name: string | null
+  item_id: string
+  label: string
+  outcome: string | null
+  number_value: number | null
+  text_value: string | null
+  note: string | null
+  photos: PhotoRef[]
+  recorded_by: string
+  recorded_at: string
+}
 
 function isOverdue(a: CorrectiveActionRow, now: number): boolean {
   return (a.status === 'open' || a.status === 'in_progress') && !!a.due_at && Date.parse(a.due_at) < now
@@ -22,7 +38,7 @@ export function Checklists() {
   const s = site.value
   const r = range.value
   const runs = useQuery<Page<Row>>(`runs|${s}|${r.from}|${r.to}`, () => fetchList<Row>('checklist-runs', { site: s, from: r.from, to: r.to, limit: 1000 }))
-  const failed = useQuery<Page<Row>>(`failed|${s}|${r.from}|${r.to}`, () => fetchList<Row>('checklist-responses', { site: s, from: r.from, to: r.to, status: 'failed', limit: 1000 }))
+  const failed = useQuery<Page<FailedRow>>(`failed|${s}|${r.from}|${r.to}`, () => fetchList<FailedRow>('checklist-responses', { site: s, from: r.from, to: r.to, status: 'failed', limit: 1000 }))
   const actions = useQuery<Page<CorrectiveActionRow>>(`actions|${s}`, () => fetchList<CorrectiveActionRow>('corrective-actions', { site: s, limit: 1000 }))
   const slug = s === 'all' ? (me.value?.sites[0]?.slug ?? '') : s
   const members = useQuery<Member[]>(slug ? `members|${slug}` : null, () => fetchMembers(slug))
@@ -52,6 +68,16 @@ export function Checklists() {
         ) : null,
     })
   const editRow = actions.data?.rows.find((a) => a.id === editing)
+  const failedColumns: Column<FailedRow>[] = [
+    { key: 'template_name', label: 'Checklist', value: (x) => x.template_name },
+    { key: 'site', label: 'Site', value: (x) => x.site },
+    { key: 'label', label: 'Item', value: (x) => x.label },
+    { key: 'answer', label: 'Answer', value: (x) => x.outcome ?? x.number_value ?? x.text_value, render: (x) => x.outcome ?? (x.number_value !== null ? x.number_value.toLocaleString() : (x.text_value ?? '—')) },
+    { key: 'note', label: 'Note', value: (x) => x.note },
+    { key: 'photos', label: 'Photos', value: (x) => x.photos.length, render: (x) => x.photos.map((p) => <Photo key={p.sha256} site={x.site} photo={p} alt={`Photo of ${x.label}`} />) },
+    { key: 'recorded_by', label: 'By', value: (x) => x.recorded_by, render: (x) => nameOf(who, x.recorded_by) },
+    { key: 'recorded_at', label: 'When', value: (x) => x.recorded_at, render: (x) => fmtDateTime(x.recorded_at) },
+  ]
   return (
     <>
       {message && (
@@ -67,7 +93,7 @@ export function Checklists() {
       </Panel>
       <Panel id="failed" title="Failed items" actions={<CsvButton path={listPath('checklist-responses', { site: s, from: r.from, to: r.to, status: 'failed', limit: 10_000 }, 'csv')} filename="failed-items.csv" />}>
         <ErrorNote error={failed.error} onRetry={failed.reload} />
-        <DataTable caption="Failed checklist items in the period" columns={columnsOf(failed.data?.rows ?? []).filter((c) => !['document_id', 'item_id', 'device', 'conflict'].includes(c.key))} rows={failed.data?.rows ?? []} rowKey={(x) => `${String(x.document_id)}|${String(x.item_id)}`} testId="failed-items" />
+        <DataTable caption="Failed checklist items in the period" columns={failedColumns} rows={failed.data?.rows ?? []} rowKey={(x) => `${x.document_id}|${x.item_id}`} testId="failed-items" />
       </Panel>
       <Panel id="runs" title="Checklist runs" actions={<CsvButton path={listPath('checklist-runs', { site: s, from: r.from, to: r.to, limit: 10_000 }, 'csv')} filename="checklist-runs.csv" />}>
         <ErrorNote error={runs.error} onRetry={runs.reload} />

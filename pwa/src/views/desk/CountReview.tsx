@@ -13,6 +13,7 @@ import { useQuery } from './useQuery'
 import { BulkApprove } from './BulkApprove'
 import { ResolveForm } from './ResolveForm'
 import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
+import { useSiteDoc } from './useSiteDoc'
 
 interface SessionData {
   session: CountSessionRow | null
@@ -45,6 +46,7 @@ export function CountReview({ id }: { id: string }) {
   const actor = session ? canAct(me.value, session.site) : false
   const lines = q.data?.lines ?? []
   const who = members.data ?? null
+  const currency = useSiteDoc(session?.site ?? null).doc?.currency
 
   const act = async (action: Action, done: string) => {
     setError(null)
@@ -102,7 +104,7 @@ export function CountReview({ id }: { id: string }) {
       ),
     },
     { key: 'variance_units', label: 'Variance', numeric: true, value: (l) => l.variance_units, render: (l) => (l.variance_units === null ? '—' : `${l.variance_units > 0 ? '+' : ''}${l.variance_units.toLocaleString()}`) },
-    { key: 'variance_value_minor', label: 'Variance value', numeric: true, value: (l) => l.variance_value_minor, render: (l) => fmtMoney(l.variance_value_minor) },
+    { key: 'variance_value_minor', label: 'Variance value', numeric: true, value: (l) => l.variance_value_minor, render: (l) => fmtMoney(l.variance_value_minor, currency) },
     { key: 'reason', label: 'Reason', value: (l) => l.reason, render: (l) => [l.reason?.replace(/_/g, ' '), l.reason_note].filter(Boolean).join(': ') || '—' },
     { key: 'status', label: 'Status', value: (l) => l.status, render: (l) => <Chip tone={TONE[l.status]}>{l.status === 'approved' ? `approved ${l.approved_qty?.toLocaleString() ?? ''}` : l.status}</Chip> },
   ]

@@ -62,7 +62,7 @@ export function ImportPanel({ slug }: { slug: string }) {
           <p class={result.ok ? 'desk-message' : 'desk-error'}>
             {result.ok
               ? `Imported ${result.report.imported} rows${result.report.skipped ? `, skipped ${result.report.skipped} invalid rows` : ''}.`
-              : `Nothing imported: ${result.report.errors.length} rows have errors. Fix them and import again, or choose "valid rows only".`}
+              : `Nothing imported: ${new Set(result.report.errors.map((x) => x.row)).size} rows have errors. Fix them and import again, or choose "valid rows only".`}
           </p>
           {result.report.errors.length > 0 && (
             <table class="desk-table">

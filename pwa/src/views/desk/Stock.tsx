@@ -10,6 +10,7 @@ import { canAct, me, site, today } from '../../desk/state'
 import { DataTable, type Column } from './DataTable'
 import { useQuery } from './useQuery'
 import { CsvButton, ErrorNote, Loading, Panel } from './ui'
+import { useSiteDoc } from './useSiteDoc'
 
 const stockColumns: Column<StockLevelRow>[] = [
   { key: 'site', label: 'Site', value: (r) => r.site },
@@ -20,7 +21,7 @@ const stockColumns: Column<StockLevelRow>[] = [
   { key: 'last_movement_at', label: 'Last movement', value: (r) => r.last_movement_at, render: (r) => fmtDateTime(r.last_movement_at) },
 ]
 
-const poColumns: Column<ReplenishmentRow>[] = [
+const poColumns = (currency?: string): Column<ReplenishmentRow>[] => [
   { key: 'sku', label: 'SKU', value: (r) => r.sku },
   { key: 'name', label: 'Item', value: (r) => r.name },
   { key: 'on_hand', label: 'On hand', numeric: true, value: (r) => r.on_hand },
@@ -28,7 +29,7 @@ const poColumns: Column<ReplenishmentRow>[] = [
   { key: 'max_qty', label: 'Max', numeric: true, value: (r) => r.max_qty },
   { key: 'suggested_qty', label: 'Suggested qty', numeric: true, value: (r) => r.suggested_qty },
   { key: 'unit', label: 'Unit', value: (r) => r.unit },
-  { key: 'value', label: 'Value', numeric: true, value: (r) => (r.suggested_qty ?? 0) * r.unit_cost_minor, render: (r) => fmtMoney((r.suggested_qty ?? 0) * r.unit_cost_minor) },
+  { key: 'value', label: 'Value', numeric: true, value: (r) => (r.suggested_qty ?? 0) * r.unit_cost_minor, render: (r) => fmtMoney((r.suggested_qty ?? 0) * r.unit_cost_minor, currency) },
 ]
 
 export function Stock() {
@@ -71,6 +72,7 @@ export function Stock() {
 function PoCard({ po }: { po: DraftPo }) {
   const [state, setState] = useState<{ busy: boolean; error: string | null; created: string | null }>({ busy: false, error: null, created: null })
   const actor = canAct(me.value, po.site)
+  const currency = useSiteDoc(po.site).doc?.currency
   const create = async () => {
     setState({ busy: true, error: null, created: null })
     const reference = `PO-${po.site}-${today.value}-${(po.supplier ?? 'none').replace(/\W+/g, '').slice(0, 12)}`
@@ -101,7 +103,7 @@ function PoCard({ po }: { po: DraftPo }) {
           {state.created}
         </p>
       )}
-      <DataTable caption={`Draft purchase order for ${name}`} columns={poColumns} rows={po.lines} rowKey={(r) => r.sku} testId="po-lines" />
+      <DataTable caption={`Draft purchase order for ${name}`} columns={poColumns(currency)} rows={po.lines} rowKey={(r) => r.sku} testId="po-lines" />
     </div>
   )
 }
