@@ -10,6 +10,7 @@ pub mod demo;
 pub mod documents;
 pub mod flatten;
 pub mod http;
+pub mod masterdata;
 pub mod reporting;
 pub mod storage;
 pub mod sync;

@@ -1,11 +1,13 @@
 //! The HTTP server: routes, JSON errors, access logs named by route (never
 //! with query strings, which may carry tickets).
 
+pub mod access;
 pub mod attachments;
 mod error;
 pub mod events;
 mod health;
 pub(crate) mod me;
+pub mod members;
 mod webapp;
 
 pub use error::ApiError;
@@ -80,6 +82,8 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .configure(attachments::configure)
             .configure(events::configure)
             .configure(crate::actions::configure)
+            .configure(members::configure)
+            .configure(crate::masterdata::configure)
             .configure(crate::reporting::routes::configure)
             .route("/sync", web::get().to(sync_socket));
         match webapp::app_files(web_dir.clone()) {

@@ -28,6 +28,9 @@ use super::routes::{self as routes, ErrorBody};
         routes::lists::shipments, routes::lists::shipment_lines,
         routes::lists::document_problems,
         crate::actions::apply_action, crate::http::events::events,
+        crate::http::members::site_members,
+        crate::masterdata::lists::items, crate::masterdata::lists::locations,
+        crate::masterdata::export::export_items, crate::masterdata::export::export_locations,
     ),
     components(schemas(ErrorBody, crate::actions::Action)),
     modifiers(&BearerAuth),
@@ -40,6 +43,7 @@ use super::routes::{self as routes, ErrorBody};
         (name = "reports", description = "Dashboard tables, paginated, JSON or CSV"),
         (name = "actions", description = "Manager decisions, applied as document changes that phones receive"),
         (name = "live", description = "Server-sent events: which site's figures changed"),
+        (name = "master data", description = "Items and locations: CSV import and export, checklist templates"),
     )
 )]
 pub struct ApiDoc;

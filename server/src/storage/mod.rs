@@ -1,6 +1,8 @@
 //! Storage behind traits, one implementation per database. SQL lives only in
 //! `sqlite/` and `postgres/`; everything above talks to `dyn Store`.
 
+pub mod desk;
+pub(crate) mod desk_sql;
 pub mod model;
 mod postgres;
 mod sqlite;
@@ -9,6 +11,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use desk::*;
 pub use model::*;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -152,6 +155,9 @@ pub trait Store:
     + WorkStore
     + AttachmentStore
     + crate::reporting::ReportingStore
+    + AdminStore
+    + MasterDataStore
+    + ScheduleStore
 {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;

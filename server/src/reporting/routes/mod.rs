@@ -92,7 +92,7 @@ async fn report(
 }
 
 /// Which filters a list takes beyond `site`, `format`, `limit` and `offset`.
-struct Shape {
+pub(crate) struct Shape {
     /// The states `status` may name; none means the list has no status.
     statuses: &'static [&'static str],
     /// Whether `from` / `to` and `document` apply (rows of documents, with a date).
@@ -108,13 +108,13 @@ impl Shape {
     }
 
     /// Current state (stock), neither dated nor from one document.
-    const CURRENT: Shape = Shape {
+    pub(crate) const CURRENT: Shape = Shape {
         statuses: &[],
         of_documents: false,
     };
 }
 
-async fn list_query(
+pub(crate) async fn list_query(
     auth: &AuthService,
     store: &dyn Store,
     req: &HttpRequest,
@@ -152,7 +152,7 @@ async fn list_query(
     Ok((query, format))
 }
 
-fn page_response<T: Serialize + CsvColumns>(
+pub(crate) fn page_response<T: Serialize + CsvColumns>(
     page: Page<T>,
     format: Format,
     name: &str,
@@ -163,7 +163,7 @@ fn page_response<T: Serialize + CsvColumns>(
     }
 }
 
-fn csv_response<T: Serialize + CsvColumns>(
+pub(crate) fn csv_response<T: Serialize + CsvColumns>(
     rows: &[T],
     name: &str,
     total: Option<i64>,

@@ -1,6 +1,9 @@
 //! Postgres: the production backend and the reporting database.
 
 mod accounts;
+mod desk_accounts;
+mod desk_masterdata;
+mod desk_schedules;
 mod documents;
 mod flatten;
 mod reporting;

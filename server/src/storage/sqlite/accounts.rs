@@ -8,7 +8,7 @@ use crate::storage::{
 
 const USER_COLUMNS: &str = "id, email, display_name, role, password_hash, disabled";
 
-fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: row.try_get("id")?,
@@ -31,7 +31,7 @@ fn site_from_row(row: &SqliteRow) -> StoreResult<Site> {
     })
 }
 
-const BUMP_ACCESS: &str = "UPDATE access_epoch SET version = version + 1 WHERE id = 1";
+pub(super) const BUMP_ACCESS: &str = "UPDATE access_epoch SET version = version + 1 WHERE id = 1";
 
 #[async_trait]
 impl AccountStore for SqliteStore {

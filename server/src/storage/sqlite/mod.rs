@@ -4,6 +4,9 @@
 //! and queue there, instead of several connections sleeping on a busy lock.
 
 mod accounts;
+mod desk_accounts;
+mod desk_masterdata;
+mod desk_schedules;
 mod documents;
 mod flatten;
 mod reporting;

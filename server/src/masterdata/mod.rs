@@ -1,0 +1,21 @@
+//! Master data on the manager's desk: items and locations listed from SQL, exported as
+//! CSV, and imported from CSV into the site document (through the sync hub, so phones
+//! receive them like any other edit).
+//!
+//! - [`csv_read`]: an RFC 4180 reader, plain code over a string.
+//! - [`import`]: rows to site-document entries, checked with the shared crate's rules,
+//!   with a row-by-row report; [`apply`] writes them as one Automerge change.
+//! - [`lists`], [`export`], [`routes`]: the HTTP endpoints.
+
+pub mod csv_read;
+pub mod export;
+pub mod import;
+pub mod lists;
+pub mod rows;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(lists::items)
+        .service(lists::locations)
+        .service(export::export_items)
+        .service(export::export_locations);
+}
