@@ -84,6 +84,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .configure(crate::actions::configure)
             .configure(members::configure)
             .configure(crate::masterdata::configure)
+            .configure(crate::audit::configure)
             .configure(crate::reporting::routes::configure)
             .route("/sync", web::get().to(sync_socket));
         match webapp::app_files(web_dir.clone()) {

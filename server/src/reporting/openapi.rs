@@ -31,6 +31,7 @@ use super::routes::{self as routes, ErrorBody};
         crate::http::members::site_members,
         crate::masterdata::lists::items, crate::masterdata::lists::locations,
         crate::masterdata::export::export_items, crate::masterdata::export::export_locations,
+        crate::audit::routes::document_history,
     ),
     components(schemas(ErrorBody, crate::actions::Action)),
     modifiers(&BearerAuth),
@@ -43,6 +44,7 @@ use super::routes::{self as routes, ErrorBody};
         (name = "reports", description = "Dashboard tables, paginated, JSON or CSV"),
         (name = "actions", description = "Manager decisions, applied as document changes that phones receive"),
         (name = "live", description = "Server-sent events: which site's figures changed"),
+        (name = "audit", description = "Who changed what, from which device, when"),
         (name = "master data", description = "Items and locations: CSV import and export, checklist templates"),
     )
 )]
