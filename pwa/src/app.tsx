@@ -9,6 +9,7 @@ import { NewShipment, ShipmentView } from './views/phone/Shipment'
 import { SyncView } from './views/phone/Sync'
 import { UpdatePrompt } from './ui/UpdatePrompt'
 import { DeskLoader } from './views/desk/Loader'
+import { AFTER_LOGIN } from './ui/router'
 
 /** Phone routes and the manager's desktop face (under /desk) in one table. */
 export const ROUTES: RouteDef[] = [
@@ -34,7 +35,11 @@ export function App() {
   const m = match(ROUTES, path.value)
   const status = sessionStatus.value
   useEffect(() => {
-    if (status.kind === 'anonymous' && m?.name !== 'login') navigate('/login', { replace: true })
+    if (status.kind === 'anonymous' && m?.name !== 'login') {
+      // A manager who opened the desk comes back to it after logging in.
+      if (path.value.startsWith('/desk')) sessionStorage.setItem(AFTER_LOGIN, path.value)
+      navigate('/login', { replace: true })
+    }
   }, [status.kind, m?.name])
   let view
   if (status.kind === 'anonymous' || m?.name === 'login') view = <LoginView />

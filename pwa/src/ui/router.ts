@@ -45,3 +45,13 @@ export function match(routes: RouteDef[], p: string): Match | null {
   }
   return null
 }
+
+/** sessionStorage key: the desk path to return to after logging in. */
+export const AFTER_LOGIN = 'fw.afterLogin'
+
+/** Where to go after a login: back to the desk page that asked for it, else home. */
+export function afterLoginPath(): string {
+  const to = sessionStorage.getItem(AFTER_LOGIN)
+  sessionStorage.removeItem(AFTER_LOGIN)
+  return to && to.startsWith('/desk') ? to : '/'
+}

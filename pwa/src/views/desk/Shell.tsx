@@ -1,7 +1,7 @@
 // The desk's frame: navigation, filters and live status around the current view.
 import type { ComponentChildren } from 'preact'
-import { navigate } from '../../ui/router'
-import { logout } from '../../data/session'
+import { AFTER_LOGIN, navigate, path } from '../../ui/router'
+import { logout, sessionStatus } from '../../data/session'
 import { isAdmin, me, meError } from '../../desk/state'
 import { RangePicker, SitePicker } from './Filters'
 import { LiveStatus } from './LiveStatus'
@@ -55,7 +55,21 @@ export function Shell({ current, title, children }: { current: string; title: st
           <LiveStatus />
           {m && <span class="desk-user">{m.user.display_name}</span>}
         </header>
-        {meError.value && (
+        {sessionStatus.value.kind === 'needs_login' && (
+          <div class="desk-error" role="alert">
+            {sessionStatus.value.message}{' '}
+            <a
+              href="/login"
+              onClick={(e) => {
+                sessionStorage.setItem(AFTER_LOGIN, path.value)
+                go(e, '/login')
+              }}
+            >
+              Log in again
+            </a>
+          </div>
+        )}
+        {meError.value && sessionStatus.value.kind !== 'needs_login' && (
           <div class="desk-error" role="alert">
             Could not load your sites: {meError.value}. Check the connection and reload.
           </div>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { ApiError, login, sessionStatus } from '../../data/session'
 import { me, online, start, stop, syncTotals } from '../../data/runtime'
-import { navigate } from '../../ui/router'
+import { afterLoginPath, navigate } from '../../ui/router'
 import { Field } from '../../ui/components'
 
 export function LoginView() {
@@ -21,7 +21,7 @@ export function LoginView() {
       await stop()
       me.value = null
       await start()
-      navigate('/', { replace: true })
+      navigate(afterLoginPath(), { replace: true })
     } catch (e) {
       if (e instanceof ApiError) setError(e.status === 401 ? 'Wrong email or password.' : e.message)
       else setError(online.value ? 'Cannot reach the server. Try again in a moment.' : 'You are offline. Logging in needs a network; your work on this phone is kept.')
