@@ -12,20 +12,31 @@ export interface HistoryOp {
 
 export interface HistoryChange {
   hash: string
-  actor: string
-  seq: number
+  actor: string | null
+  seq: number | null
   made_at: string | null
-  received_at: string | null
+  received_at: string
   user_id: string | null
   user_email: string | null
-  device?: string | null
-  peer_id?: string | null
+  device: string
+  peer_id: string
+  message?: string | null
   ops: HistoryOp[]
+  /** Ops left out of `ops` (a large change). */
+  more_ops: number
 }
 
-export async function fetchHistory(id: string, user?: string): Promise<HistoryChange[]> {
-  const r = await getJson<{ changes: HistoryChange[] }>(`/api/documents/${encodeURIComponent(bareId(id))}/history${query({ user })}`)
-  return r.changes
+export interface History {
+  document_id: string
+  total: number
+  limit: number
+  offset: number
+  changes: HistoryChange[]
+}
+
+/** The first 500 changes (the server's largest page), oldest first. */
+export function fetchHistory(id: string, user?: string): Promise<History> {
+  return getJson<History>(`/api/documents/${encodeURIComponent(bareId(id))}/history${query({ user, limit: 500 })}`)
 }
 
 export function show(v: unknown): string {

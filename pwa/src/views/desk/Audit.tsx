@@ -1,8 +1,8 @@
 // Audit trail: per document, who changed what, from which device, when it was made and
 // when it reached the server, with values before and after; filter by user.
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { fetchList, type Page } from '../../desk/api'
-import { fetchHistory, show, type HistoryChange } from '../../desk/history'
+import { fetchHistory, show, type History } from '../../desk/history'
 import { fmtDateTime } from '../../desk/format'
 import { site } from '../../desk/state'
 import { navigate } from '../../ui/router'
@@ -28,8 +28,16 @@ export function Audit({ id }: { id?: string }) {
   const [docInput, setDocInput] = useState(id ?? '')
   const [user, setUser] = useState('')
   const docs = useQuery(`audit-docs|${site.value}`, () => recentDocuments(site.value))
-  const history = useQuery<HistoryChange[]>(id ? `history|${id}|${user}` : null, () => fetchHistory(id ?? '', user || undefined))
-  const users = [...new Map((history.data ?? []).filter((c) => c.user_id).map((c) => [c.user_id ?? '', c.user_email ?? c.user_id ?? ''])).entries()]
+  const history = useQuery<History>(id ? `history|${id}|${user}` : null, () => fetchHistory(id ?? '', user || undefined))
+  const changes = history.data?.changes ?? []
+  const [allUsers, setAllUsers] = useState<[string, string][]>([])
+  const seen = [...new Map(changes.filter((c) => c.user_id).map((c) => [c.user_id ?? '', c.user_email ?? c.user_id ?? ''])).entries()]
+  // Keep every user seen so the filter can be changed back after narrowing.
+  useEffect(() => {
+    const fresh = seen.filter(([u]) => !allUsers.some(([a]) => a === u))
+    if (fresh.length) setAllUsers([...allUsers, ...fresh])
+  }, [history.data])
+  const users = allUsers
   return (
     <>
       <Panel id="audit-pick" title="Document">
@@ -81,6 +89,11 @@ export function Audit({ id }: { id?: string }) {
           }
         >
           <Loading loading={history.loading} />
+          {history.data && (
+            <p class="hint" data-testid="history-total">
+              {history.data.total.toLocaleString()} changes{history.data.total > changes.length ? `, first ${changes.length} shown` : ''}
+            </p>
+          )}
           <ErrorNote error={history.error} onRetry={history.reload} />
           <div class="desk-table-wrap">
             <table class="desk-table" data-testid="history">
@@ -97,15 +110,16 @@ export function Audit({ id }: { id?: string }) {
                 </tr>
               </thead>
               <tbody>
-                {(history.data ?? []).flatMap((c) =>
+                {changes.flatMap((c) =>
                   (c.ops.length ? c.ops : [{ path: '', action: '' }]).map((op, i) => (
                     <tr key={`${c.hash}-${i}`}>
                       <td>{i === 0 ? fmtDateTime(c.made_at) : ''}</td>
                       <td>{i === 0 ? fmtDateTime(c.received_at) : ''}</td>
                       <td>{i === 0 ? (c.user_email ?? c.user_id ?? 'server') : ''}</td>
-                      <td>{i === 0 ? (c.device ?? c.peer_id ?? '') : ''}</td>
+                      <td>{i === 0 ? c.device || c.peer_id : ''}</td>
                       <td>
                         {op.action} {op.path}
+                        {i === c.ops.length - 1 && c.more_ops > 0 ? ` (+${c.more_ops} more)` : ''}
                       </td>
                       <td>{show(op.before)}</td>
                       <td>{show(op.after)}</td>
