@@ -1,0 +1,76 @@
+// Replenishment: after a shipment and an approved count take SKU-1 below its reorder
+// point, it appears with max − on hand (live, no reload); the draft PO CSV has the
+// expected rows.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { requirePrereqs, screenshot } from './harness.mjs'
+import { clock, deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFlattened, writeCount, writeShipment } from './desk-fixtures.mjs'
+
+let env
+let browser
+let manager
+
+before(async () => {
+  requirePrereqs()
+  env = await deskServer('desk-replenishment')
+  manager = await NodeClient.connect(env.server, env.manager)
+  await seedMaster(manager, 'north')
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await manager?.close()
+  await env?.server.stop()
+})
+
+const reorderSkus = (server) => server.sql("SELECT i.sku FROM items i JOIN sites s ON s.id = i.site_id WHERE s.slug = 'north' AND i.reorder_point IS NOT NULL ORDER BY i.sku").map((r) => r.sku)
+
+test('an item taken below its reorder point is suggested and exported as a draft PO', async () => {
+  const c = clock()
+  // Receive 8 of SKU-1 (reorder point 5, max 20): on hand 8 > 5, not suggested.
+  const receipt = await writeShipment(manager, 'north', { reference: 'PO-IN', expectedAt: c.cur(0.1), arrivedAt: c.cur(0.12), lines: [{ sku: 'SKU-1', qty: 8 }], received: [{ sku: 'SKU-1', qty: 8 }] })
+  await waitFlattened(env.server, [receipt])
+  assert.deepEqual(reorderSkus(env.server), ['SKU-1', 'SKU-3', 'SKU-9'])
+  const { page, context, errors } = await openDesk(browser, env.server, env.manager, '/desk/stock')
+  try {
+    await page.locator('select[name=site]').selectOption('north')
+    const acme = page.getByTestId('draft-po').filter({ has: page.getByRole('heading', { name: /Draft PO: Acme/ }) })
+    // SKU-3 (0 on hand, max 20) is already due; SKU-1 is not.
+    await acme.locator('tbody tr').filter({ hasText: 'SKU-3' }).waitFor({ timeout: 15_000 })
+    assert.equal(await acme.locator('tbody tr').filter({ hasText: 'SKU-1' }).count(), 0)
+
+    // A count finds 3 of SKU-1 where 8 were expected; the manager approves: on hand 8 − 5 = 3 ≤ 5.
+    const session = await writeCount(manager, 'north', { title: 'Spot check', lines: { 'A-01-01|SKU-1': 8 }, entries: [{ key: 'A-01-01|SKU-1', qty: 3, at: c.cur(0.5) }], dueAt: new Date(Date.now() + 3600_000).toISOString() })
+    await waitFlattened(env.server, [session])
+    const res = await env.server.api(`/api/documents/${session.documentId}/actions`, { method: 'POST', token: manager.tokens.access_token, body: { action: 'approve_line', line: 'A-01-01|SKU-1' } })
+    assert.equal(res.status, 200, await res.text())
+
+    // Live: SKU-1 appears with the suggested 20 − 3 = 17, no reload.
+    const sku1 = acme.locator('tbody tr').filter({ hasText: 'SKU-1' })
+    await sku1.waitFor({ timeout: 10_000 })
+    const cells = await sku1.locator('td').allTextContents()
+    // SKU, item, on hand, reorder point, max, suggested, unit, value
+    assert.deepEqual(cells.slice(0, 7), ['SKU-1', 'Item 1', '3', '5', '20', '17', 'each'])
+    await screenshot(page, 'desk-replenishment')
+
+    // Draft PO CSV: Acme (SKU-1 17, SKU-3 20), then no supplier (SKU-9 6 − 0 = 6); ISO date, minor units.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export draft POs (CSV)' }).click()])
+    const csv = readFileSync(await download.path(), 'utf8')
+    assert.equal(
+      csv,
+      [
+        'site,supplier,sku,name,unit,on_hand,reorder_point,max_qty,suggested_qty,unit_cost_minor,line_value_minor,created_on',
+        `north,Acme,SKU-1,Item 1,each,3,5,20,17,100,1700,${c.today}`,
+        `north,Acme,SKU-3,Item 3,each,0,5,20,20,100,2000,${c.today}`,
+        `north,,SKU-9,Item 9,each,0,0,6,6,100,600,${c.today}`,
+        '',
+      ].join('\r\n'),
+    )
+
+    assert.deepEqual(errors, [])
+  } finally {
+    await context.close()
+  }
+})
