@@ -101,3 +101,18 @@ describe('CSV and draft purchase orders', () => {
     ])
   })
 })
+
+import { addVersion, itemsOf } from '../src/desk/templates'
+
+describe('template editing', () => {
+  it('checks items and numbers versions', () => {
+    expect(itemsOf([])).toEqual({ error: 'Add at least one item.' })
+    const draft = [{ id: 'a', label: ' Temp ', kind: 'number' as const, required: true, unit: 'C', min: '0', max: '5' }]
+    const r = itemsOf(draft)
+    expect(r).toEqual({ items: [{ id: 'a', label: 'Temp', kind: 'number', required: true, unit: 'C', min: 0, max: 5 }] })
+    expect(itemsOf([{ ...draft[0], min: '6' }])).toEqual({ error: 'Item 1: min is above max.' })
+    const t = { name: 'Walk', versions: [{ version: 1, published_at: 'x', items: [] }] }
+    expect(addVersion(t, [], '2026-11-25T10:00:00.000Z')).toBe(2)
+    expect(t.versions.length).toBe(2)
+  })
+})

@@ -5,6 +5,7 @@ import type { Column } from './DataTable'
 import { DataTable } from './DataTable'
 import { ImportPanel } from './ImportPanel'
 import { Labels } from './Labels'
+import { TemplateEditor } from './TemplateEditor'
 import { singleSite, useSiteDoc } from './useSiteDoc'
 import { CsvButton, ErrorNote, Panel } from './ui'
 import type { Item, Location } from '../../types/generated'
@@ -76,6 +77,11 @@ export function MasterData() {
       >
         <DataTable caption="Locations" columns={locationColumns} rows={locations} rowKey={(l) => l.code} testId="locations" />
       </Panel>
+      {canAct(me.value, slug) && (
+        <Panel id="templates" title="Checklist templates">
+          <TemplateEditor master={master.doc} handle={master.handle} />
+        </Panel>
+      )}
       {labels && (
         <Panel
           id="labels"
