@@ -15,7 +15,20 @@ pub const SERVER_AUTHOR: &str = "floorwalk-server";
 
 /// An empty master-data document for `site`, as the shared schema defines it.
 pub fn new_site_document(site: &Site) -> AutoCommit {
-    let value = json!({
+    let value = empty_site_json(site);
+    let mut doc = AutoCommit::new();
+    for (key, v) in value.as_object().into_iter().flatten() {
+        // Writing into a fresh in-memory document cannot fail.
+        if let Err(e) = put_json(&mut doc, &ROOT, key, v) {
+            tracing::error!(error = %e, "building a site document failed");
+        }
+    }
+    doc
+}
+
+/// The JSON of an empty master-data document for `site`.
+pub fn empty_site_json(site: &Site) -> serde_json::Value {
+    json!({
         "type": "site",
         "schema_version": 1,
         "site": site.slug,
@@ -25,15 +38,7 @@ pub fn new_site_document(site: &Site) -> AutoCommit {
         "items": {},
         "item_classes": {},
         "checklist_templates": {},
-    });
-    let mut doc = AutoCommit::new();
-    for (key, v) in value.as_object().into_iter().flatten() {
-        // Writing into a fresh in-memory document cannot fail.
-        if let Err(e) = put_json(&mut doc, &ROOT, key, v) {
-            tracing::error!(error = %e, "building a site document failed");
-        }
-    }
-    doc
+    })
 }
 
 /// Every change of a document built on the server, ready to store.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use floorwalk_shared::{Document, Problem, validate};
 use serde_json::{Map, Value as Json};
 
-use super::extract::{Conflicts, Extract, Members};
+use super::extract::{Conflicts, Extract, Members, collections_of};
 
 /// A document's changes, checked and typed: `document` holds the root and the
 /// changed members only; `removed` names members that are gone.
@@ -39,6 +39,23 @@ pub fn validate_changes(extract: &Extract) -> Result<Validated, Vec<Problem>> {
             list_keys.insert(name.clone(), keys);
         }
         skeleton.insert(name.clone(), value);
+    }
+    // Untouched collections are not read, but the schema requires some of them (a
+    // site's `locations` and `items`): stand them in as empty, as a full read of an
+    // empty collection does, so an edit of one collection is not "missing" the others.
+    let collections = extract
+        .doc_type
+        .as_deref()
+        .map(collections_of)
+        .unwrap_or(&[]);
+    for name in collections {
+        skeleton.entry(*name).or_insert_with(|| {
+            if is_list(name) {
+                Json::Array(Vec::new())
+            } else {
+                Json::Object(Map::new())
+            }
+        });
     }
     match validate(&Json::Object(skeleton)) {
         Ok(document) => Ok(Validated {
@@ -119,6 +136,32 @@ mod tests {
             conflicts: BTreeMap::new(),
             full: false,
         }
+    }
+
+    #[test]
+    fn an_edit_of_one_site_collection_does_not_miss_the_others() {
+        let root = serde_json::json!({
+            "type": "site", "schema_version": 1, "site": "north", "name": "North", "currency": "EUR"
+        });
+        let item = serde_json::json!({"sku": "SKU-1", "name": "Film", "unit": "each", "unit_cost_minor": 5});
+        let extract = Extract {
+            heads: vec![],
+            doc_type: Some("site".into()),
+            root: root.as_object().cloned().expect("object"),
+            members: [(
+                "items".to_string(),
+                [(
+                    "0b7e2c1a-1111-4e5e-9d6f-000000000001".to_string(),
+                    Some(item),
+                )]
+                .into(),
+            )]
+            .into(),
+            conflicts: BTreeMap::new(),
+            full: false,
+        };
+        let validated = validate_changes(&extract);
+        assert!(validated.is_ok(), "{:?}", validated.err());
     }
 
     fn entry(id: &str, qty: Json) -> Json {

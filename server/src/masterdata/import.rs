@@ -497,7 +497,7 @@ fn entry_write(candidate: Candidate, before: Option<&Map<String, Value>>) -> Opt
     let set: Map<String, Value> = candidate
         .value
         .iter()
-        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .filter(|(k, v)| differs(before.get(*k), v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let unset: Vec<String> = before
@@ -515,6 +515,15 @@ fn entry_write(candidate: Candidate, before: Option<&Map<String, Value>>) -> Opt
         set,
         unset,
     })
+}
+
+/// Whether writing `new` changes the field; an empty list where the field is absent
+/// reads the same (the schema defaults `barcodes` to `[]`).
+fn differs(old: Option<&Value>, new: &Value) -> bool {
+    match old {
+        Some(old) => old != new,
+        None => new.as_array().is_none_or(|list| !list.is_empty()),
+    }
 }
 
 #[cfg(test)]

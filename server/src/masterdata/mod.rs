@@ -7,15 +7,20 @@
 //!   with a row-by-row report; [`apply`] writes them as one Automerge change.
 //! - [`lists`], [`export`], [`routes`]: the HTTP endpoints.
 
+pub mod apply;
 pub mod csv_read;
 pub mod export;
 pub mod import;
 pub mod lists;
+pub mod routes;
 pub mod rows;
+pub mod site_doc;
 
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(lists::items)
         .service(lists::locations)
         .service(export::export_items)
-        .service(export::export_locations);
+        .service(export::export_locations)
+        .service(routes::import_items)
+        .service(routes::import_locations);
 }

@@ -31,6 +31,7 @@ use super::routes::{self as routes, ErrorBody};
         crate::http::members::site_members,
         crate::masterdata::lists::items, crate::masterdata::lists::locations,
         crate::masterdata::export::export_items, crate::masterdata::export::export_locations,
+        crate::masterdata::routes::import_items, crate::masterdata::routes::import_locations,
         crate::audit::routes::document_history,
     ),
     components(schemas(ErrorBody, crate::actions::Action)),
