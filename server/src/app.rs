@@ -51,6 +51,10 @@ impl Application {
             tokio::runtime::Handle::current(),
         );
         let flattener = Flattener::start(hub.clone(), store.clone());
+        tokio::spawn(crate::planning::materialize::run(
+            hub.clone(),
+            store.clone(),
+        ));
         tokio::spawn(watch_access(
             hub.clone(),
             Duration::from_millis(config.access_poll_millis.max(50)),

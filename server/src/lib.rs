@@ -12,6 +12,7 @@ pub mod documents;
 pub mod flatten;
 pub mod http;
 pub mod masterdata;
+pub mod planning;
 pub mod reporting;
 pub mod storage;
 pub mod sync;

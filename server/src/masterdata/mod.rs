@@ -15,6 +15,7 @@ pub mod lists;
 pub mod routes;
 pub mod rows;
 pub mod site_doc;
+pub mod templates;
 
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(lists::items)
@@ -22,5 +23,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(export::export_items)
         .service(export::export_locations)
         .service(routes::import_items)
-        .service(routes::import_locations);
+        .service(routes::import_locations)
+        .service(templates::create_template)
+        .service(templates::publish_version);
 }

@@ -33,6 +33,9 @@ use super::routes::{self as routes, ErrorBody};
         crate::masterdata::export::export_items, crate::masterdata::export::export_locations,
         crate::masterdata::routes::import_items, crate::masterdata::routes::import_locations,
         crate::audit::routes::document_history,
+        crate::masterdata::templates::create_template, crate::masterdata::templates::publish_version,
+        crate::planning::count_sessions::create_count_session, crate::planning::shipments::create_shipment,
+        crate::planning::schedules::create_schedule, crate::planning::schedules::list_schedules,
     ),
     components(schemas(ErrorBody, crate::actions::Action)),
     modifiers(&BearerAuth),
@@ -45,6 +48,7 @@ use super::routes::{self as routes, ErrorBody};
         (name = "reports", description = "Dashboard tables, paginated, JSON or CSV"),
         (name = "actions", description = "Manager decisions, applied as document changes that phones receive"),
         (name = "live", description = "Server-sent events: which site's figures changed"),
+        (name = "planning", description = "Count sessions, expected shipments and checklist schedules, made as documents"),
         (name = "audit", description = "Who changed what, from which device, when"),
         (name = "master data", description = "Items and locations: CSV import and export, checklist templates"),
     )

@@ -1,0 +1,114 @@
+//! Turns checklist schedules into `checklist_run` documents, made through the hub so
+//! they reach the assignee's phone like any other work. Runs are made up to a day
+//! ahead, so a phone that syncs before the shift has them offline.
+
+use std::{sync::Arc, time::Duration};
+
+use serde_json::{Value, json};
+
+use super::{create_document, site_master, time::next_occurrence};
+use crate::{
+    http::ApiError,
+    reporting::period::rfc3339_millis,
+    storage::{Schedule, Store, now_millis},
+    sync::{DocumentId, Hub},
+};
+
+/// How far ahead runs are made.
+pub const LEAD_MS: i64 = 24 * 3_600_000;
+/// Occurrences missed by more than this (the server was down) are skipped, not made late.
+const STALE_MS: i64 = 24 * 3_600_000;
+const TICK: Duration = Duration::from_secs(2);
+
+/// The run of `schedule` due at its `next_due_at`, as a new document.
+pub async fn make_run(
+    hub: &Arc<Hub>,
+    store: &dyn Store,
+    schedule: &Schedule,
+) -> Result<DocumentId, ApiError> {
+    let site = store
+        .site_by_id(schedule.site_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("site {} is gone", schedule.site_id)))?;
+    let master = site_master(hub, store, &site, schedule.created_by).await?;
+    let template = snapshot(&master, &schedule.template_id).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "template_id: the site has no checklist template {:?} with a published version",
+            schedule.template_id
+        ))
+    })?;
+    let mut document = json!({
+        "type": "checklist_run",
+        "schema_version": 1,
+        "site": site.slug,
+        "template": template,
+        "due_at": rfc3339_millis(schedule.next_due_at),
+        "responses": {},
+        "notes": [],
+        "corrective_actions": [],
+    });
+    if let Some(location) = &schedule.location {
+        document["location"] = json!(location);
+    }
+    if let Some(assignee) = &schedule.assignee {
+        document["assignee"] = json!(assignee);
+    }
+    let message = format!("scheduled checklist run (schedule {})", schedule.id);
+    create_document(hub, &site, schedule.created_by, message, document).await
+}
+
+/// The latest published version of a template, as a run's snapshot.
+pub fn snapshot(master: &Value, template_id: &str) -> Option<Value> {
+    let template = master["checklist_templates"].get(template_id)?;
+    let latest = template["versions"]
+        .as_array()?
+        .iter()
+        .max_by_key(|v| v["version"].as_u64().unwrap_or(0))?;
+    Some(json!({
+        "template_id": template_id,
+        "version": latest["version"],
+        "name": template["name"],
+        "items": latest["items"],
+    }))
+}
+
+/// Makes the run due now and moves the schedule on. Returns the new document.
+pub async fn make_due_run(
+    hub: &Arc<Hub>,
+    store: &dyn Store,
+    schedule: &Schedule,
+) -> Result<Option<DocumentId>, ApiError> {
+    let next = next_occurrence(schedule.next_due_at, schedule.recurrence);
+    if schedule.next_due_at < now_millis() - STALE_MS {
+        store
+            .advance_schedule(schedule.id, schedule.next_due_at, next, "")
+            .await?;
+        return Ok(None);
+    }
+    let id = make_run(hub, store, schedule).await?;
+    store
+        .advance_schedule(schedule.id, schedule.next_due_at, next, id.as_str())
+        .await?;
+    Ok(Some(id))
+}
+
+/// The background task: every couple of seconds, makes the runs that fall due.
+pub async fn run(hub: Arc<Hub>, store: Arc<dyn Store>) {
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let due = match store.schedules_due(now_millis() + LEAD_MS).await {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read checklist schedules");
+                continue;
+            }
+        };
+        for schedule in due {
+            if let Err(e) = make_due_run(&hub, store.as_ref(), &schedule).await {
+                tracing::warn!(schedule = schedule.id, error = %e, "scheduled checklist run not made; retrying");
+            }
+        }
+    }
+}

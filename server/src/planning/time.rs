@@ -1,0 +1,96 @@
+//! RFC 3339 to Unix milliseconds and back, and calendar steps for recurrences: plain
+//! arithmetic over the reporting module's days.
+
+use crate::{reporting::period::Day, storage::Recurrence};
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`.
+pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+    if !floorwalk_shared::timestamp::is_rfc3339(text) {
+        return None;
+    }
+    let day = Day::parse(text.get(..10)?)?;
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let (h, m, s) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let mut rest = &text[19..];
+    let mut millis = 0;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        let padded = format!("{:0<3}", &fraction[..digits.min(3)]);
+        millis = padded.parse::<i64>().ok()?;
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = if rest.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = (
+                rest.get(1..3)?.parse::<i64>().ok()?,
+                rest.get(4..6)?.parse::<i64>().ok()?,
+            );
+            sign * (oh * 60 + om) * 60_000
+        }
+    };
+    Some(day.start_millis() + ((h * 60 + m) * 60 + s) * 1000 + millis - offset)
+}
+
+/// The occurrence after `at`: a day, a week, or a calendar month later (the 31st of a
+/// month steps to the last day of a shorter month).
+pub fn next_occurrence(at: i64, recurrence: Recurrence) -> i64 {
+    match recurrence {
+        Recurrence::Daily => at + MS_PER_DAY,
+        Recurrence::Weekly => at + 7 * MS_PER_DAY,
+        Recurrence::Monthly => {
+            let day = Day::of_millis(at);
+            let in_day = at - day.start_millis();
+            let (y, m, d) = day.civil();
+            let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            let next = (0..4)
+                .find_map(|back| Day::parse(&format!("{y:04}-{m:02}-{:02}", d - back)))
+                .unwrap_or(day.plus(30));
+            next.start_millis() + in_day
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reporting::period::rfc3339_millis;
+
+    #[test]
+    fn parses_what_phones_and_people_write() {
+        let z = parse_rfc3339_ms("2026-11-25T09:53:17.120Z").expect("z");
+        assert_eq!(rfc3339_millis(z), "2026-11-25T09:53:17.120Z");
+        assert_eq!(parse_rfc3339_ms("2026-11-25T10:53:17.12+01:00"), Some(z));
+        assert_eq!(parse_rfc3339_ms("2026-11-25T09:53:17Z"), Some(z - 120));
+        assert_eq!(parse_rfc3339_ms("2026-02-30T09:53:17Z"), None);
+        assert_eq!(parse_rfc3339_ms("tomorrow"), None);
+    }
+
+    #[test]
+    fn recurrences_step_by_the_calendar() {
+        let at = |t: &str| parse_rfc3339_ms(t).expect("time");
+        let jan31 = at("2026-01-31T08:00:00.000Z");
+        assert_eq!(
+            rfc3339_millis(next_occurrence(jan31, Recurrence::Monthly)),
+            "2026-02-28T08:00:00.000Z"
+        );
+        assert_eq!(
+            rfc3339_millis(next_occurrence(
+                at("2026-12-15T08:00:00.000Z"),
+                Recurrence::Monthly
+            )),
+            "2027-01-15T08:00:00.000Z"
+        );
+        assert_eq!(
+            rfc3339_millis(next_occurrence(jan31, Recurrence::Weekly)),
+            "2026-02-07T08:00:00.000Z"
+        );
+        assert_eq!(
+            rfc3339_millis(next_occurrence(jan31, Recurrence::Daily)),
+            "2026-02-01T08:00:00.000Z"
+        );
+    }
+}
