@@ -37,12 +37,16 @@ export function startLive(): () => void {
 
 async function loop(signal: AbortSignal): Promise<void> {
   let attempt = 0
+  let first = true
   while (!signal.aborted) {
     live.value = { kind: 'connecting' }
     let reason = 'the connection closed'
     try {
-      const gotEvents = await stream(signal)
-      if (gotEvents) attempt = 0
+      const gotEvents = await stream(signal, first)
+      if (gotEvents) {
+        attempt = 0
+        first = false
+      }
     } catch (e) {
       if (signal.aborted) return
       reason = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e)
@@ -55,7 +59,7 @@ async function loop(signal: AbortSignal): Promise<void> {
 }
 
 /** One connection; resolves when the server ends it (true if it was ever ready). */
-async function stream(signal: AbortSignal): Promise<boolean> {
+async function stream(signal: AbortSignal, first: boolean): Promise<boolean> {
   const res = await authFetch('/api/events', { signal, headers: { accept: 'text/event-stream' } })
   if (!res.ok) throw await errorOf(res)
   if (!res.body) throw new Error('the browser gave no stream body')
@@ -69,8 +73,8 @@ async function stream(signal: AbortSignal): Promise<boolean> {
       if (ev.event === 'ready') {
         ready = true
         live.value = { kind: 'live' }
-        // Anything may have changed while we were away.
-        noteChange(null)
+        // After a reconnect anything may have changed while we were away.
+        if (!first) noteChange(null)
       } else if (ev.event === 'resync') {
         // The server dropped events for us: refetch everything in view.
         noteChange(null)

@@ -1,7 +1,7 @@
 // Dashboard state shared by every desk view: who is logged in, the chosen site and
 // date range, and a version number that bumps whenever live updates say figures moved.
 import { computed, signal } from '@preact/signals'
-import { fetchMe, type Me } from '../data/session'
+import { currentSession, fetchMe, type Me } from '../data/session'
 import { dayOf, isDay, presetRange, type DateRange, type Preset } from './range'
 import type { SiteScope } from './api'
 
@@ -20,6 +20,8 @@ function load(): Saved {
     const raw = localStorage.getItem(KEY)
     const s = raw ? ({ ...fallback, ...(JSON.parse(raw) as Partial<Saved>) } as Saved) : fallback
     if (!isDay(s.custom.from) || !isDay(s.custom.to)) s.custom = fallback.custom
+    const cached = currentSession()?.me
+    if (cached?.sites.length === 1) s.site = cached.sites[0].slug
     return s
   } catch {
     return fallback
@@ -28,7 +30,8 @@ function load(): Saved {
 
 const saved = load()
 
-export const me = signal<Me | null>(null)
+/** Who is logged in: the cached /api/me first (figures start loading at once), then fresh. */
+export const me = signal<Me | null>(currentSession()?.me ?? null)
 export const meError = signal<string | null>(null)
 export const site = signal<SiteScope>(saved.site)
 export const preset = signal<Preset>(saved.preset)
