@@ -2,6 +2,7 @@
 //! SQL storage.
 
 pub mod actions;
+pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -86,6 +86,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .configure(crate::masterdata::configure)
             .configure(crate::audit::configure)
             .configure(crate::planning::configure)
+            .configure(crate::admin::configure)
             .configure(crate::reporting::routes::configure)
             .route("/sync", web::get().to(sync_socket));
         match webapp::app_files(web_dir.clone()) {
