@@ -18,10 +18,11 @@ use tokio::{
     time::{Instant, Interval, MissedTickBehavior},
 };
 
-use super::{ApiError, me::member_site};
+use super::ApiError;
 use crate::{
     auth::{AuthError, AuthService, routes::bearer_token},
     flatten::runner::{Flattener, SiteChanged},
+    reporting::access::visible_sites,
     storage::{Store, now_millis},
 };
 
@@ -125,22 +126,12 @@ pub async fn events(
     let expires_at = auth.access_expiry(token).unwrap_or(0);
     // Subscribe before answering, so nothing flattened after `ready` is missed.
     let changes = flattener.subscribe();
-    let slugs: HashMap<i64, String> = match &query.site {
-        Some(slug) => {
-            let site = member_site(store.as_ref(), &principal, slug).await?;
-            HashMap::from([(site.id, site.slug)])
+    let mut slugs = HashMap::new();
+    for id in visible_sites(store.as_ref(), &principal, query.site.as_deref()).await? {
+        if let Some(site) = store.site_by_id(id).await? {
+            slugs.insert(site.id, site.slug);
         }
-        None => {
-            let mine = store.site_ids_of(principal.user.id).await?;
-            let mut slugs = HashMap::new();
-            for id in mine {
-                if let Some(site) = store.site_by_id(id).await? {
-                    slugs.insert(site.id, site.slug);
-                }
-            }
-            slugs
-        }
-    };
+    }
     let remaining_ms = (expires_at * 1000 - now_millis()).max(0) as u64;
     let mut keepalive = tokio::time::interval_at(Instant::now() + KEEPALIVE, KEEPALIVE);
     keepalive.set_missed_tick_behavior(MissedTickBehavior::Delay);

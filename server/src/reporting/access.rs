@@ -1,7 +1,11 @@
-//! Which sites a caller may read: the same rule as `member_site` in `http/me.rs`
-//! (membership; viewers read; unknown and foreign sites answer alike).
+//! Which sites a caller may read: membership, by `member_site` (viewers read;
+//! unknown and foreign sites answer alike).
 
-use crate::{auth::Principal, http::ApiError, storage::Store};
+use crate::{
+    auth::Principal,
+    http::{ApiError, me::member_site},
+    storage::Store,
+};
 
 /// The sites a report covers: the one asked for, or every site of the caller.
 pub async fn visible_sites(
@@ -9,16 +13,10 @@ pub async fn visible_sites(
     principal: &Principal,
     slug: Option<&str>,
 ) -> Result<Vec<i64>, ApiError> {
-    let mine = store.site_ids_of(principal.user.id).await?;
-    let Some(slug) = slug else {
-        return Ok(mine);
-    };
-    let not_found = || ApiError::NotFound(format!("no site {slug:?} among your sites"));
-    let site = store.find_site(slug).await?.ok_or_else(not_found)?;
-    if !mine.contains(&site.id) {
-        return Err(not_found());
+    match slug {
+        Some(slug) => Ok(vec![member_site(store, principal, slug).await?.id]),
+        None => Ok(store.site_ids_of(principal.user.id).await?),
     }
-    Ok(vec![site.id])
 }
 
 /// Slugs of site ids, for the report's heading.

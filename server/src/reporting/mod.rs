@@ -15,6 +15,6 @@ pub mod routes;
 pub mod rows;
 pub mod store;
 
-mod access;
+pub(crate) mod access;
 
 pub use store::ReportingStore;
