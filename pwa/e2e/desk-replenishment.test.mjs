@@ -1,11 +1,11 @@
 // Replenishment: after a shipment and an approved count take SKU-1 below its reorder
-// point, it appears with max − on hand (live, no reload); the draft PO CSV has the
-// expected rows.
+// point, it appears with max − on hand; the draft PO CSV has the expected rows; a draft
+// PO becomes an expected inbound shipment.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { requirePrereqs, screenshot } from './harness.mjs'
-import { clock, deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFlattened, writeCount, writeShipment } from './desk-fixtures.mjs'
+import { clock, deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFlattened, waitFor, writeCount, writeShipment } from './desk-fixtures.mjs'
 
 let env
 let browser
@@ -27,7 +27,7 @@ after(async () => {
 
 const reorderSkus = (server) => server.sql("SELECT i.sku FROM items i JOIN sites s ON s.id = i.site_id WHERE s.slug = 'north' AND i.reorder_point IS NOT NULL ORDER BY i.sku").map((r) => r.sku)
 
-test('an item taken below its reorder point is suggested and exported as a draft PO', async () => {
+test('an item taken below its reorder point is suggested, exported and ordered', async () => {
   const c = clock()
   // Receive 8 of SKU-1 (reorder point 5, max 20): on hand 8 > 5, not suggested.
   const receipt = await writeShipment(manager, 'north', { reference: 'PO-IN', expectedAt: c.cur(0.1), arrivedAt: c.cur(0.12), lines: [{ sku: 'SKU-1', qty: 8 }], received: [{ sku: 'SKU-1', qty: 8 }] })
@@ -69,6 +69,20 @@ test('an item taken below its reorder point is suggested and exported as a draft
       ].join('\r\n'),
     )
 
+    // The Acme draft PO becomes an expected inbound shipment the phones receive against.
+    await acme.getByRole('button', { name: 'Create expected inbound shipment' }).click()
+    await acme.getByRole('status').filter({ hasText: 'Expected inbound shipment' }).waitFor({ timeout: 10_000 })
+    const rows = await waitFor(
+      () => {
+        const r = env.server.sql("SELECT l.sku, l.expected_qty FROM shipment_lines l JOIN shipments h ON h.document_id = l.document_id WHERE h.direction = 'inbound' AND h.reference LIKE 'PO-north-%' ORDER BY l.sku")
+        return r.length === 2 ? r : false
+      },
+      { timeout: 10_000, what: 'the expected inbound shipment in SQL' },
+    )
+    assert.deepEqual(rows, [
+      { sku: 'SKU-1', expected_qty: 17 },
+      { sku: 'SKU-3', expected_qty: 20 },
+    ])
     assert.deepEqual(errors, [])
   } finally {
     await context.close()

@@ -22,16 +22,15 @@ export function PlanCount({ slug, master, members, onDone }: { slug: string; mas
   const submit = async (e: Event) => {
     e.preventDefault()
     const skuList = skus.split(/[\s,]+/).filter(Boolean)
-    if (itemClass) for (const it of items) if (it.item_class === itemClass && !skuList.includes(it.sku)) skuList.push(it.sku)
     if (!title.trim()) return setError('Give the session a title.')
-    if (!locations.length && !skuList.length) return setError('Choose at least one location or item for the scope.')
+    if (!locations.length && !skuList.length && !itemClass) return setError('Choose at least one location, item or ABC class for the scope.')
     if (!due) return setError('Set a due date.')
     setBusy(true)
     setError(null)
     try {
       const r = await sendJson<{ document_id: string }>(`/api/sites/${encodeURIComponent(slug)}/count-sessions`, 'POST', {
         title: title.trim(),
-        scope: { locations, skus: skuList },
+        scope: { locations, skus: skuList, item_class: itemClass || undefined },
         blind,
         assignees,
         due_at: new Date(due).toISOString(),
