@@ -3,6 +3,7 @@
 // with no action buttons, and the server refuses a forged approval by the viewer.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { requirePrereqs, screenshot } from './harness.mjs'
 import { clock, deskServer, launchBrowser, NodeClient, openDesk, seedKpiFixtures, tileText, waitFlattened } from './desk-fixtures.mjs'
 
@@ -100,6 +101,12 @@ test('every KPI tile shows the hand-computed value and previous period, with a t
     assert.equal(await page.getByTestId('kpi-inventory_record_accuracy').locator('.desk-trend').getAttribute('data-points'), '7')
     assert.match((await page.getByTestId('updated-ago').textContent()) ?? '', /updated \d+ s ago/)
     await screenshot(page, 'desk-overview')
+    // The KPI export carries the same filters: site north, the 7 days, ISO dates, plain numbers.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export KPIs (CSV)' }).click()])
+    const csv = readFileSync(await download.path(), 'utf8').split(/\r?\n/)
+    assert.equal(csv[0], 'kpi,site,group,from,to,value,numerator,denominator,previous_from,previous_to,previous_value,previous_numerator,previous_denominator,change')
+    const accuracy = csv.find((l) => l.startsWith('inventory_record_accuracy,'))?.split(',')
+    assert.deepEqual(accuracy?.slice(3, 8), [new Date(clock().todayStart - 6 * 86_400_000).toISOString().slice(0, 10), clock().today, '0.5', '2', '4'])
     // Clicking a tile opens the rows behind it: session A's 4 lines and B's 3 (SKU-5 uncounted has no date).
     await page.getByTestId('kpi-inventory_record_accuracy').getByRole('button', { name: /Show the rows/ }).click()
     await page.getByTestId('rows-total').filter({ hasText: '4 rows' }).waitFor()
@@ -165,6 +172,9 @@ test('screenshots of every desk view at 1440×900', async () => {
     await page.getByTestId('shipments').getByRole('button', { name: 'PO-S1' }).click()
     await page.getByTestId('shipment-lines').locator('tbody tr').nth(1).waitFor()
     assert.match((await page.getByTestId('shipment-lines').textContent()) ?? '', /SKU-2/)
+    // Its status timeline from the document: expected, then arrived, by whom.
+    await page.getByTestId('shipment-timeline').filter({ hasText: /arrived: .* by Maria Manager/ }).waitFor({ timeout: 10_000 })
+    assert.match((await page.getByTestId('shipment-detail').textContent()) ?? '', /SKU-2: 8 good, 2 damaged/)
     // Labels: Code 128 for the locations, drawn by bwip-js.
     await page.getByRole('link', { name: 'Master data', exact: true }).click()
     await page.getByRole('button', { name: 'Location labels (Code 128)' }).click()

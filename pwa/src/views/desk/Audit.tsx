@@ -2,7 +2,8 @@
 // when it reached the server, with values before and after; filter by user.
 import { useEffect, useState } from 'preact/hooks'
 import { fetchList, type Page } from '../../desk/api'
-import { fetchHistory, show, type History } from '../../desk/history'
+import { fetchHistory, historyCsv, show, type History } from '../../desk/history'
+import { downloadText } from '../../desk/csv'
 import { fmtDateTime } from '../../desk/format'
 import { site } from '../../desk/state'
 import { navigate } from '../../ui/router'
@@ -89,6 +90,11 @@ export function Audit({ id }: { id?: string }) {
           }
         >
           <Loading loading={history.loading} />
+          {history.data && (
+            <button type="button" class="btn small secondary" onClick={() => downloadText(`history-${id}${user ? `-user-${user}` : ''}.csv`, historyCsv(changes))}>
+              Export history (CSV)
+            </button>
+          )}
           {history.data && (
             <p class="hint" data-testid="history-total">
               {history.data.total.toLocaleString()} changes{history.data.total > changes.length ? `, first ${changes.length} shown` : ''}

@@ -3,12 +3,17 @@
 import { useState } from 'preact/hooks'
 import { fetchList, listPath, type Page } from '../../desk/api'
 import { discrepancies, type DiscrepancyGroup } from '../../desk/discrepancy'
+import { downloadText, toCsv } from '../../desk/csv'
 import { fmtDateTime, fmtNumber, fmtPercent } from '../../desk/format'
 import type { ShipmentLineRow, ShipmentRow } from '../../desk/rows'
 import { range, site, today } from '../../desk/state'
 import { DataTable, type Column } from './DataTable'
 import { useQuery } from './useQuery'
 import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
+import { Photo } from './Photo'
+import { useDoc } from '../../ui/useDoc'
+import type { Shipment } from '../../types/generated'
+import { fetchMembers, nameOf, type Member } from '../../desk/members'
 
 function late(r: ShipmentRow, now: number): boolean {
   return !r.arrived_at && !!r.expected_at && Date.parse(r.expected_at) < now
@@ -77,11 +82,21 @@ export function Shipments() {
         {open && <ShipmentLines id={open} row={rows.find((x) => x.document_id === open) ?? null} />}
       </Panel>
       <Panel id="discrepancies" title="Receiving discrepancies" actions={<CsvButton path={listPath('shipment-lines', { site: s, from: r.from, to: r.to, limit: 10_000 }, 'csv')} filename="shipment-lines.csv" label="Export lines (CSV)" />}>
+        <div class="row">
+          <button type="button" class="btn small secondary" onClick={() => downloadDiscrepancies(rows, `discrepancies-${s}-${r.from}-${r.to}.csv`)}>
+            Export discrepancies (CSV)
+          </button>
+        </div>
         <DataTable caption="Per supplier" columns={groupColumns} rows={discrepancies(rows, 'supplier')} rowKey={(g) => g.name} testId="disc-supplier" />
         <DataTable caption="Per carrier" columns={groupColumns} rows={discrepancies(rows, 'carrier')} rowKey={(g) => g.name} testId="disc-carrier" />
       </Panel>
     </>
   )
+}
+
+function downloadDiscrepancies(rows: ShipmentRow[], filename: string): void {
+  const groups = [...discrepancies(rows, 'supplier'), ...discrepancies(rows, 'carrier')]
+  downloadText(filename, toCsv(['by', 'name', 'shipments', 'lines', 'discrepant_lines', 'damaged_units', 'rate'], groups.map((g) => [g.by, g.name, g.shipments, g.lines, g.discrepant_lines, g.damaged_units, g.rate])))
 }
 
 function Summary({ label, value, testId }: { label: string; value: number; testId: string }) {
@@ -95,18 +110,41 @@ function Summary({ label, value, testId }: { label: string; value: number; testI
 
 function ShipmentLines({ id, row }: { id: string; row: ShipmentRow | null }) {
   const lines = useQuery<Page<ShipmentLineRow>>(`shipment-lines|${id}`, () => fetchList<ShipmentLineRow>('shipment-lines', { site: 'all', document: id, limit: 1000 }))
+  // Timeline, photos and the signature live in the document itself.
+  const doc = useDoc<Shipment>(`automerge:${id}`).doc
+  const members = useQuery<Member[]>(row ? `members|${row.site}` : null, () => fetchMembers(row?.site ?? ''))
+  const who = members.error ? null : members.data
+  const site = row?.site ?? doc?.site ?? ''
+  const entries = (doc?.entries ?? []).filter((e) => !e.void && (e.photos.length || e.note || e.damaged_qty))
   return (
     <div class="desk-po" data-testid="shipment-detail">
       <h3>Shipment {row?.reference ?? id}</h3>
-      {row && (
-        <ol class="desk-timeline" aria-label="Status timeline">
-          {row.expected_at && <li>Expected {fmtDateTime(row.expected_at)}</li>}
-          {row.arrived_at && <li>Arrived {fmtDateTime(row.arrived_at)}</li>}
-          {row.status_at && <li>Now {row.status} since {fmtDateTime(row.status_at)}</li>}
-        </ol>
-      )}
+      <ol class="desk-timeline" aria-label="Status timeline" data-testid="shipment-timeline">
+        {(doc?.timeline ?? []).map((e) => (
+          <li key={e.id}>
+            {e.status.replace('_', ' ')}: {fmtDateTime(e.at)} by {nameOf(who, e.by)}
+            {e.note ? ` (${e.note})` : ''}
+          </li>
+        ))}
+        {!doc && row?.expected_at && <li>expected: {fmtDateTime(row.expected_at)}</li>}
+      </ol>
       <ErrorNote error={lines.error} onRetry={lines.reload} />
       <DataTable caption="Lines: expected against handled" columns={lineColumns} rows={lines.data?.rows ?? []} rowKey={(l) => l.line_id} testId="shipment-lines" />
+      {entries.length > 0 && (
+        <ul class="desk-entries" aria-label="Notes and photos">
+          {entries.map((e) => (
+            <li key={e.id}>
+              {e.sku}: {e.qty.toLocaleString()} good{e.damaged_qty ? `, ${e.damaged_qty.toLocaleString()} damaged` : ''}
+              {e.note ? ` — ${e.note}` : ''} {e.photos.map((p) => <Photo key={p.sha256} site={site} photo={p} alt={`Photo of ${e.sku}`} />)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {doc?.proof_of_delivery && (
+        <p>
+          Signed by {doc.proof_of_delivery.name}, {fmtDateTime(doc.proof_of_delivery.at)}: <Photo site={site} photo={doc.proof_of_delivery.signature} alt={`Signature of ${doc.proof_of_delivery.name}`} />
+        </p>
+      )}
     </div>
   )
 }
