@@ -4,12 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::{
-    Automerge, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, Value, patches::PatchAction,
-};
+use automerge::{Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use serde_json::{Map, Value as Json};
 
-use super::json::{object_to_json, read_value};
+use super::{
+    json::{object_to_json, read_value},
+    touched::{Touch, touched_members},
+};
 use crate::documents::json::read_string;
 
 /// The collections of each document type: their members are flattened one by one.
@@ -55,7 +56,7 @@ pub fn extract(doc: &Automerge, since: Option<&[ChangeHash]>) -> Extract {
     // Small documents are read whole each time; unknown heads force a full read.
     let since = since
         .filter(|_| !matches!(doc_type.as_deref(), Some("shipment" | "checklist_run")))
-        .filter(|h| h.iter().all(|hash| doc.get_change_by_hash(hash).is_some()));
+        .filter(|h| doc.get_missing_deps(h).is_empty());
     let mut extract = Extract {
         heads: heads.clone(),
         doc_type,
@@ -65,16 +66,11 @@ pub fn extract(doc: &Automerge, since: Option<&[ChangeHash]>) -> Extract {
         full: false,
     };
     let Some(since) = since else {
-        extract.full = true;
-        for name in collections {
-            extract
-                .members
-                .insert((*name).to_string(), all_members(doc, name));
-        }
-        extract.conflicts = conflicts_among(doc, &extract.members);
-        return extract;
+        return extract_all(extract, doc, collections);
     };
-    let touched = touched_members(doc, since, &heads, collections);
+    let Some(touched) = touched_members(doc, since, collections) else {
+        return extract_all(extract, doc, collections);
+    };
     for (name, touch) in touched {
         let members = match touch {
             Touch::Whole => all_members(doc, &name),
@@ -119,6 +115,17 @@ fn conflicts_among(
     out
 }
 
+fn extract_all(mut extract: Extract, doc: &Automerge, collections: &[&str]) -> Extract {
+    extract.full = true;
+    for name in collections {
+        extract
+            .members
+            .insert((*name).to_string(), all_members(doc, name));
+    }
+    extract.conflicts = conflicts_among(doc, &extract.members);
+    extract
+}
+
 fn root_fields(doc: &Automerge, collections: &[&str]) -> Map<String, Json> {
     let mut root = Map::new();
     for key in doc.keys(ROOT) {
@@ -130,70 +137,6 @@ fn root_fields(doc: &Automerge, collections: &[&str]) -> Map<String, Json> {
         }
     }
     root
-}
-
-enum Touch {
-    Whole,
-    Some {
-        keys: BTreeSet<String>,
-        objects: Vec<ObjId>,
-    },
-}
-
-/// Which members of which collections the patches between the heads touch.
-fn touched_members(
-    doc: &Automerge,
-    since: &[ChangeHash],
-    heads: &[ChangeHash],
-    collections: &[&str],
-) -> BTreeMap<String, Touch> {
-    let mut touched: BTreeMap<String, Touch> = BTreeMap::new();
-    for patch in doc.diff(since, heads) {
-        let (name, rest) = match patch.path.first() {
-            Some((_, Prop::Map(key))) => (key.clone(), &patch.path[1..]),
-            _ => match &patch.action {
-                // A root key itself was set or removed: a whole collection was replaced.
-                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
-                    (key.clone(), &[][..])
-                }
-                _ => continue,
-            },
-        };
-        if !collections.contains(&name.as_str()) {
-            continue;
-        }
-        let entry = touched.entry(name).or_insert_with(|| Touch::Some {
-            keys: BTreeSet::new(),
-            objects: Vec::new(),
-        });
-        let Touch::Some { keys, objects } = entry else {
-            continue;
-        };
-        match rest.first() {
-            // The patch is inside a member: the member is the object one level below the collection.
-            Some((_, prop)) => match (prop, rest.get(1)) {
-                (Prop::Map(key), _) => {
-                    keys.insert(key.clone());
-                }
-                (Prop::Seq(_), Some((member, _))) => objects.push(member.clone()),
-                (Prop::Seq(_), None) => objects.push(patch.obj.clone()),
-            },
-            None if patch.path.is_empty() => *entry = Touch::Whole,
-            // The patch is on the collection object itself.
-            None => match &patch.action {
-                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
-                    keys.insert(key.clone());
-                }
-                PatchAction::Insert { values, .. } => {
-                    objects.extend(values.iter().map(|(_, id, _)| id.clone()));
-                }
-                PatchAction::PutSeq { value, .. } => objects.push(value.1.clone()),
-                // Elements removed from a list: which ones is not in the patch, so re-read it all.
-                _ => *entry = Touch::Whole,
-            },
-        }
-    }
-    touched
 }
 
 fn collection(doc: &Automerge, name: &str) -> Option<(ObjType, ObjId)> {

@@ -9,4 +9,5 @@ mod queue;
 pub mod rows;
 pub mod runner;
 pub mod statement;
+mod touched;
 pub mod validate;
