@@ -87,7 +87,11 @@ async fn users_and_sites(backend: Backend) {
         ["ana@north.test", "meg@north.test", "root@hq.test"],
         "{backend:?}"
     );
-    assert_eq!(users["users"][0]["sites"], json!(["north"]));
+    assert_eq!(
+        users["users"][0]["sites"],
+        json!([{ "slug": "north", "role": "staff" }])
+    );
+    assert_eq!(users["users"][0]["id"], users["users"][0]["user_id"]);
 
     // A new site, with its master-data document.
     let site = admin
@@ -140,8 +144,11 @@ async fn users_and_sites(backend: Backend) {
         .ok("POST", "/api/admin/users", Some(body.clone()), 201)
         .await;
     assert_eq!(
-        (created["email"].clone(), created["sites"].clone()),
-        (json!("new@east.test"), json!(["east"]))
+        (
+            created["email"].clone(),
+            created["sites"][0]["slug"].clone()
+        ),
+        (json!("new@east.test"), json!("east"))
     );
     let new_token = login(&admin.server.base, "new@east.test")
         .await
@@ -196,7 +203,28 @@ async fn users_and_sites(backend: Backend) {
     let added = admin
         .ok("PUT", &format!("{ana_path}/sites/east"), None, 200)
         .await;
-    assert_eq!(added["sites"], json!(["east", "north"]));
+    assert_eq!(
+        added["sites"],
+        json!([{ "slug": "east", "role": "manager" }, { "slug": "north", "role": "manager" }])
+    );
+    // A role with the membership sets the user's role (roles are per user).
+    let added = admin
+        .ok(
+            "PUT",
+            &format!("{ana_path}/sites/east"),
+            Some(json!({ "role": "viewer" })),
+            200,
+        )
+        .await;
+    assert_eq!(added["role"], "viewer");
+    admin
+        .ok(
+            "PUT",
+            &format!("{ana_path}/sites/east"),
+            Some(json!({ "role": "emperor" })),
+            400,
+        )
+        .await;
     admin
         .ok("DELETE", &format!("{ana_path}/sites/east"), None, 200)
         .await;

@@ -18,16 +18,34 @@ use crate::{
 
 const MIN_PASSWORD: usize = 8;
 
+/// A site of a user, with the role the user has there. Roles are per user, so it is
+/// the same at every site; it is listed per site for tables that show both.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserSite {
+    pub slug: String,
+    pub role: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AdminUser {
     /// A string, as documents carry user ids.
     pub user_id: String,
+    /// The same as `user_id`, for clients that say `id`.
+    pub id: String,
     pub email: String,
     pub display_name: String,
     pub role: String,
     pub disabled: bool,
-    /// Slugs of the user's sites.
-    pub sites: Vec<String>,
+    /// The user's sites, by slug.
+    pub sites: Vec<UserSite>,
+}
+
+/// Optional body of `PUT /api/admin/users/{id}/sites/{slug}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipRequest {
+    /// Sets the user's role (per user: it applies at every site of theirs).
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -80,13 +98,21 @@ async fn describe(store: &dyn Store, user: &User) -> Result<AdminUser, ApiError>
         }
     }
     sites.sort();
+    let role = user.role.as_str();
     Ok(AdminUser {
         user_id: user.id.to_string(),
+        id: user.id.to_string(),
         email: user.email.clone(),
         display_name: user.display_name.clone(),
         role: user.role.as_str().into(),
         disabled: user.disabled,
-        sites,
+        sites: sites
+            .into_iter()
+            .map(|slug| UserSite {
+                slug,
+                role: role.into(),
+            })
+            .collect(),
     })
 }
 
@@ -222,9 +248,11 @@ pub async fn update_user(
     Ok(HttpResponse::Ok().json(describe(store.get_ref(), &updated).await?))
 }
 
-/// Make a user a member of a site (idempotent); 200 with the user.
+/// Make a user a member of a site (idempotent); 200 with the user. An optional
+/// `{"role"}` body also sets the user's role, which applies at all their sites.
 #[utoipa::path(put, path = "/api/admin/users/{id}/sites/{slug}", tag = "admin",
     params(("id" = String, Path, description = "User id"), ("slug" = String, Path, description = "Site slug")),
+    request_body(content = Option<MembershipRequest>, content_type = "application/json"),
     responses((status = 200, body = AdminUser),
         (status = 401, body = crate::reporting::routes::ErrorBody),
         (status = 403, body = crate::reporting::routes::ErrorBody),
@@ -241,11 +269,29 @@ pub async fn add_membership(
     hub: web::Data<Arc<Hub>>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
+    body: Option<web::Json<MembershipRequest>>,
 ) -> Result<HttpResponse, ApiError> {
-    admin(&auth, &req).await?;
+    let principal = admin(&auth, &req).await?;
     let (id, slug) = path.into_inner();
-    let user = user_by_path(store.get_ref(), &id).await?;
+    let mut user = user_by_path(store.get_ref(), &id).await?;
     let site = site_of(store.get_ref(), &slug).await?;
+    let role = body
+        .and_then(|b| b.into_inner().role)
+        .map(|r| parse_role(&r))
+        .transpose()?
+        .filter(|r| *r != user.role);
+    if let Some(role) = role {
+        if user.id == principal.user.id {
+            return Err(ApiError::Conflict(
+                "you cannot give up your admin role: ask another admin".into(),
+            ));
+        }
+        let patch = UserPatch {
+            role: Some(role),
+            ..UserPatch::default()
+        };
+        user = store.update_user(user.id, &patch).await?.unwrap_or(user);
+    }
     store.add_membership(user.id, site.id).await?;
     hub.refresh_all_access();
     Ok(HttpResponse::Ok().json(describe(store.get_ref(), &user).await?))

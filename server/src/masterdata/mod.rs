@@ -8,6 +8,7 @@
 //! - [`lists`], [`export`], [`routes`]: the HTTP endpoints.
 
 pub mod apply;
+pub mod columns;
 pub mod csv_read;
 pub mod export;
 pub mod import;

@@ -106,8 +106,23 @@ pub async fn run(hub: Arc<Hub>, store: Arc<dyn Store>) {
             }
         };
         for schedule in due {
-            if let Err(e) = make_due_run(&hub, store.as_ref(), &schedule).await {
-                tracing::warn!(schedule = schedule.id, error = %e, "scheduled checklist run not made; retrying");
+            match make_due_run(&hub, store.as_ref(), &schedule).await {
+                Ok(_) => {}
+                // The template is gone or no longer valid: skip this occurrence rather
+                // than retry it every tick; the next one tries again.
+                Err(ApiError::BadRequest(reason)) => {
+                    tracing::warn!(schedule = schedule.id, %reason, "scheduled checklist run skipped");
+                    let next = next_occurrence(schedule.next_due_at, schedule.recurrence);
+                    if let Err(e) = store
+                        .advance_schedule(schedule.id, schedule.next_due_at, next, "")
+                        .await
+                    {
+                        tracing::warn!(schedule = schedule.id, error = %e, "cannot move the schedule on");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(schedule = schedule.id, error = %e, "scheduled checklist run not made; retrying");
+                }
             }
         }
     }
