@@ -1,34 +1,20 @@
-// Administration: users (create, role per site, disable) and sites.
+// Administration (admin role): users (create, role, sites, disable: cuts live sync at
+// once) and sites.
 import { useState } from 'preact/hooks'
-import { getJson } from '../../data/session'
-import { errorText, sendJson } from '../../desk/api'
-import { me } from '../../desk/state'
+import { adminApi, ROLES, type AdminSite, type AdminUser, type Role } from '../../desk/admin'
+import { errorText } from '../../desk/api'
 import { useQuery } from './useQuery'
+import { NewSiteForm, NewUserForm } from './AdminForms'
 import { ErrorNote, Loading, Panel } from './ui'
 
-interface AdminUser {
-  id: string | number
-  email: string
-  display_name: string
-  disabled?: boolean
-  role?: string
-  sites?: { slug: string; role: string }[]
-}
-
-interface AdminSite {
-  slug: string
-  name: string
-}
-
-const ROLES = ['admin', 'manager', 'staff', 'viewer']
-
 export function Admin() {
-  const users = useQuery<{ users: AdminUser[] }>('admin-users', () => getJson('/api/admin/users'))
-  const sites = useQuery<{ sites: AdminSite[] }>('admin-sites', () => getJson('/api/admin/sites'))
+  const users = useQuery<AdminUser[]>('admin-users', adminApi.users)
+  const sites = useQuery<AdminSite[]>('admin-sites', adminApi.sites)
   const [message, setMessage] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const run = async (what: () => Promise<unknown>, done: string) => {
     setError(null)
+    setMessage(null)
     try {
       await what()
       setMessage(done)
@@ -38,11 +24,11 @@ export function Admin() {
       setError(errorText(e))
     }
   }
-  const siteList = sites.data?.sites ?? me.value?.sites.map((s) => ({ slug: s.slug, name: s.name })) ?? []
+  const siteList = sites.data ?? []
   return (
     <>
       {message && (
-        <p class="desk-message" role="status">
+        <p class="desk-message" role="status" data-testid="admin-message">
           {message}
         </p>
       )}
@@ -50,56 +36,65 @@ export function Admin() {
       <Panel id="users" title="Users">
         <Loading loading={users.loading} />
         <ErrorNote error={users.error} onRetry={users.reload} />
-        <NewUser onCreate={(body) => run(() => sendJson('/api/admin/users', 'POST', body), `User ${body.email} created.`)} sites={siteList} />
+        <NewUserForm sites={siteList} onCreate={(u) => void run(() => adminApi.createUser(u), `User ${u.email} created.`)} />
         <div class="desk-table-wrap">
           <table class="desk-table" data-testid="admin-users">
-            <caption>Users and their roles per site</caption>
+            <caption>Users, their role and sites</caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Email</th>
-                <th scope="col">Sites and roles</th>
+                <th scope="col">Role</th>
+                {siteList.map((s) => (
+                  <th scope="col" key={s.slug}>
+                    {s.name}
+                  </th>
+                ))}
                 <th scope="col">State</th>
-                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
-              {(users.data?.users ?? []).map((u) => (
-                <tr key={u.id}>
+              {(users.data ?? []).map((u) => (
+                <tr key={u.user_id} data-email={u.email}>
                   <td>{u.display_name}</td>
                   <td>{u.email}</td>
                   <td>
-                    {siteList.map((s) => {
-                      const role = u.sites?.find((x) => x.slug === s.slug)?.role ?? ''
-                      return (
-                        <label class="desk-field" key={s.slug}>
-                          <span>{s.slug}</span>
-                          <select
-                            name={`role-${u.id}-${s.slug}`}
-                            value={role}
-                            onChange={(e) => {
-                              const v = (e.currentTarget as HTMLSelectElement).value
-                              const path = `/api/admin/users/${u.id}/sites/${encodeURIComponent(s.slug)}`
-                              void run(() => (v ? sendJson(path, 'PUT', { role: v }) : sendJson(path, 'DELETE', {})), v ? `${u.email} is ${v} at ${s.slug}.` : `${u.email} removed from ${s.slug}.`)
-                            }}
-                          >
-                            <option value="">not a member</option>
-                            {ROLES.map((r) => (
-                              <option key={r}>{r}</option>
-                            ))}
-                          </select>
-                        </label>
-                      )
-                    })}
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      value={u.role}
+                      onChange={(e) => {
+                        const role = (e.currentTarget as HTMLSelectElement).value as Role
+                        void run(() => adminApi.patchUser(u.user_id, { role }), `${u.email} is now ${role}.`)
+                      }}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
                   </td>
-                  <td>{u.disabled ? 'disabled' : 'active'}</td>
+                  {siteList.map((s) => {
+                    const member = u.sites.includes(s.slug)
+                    return (
+                      <td key={s.slug}>
+                        <label class="desk-radio">
+                          <input
+                            type="checkbox"
+                            aria-label={`${u.email} at ${s.name}`}
+                            checked={member}
+                            onChange={() => void run(() => (member ? adminApi.removeFromSite(u.user_id, s.slug) : adminApi.addToSite(u.user_id, s.slug)), member ? `${u.email} removed from ${s.name}.` : `${u.email} added to ${s.name}.`)}
+                          />
+                          <span>{member ? 'member' : '—'}</span>
+                        </label>
+                      </td>
+                    )
+                  })}
                   <td>
                     <button
                       type="button"
                       class="btn small secondary"
-                      onClick={() => void run(() => sendJson(`/api/admin/users/${u.id}`, 'PATCH', { disabled: !u.disabled }), `${u.email} ${u.disabled ? 'enabled' : 'disabled (live sync cut)'}.`)}
+                      onClick={() => void run(() => adminApi.patchUser(u.user_id, { disabled: !u.disabled }), u.disabled ? `${u.email} enabled.` : `${u.email} disabled: logged out and live sync cut.`)}
                     >
-                      {u.disabled ? 'Enable' : 'Disable'} {u.email}
+                      {u.disabled ? `Enable ${u.email}` : `Disable ${u.email}`}
                     </button>
                   </td>
                 </tr>
@@ -110,99 +105,15 @@ export function Admin() {
       </Panel>
       <Panel id="sites" title="Sites">
         <ErrorNote error={sites.error} onRetry={sites.reload} />
-        <NewSite onCreate={(body) => run(() => sendJson('/api/admin/sites', 'POST', body), `Site ${body.slug} created.`)} />
-        <ul>
+        <NewSiteForm onCreate={(s) => void run(() => adminApi.createSite(s), `Site ${s.name} created.`)} />
+        <ul data-testid="admin-sites">
           {siteList.map((s) => (
             <li key={s.slug}>
-              {s.name} ({s.slug})
+              {s.name} ({s.slug}): {s.members.toLocaleString()} members
             </li>
           ))}
         </ul>
       </Panel>
     </>
-  )
-}
-
-function NewUser({ onCreate, sites }: { onCreate: (b: { email: string; display_name: string; password: string; sites: { slug: string; role: string }[] }) => void; sites: AdminSite[] }) {
-  const [email, setEmail] = useState('')
-  const [name, setName] = useState('')
-  const [password, setPassword] = useState('')
-  const [slug, setSlug] = useState('')
-  const [role, setRole] = useState('staff')
-  return (
-    <form
-      class="desk-form"
-      aria-label="New user"
-      onSubmit={(e) => {
-        e.preventDefault()
-        onCreate({ email, display_name: name, password, sites: slug ? [{ slug, role }] : [] })
-      }}
-    >
-      <div class="desk-form-grid">
-        <label class="desk-field">
-          <span>Email</span>
-          <input name="new-email" type="email" required value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <label class="desk-field">
-          <span>Name</span>
-          <input name="new-name" required value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <label class="desk-field">
-          <span>Initial password</span>
-          <input name="new-password" type="password" minLength={10} required value={password} onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <label class="desk-field">
-          <span>Site</span>
-          <select name="new-site" value={slug} onChange={(e) => setSlug((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">none yet</option>
-            {sites.map((s) => (
-              <option key={s.slug} value={s.slug}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="desk-field">
-          <span>Role</span>
-          <select name="new-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value)}>
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <div class="row">
-        <button class="btn small" type="submit">
-          Create user
-        </button>
-      </div>
-    </form>
-  )
-}
-
-function NewSite({ onCreate }: { onCreate: (b: { slug: string; name: string }) => void }) {
-  const [slug, setSlug] = useState('')
-  const [name, setName] = useState('')
-  return (
-    <form
-      class="row wrap"
-      aria-label="New site"
-      onSubmit={(e) => {
-        e.preventDefault()
-        onCreate({ slug, name })
-      }}
-    >
-      <label class="desk-field">
-        <span>Slug</span>
-        <input name="site-slug" required pattern="[a-z0-9][a-z0-9-]{0,63}" value={slug} onInput={(e) => setSlug((e.currentTarget as HTMLInputElement).value)} />
-      </label>
-      <label class="desk-field">
-        <span>Name</span>
-        <input name="site-name" required value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
-      </label>
-      <button class="btn small" type="submit">
-        Create site
-      </button>
-    </form>
   )
 }
