@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use automerge::transaction::Transactable;
 use common::{BACKENDS, Backend, PASSWORD, TestServer, add_user, login, peer::TestPeer};
 use floorwalk::storage::Role;
 use serde_json::{Value, json};
@@ -333,6 +334,54 @@ async fn disabling_cuts_live_sync(backend: Backend) {
         .cloned()
         .expect("ana");
     assert_eq!(ana_row["disabled"], true);
+}
+
+async fn removing_a_membership_cuts_that_site(backend: Backend) {
+    let (admin, _, ana) = start_polling(backend, 600_000).await;
+    let mut phone = TestPeer::connect(&admin.server, "ana@north.test").await;
+    let id = floorwalk::sync::DocumentId::random();
+    let mut doc = automerge::AutoCommit::new();
+    let site = doc
+        .put_object(automerge::ROOT, "site", automerge::ObjType::Text)
+        .expect("put");
+    doc.splice_text(&site, 0, 0, "north").expect("splice");
+    let mut state = automerge::sync::State::new();
+    phone
+        .sync_until(id.as_str(), &mut doc, &mut state, |d, s| {
+            let theirs = s.their_heads.clone().unwrap_or_default();
+            d.get_heads().iter().all(|h| theirs.contains(h))
+        })
+        .await;
+    admin
+        .ok(
+            "DELETE",
+            &format!("/api/admin/users/{ana}/sites/north"),
+            None,
+            200,
+        )
+        .await;
+    let cut = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(frame) = phone.next_frame().await {
+            if frame.kind == "doc-unavailable" && frame.document_id.as_deref() == Some(id.as_str())
+            {
+                return true;
+            }
+        }
+        true // closed altogether also cuts it
+    })
+    .await;
+    assert_eq!(
+        cut.ok(),
+        Some(true),
+        "{backend:?}: the north document stayed open"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removing_a_membership_cuts_that_site_on_every_backend() {
+    for backend in BACKENDS {
+        removing_a_membership_cuts_that_site(backend).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -156,6 +156,31 @@ async fn import_reaches_the_phone(backend: Backend) {
     let report = desk.import(path, GOOD_ITEMS, 200).await;
     assert_eq!(report["imported"], 3, "{report}");
     assert_eq!(report["errors"], serde_json::json!([]));
+    // The audit trail names the manager as the author of the import, made by the server.
+    let history: Value = serde_json::from_str(
+        &desk
+            .get_text(&format!("/api/documents/{site_doc}/history"))
+            .await,
+    )
+    .expect("history json");
+    let import = history["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["message"] == "import items (3 rows)")
+        .cloned()
+        .unwrap_or_else(|| panic!("the import in the history: {history}"));
+    assert_eq!(import["user_email"], "meg@north.test", "{import}");
+    assert_eq!(import["peer_id"], "floorwalk-server");
+    assert!(
+        import["ops"].as_array().is_some_and(|ops| ops.len() == 3
+            && ops.iter().all(
+                |o| o["path"].as_str().is_some_and(|p| p.starts_with("items["))
+                    && o["action"] == "set"
+                    && o["before"].is_null()
+            )),
+        "one op per new item: {import}"
+    );
     phone
         .sync_until(&site_doc, &mut doc, &mut state, |d, _| item_count(d) == 3)
         .await;
