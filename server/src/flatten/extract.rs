@@ -52,7 +52,11 @@ pub fn extract(doc: &Automerge, since: Option<&[ChangeHash]>) -> Extract {
     let heads = doc.get_heads();
     let doc_type = read_string(doc, &ROOT, "type");
     let collections = doc_type.as_deref().map(collections_of).unwrap_or(&[]);
-    let root = root_fields(doc, collections);
+    let root = if collections.is_empty() {
+        header_fields(doc)
+    } else {
+        root_fields(doc, collections)
+    };
     // Small documents are read whole each time; unknown heads force a full read.
     let since = since
         .filter(|_| !matches!(doc_type.as_deref(), Some("shipment" | "checklist_run")))
@@ -124,6 +128,20 @@ fn extract_all(mut extract: Extract, doc: &Automerge, collections: &[&str]) -> E
     }
     extract.conflicts = conflicts_among(doc, &extract.members);
     extract
+}
+
+/// A document of no known type is reported by its header alone. Reading the
+/// rest would cost the size of the whole document on every change (it is
+/// never flattened, so there are no heads to diff from), and hold up its
+/// actor, for problems that all follow from the missing type anyway.
+fn header_fields(doc: &Automerge) -> Map<String, Json> {
+    let mut root = Map::new();
+    for key in ["type", "schema_version", "site"] {
+        if let Ok(Some((value, id))) = doc.get(ROOT, key) {
+            root.insert(key.to_string(), read_value(doc, value, &id, 0));
+        }
+    }
+    root
 }
 
 fn root_fields(doc: &Automerge, collections: &[&str]) -> Map<String, Json> {
@@ -300,5 +318,24 @@ mod tests {
         let mut doc = count_session(2);
         let other = count_session(1).get_heads();
         assert!(extract(doc.document(), Some(&other)).full);
+    }
+
+    #[test]
+    fn a_document_of_no_known_type_is_read_by_its_header_only() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "site", "north").expect("site");
+        doc.put(ROOT, "type", "teleporter").expect("type");
+        let entries = doc
+            .put_object(ROOT, "entries", ObjType::List)
+            .expect("entries");
+        for i in 0..1000 {
+            insert_json(&mut doc, &entries, i, &entry(i)).expect("entry");
+        }
+        doc.commit();
+        let extract = extract(doc.document(), None);
+        assert_eq!(extract.doc_type.as_deref(), Some("teleporter"));
+        let keys: Vec<&String> = extract.root.keys().collect();
+        assert_eq!(keys, ["site", "type"], "the 1,000 entries are not read");
+        assert!(extract.members.is_empty());
     }
 }
