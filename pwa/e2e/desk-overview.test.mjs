@@ -185,3 +185,21 @@ test('screenshots of every desk view at 1440×900', async () => {
     await context.close()
   }
 })
+
+test('usable on a tablet: the overview and a count review at 1024×768', async () => {
+  const { page, context, errors } = await openDesk(browser, env.server, env.manager)
+  try {
+    await page.setViewportSize({ width: 1024, height: 768 })
+    await chooseNorthSevenDays(page)
+    await assertTiles(page)
+    // Nothing wider than the screen: the layout reflows instead of scrolling sideways.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll')
+    await screenshot(page, 'desk-tablet-overview')
+    await page.goto(`/desk/counts/${sessionA.documentId}`)
+    await page.getByTestId('count-lines').locator('tbody tr').nth(3).waitFor()
+    await screenshot(page, 'desk-tablet-count-review')
+    assert.deepEqual(errors, [])
+  } finally {
+    await context.close()
+  }
+})

@@ -22,7 +22,7 @@ export function TrendChart({ points, label, percent }: { points: TrendPoint[]; l
         cursor: { show: false },
         scales: { x: { time: true } },
         axes: [{ show: false }, { show: false }],
-        series: [{}, { label, stroke: '#0b4f8a', width: 2, fill: 'rgba(11,79,138,0.08)', spanGaps: true, points: { show: true, size: 4 } }],
+        series: [{}, { label, stroke: '#0b4f8a', width: 2, fill: 'rgba(11,79,138,0.08)', spanGaps: true, points: { show: true, size: 7 } }],
       },
       data,
       el.current,
