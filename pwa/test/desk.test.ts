@@ -116,3 +116,50 @@ describe('template editing', () => {
     expect(t.versions.length).toBe(2)
   })
 })
+
+import { discrepancies } from '../src/desk/discrepancy'
+import { fmtAgo } from '../src/desk/format'
+import { historyCsv } from '../src/desk/historyCsv'
+import type { ShipmentRow } from '../src/desk/rows'
+
+describe('discrepancies, freshness and history CSV', () => {
+  const ship = (counterparty: string | null, carrier: string, lines: number, discrepant: number, arrived = true): ShipmentRow => ({
+    site: 'north',
+    document_id: Math.random().toString(),
+    direction: 'inbound',
+    reference: 'R',
+    carrier,
+    tracking_number: null,
+    counterparty,
+    expected_at: null,
+    status: arrived ? 'arrived' : 'expected',
+    status_at: null,
+    arrived_at: arrived ? '2026-11-25T10:00:00Z' : null,
+    lines,
+    expected_units: 0,
+    handled_units: 0,
+    damaged_units: discrepant,
+    discrepant_lines: discrepant,
+  })
+  it('groups arrived inbound shipments, worst rate first', () => {
+    const rows = [ship('Acme', 'Nordfrakt', 4, 1), ship('Acme', 'Slowline', 2, 2), ship(null, 'Nordfrakt', 5, 0), ship('Acme', 'Nordfrakt', 9, 9, false)]
+    expect(discrepancies(rows, 'supplier').map((g) => [g.name, g.lines, g.discrepant_lines, g.rate])).toEqual([
+      ['Acme', 6, 3, 0.5],
+      ['(none)', 5, 0, 0],
+    ])
+    expect(discrepancies(rows, 'carrier').map((g) => [g.name, g.rate])).toEqual([
+      ['Slowline', 1],
+      ['Nordfrakt', 1 / 9],
+    ])
+  })
+  it('says how fresh the figures are', () => {
+    expect(fmtAgo(0, 3_400)).toBe('3 s ago')
+    expect(fmtAgo(0, 125_000)).toBe('2 min ago')
+  })
+  it('writes one CSV line per op', () => {
+    const csv = historyCsv([
+      { hash: 'h', actor: 'a', seq: 1, made_at: '2026-11-25T10:00:00.000Z', received_at: '2026-11-25T10:00:01.000Z', user_id: '3', user_email: 's@x', device: 'fw-3', peer_id: 'fw-3', ops: [{ path: 'entries[0]', action: 'insert', before: null, after: { qty: 9 } }], more_ops: 0 },
+    ])
+    expect(csv.split('\r\n')[1]).toBe('h,2026-11-25T10:00:00.000Z,2026-11-25T10:00:01.000Z,3,s@x,fw-3,insert,entries[0],null,"{""qty"":9}"')
+  })
+})

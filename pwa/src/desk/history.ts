@@ -2,7 +2,6 @@
 import { getJson } from '../data/session'
 import { query } from './api'
 import { bareId } from './actions'
-import { toCsv } from './csv'
 
 export interface HistoryOp {
   path: string
@@ -38,18 +37,4 @@ export interface History {
 /** The first 500 changes (the server's largest page), oldest first. */
 export function fetchHistory(id: string, user?: string): Promise<History> {
   return getJson<History>(`/api/documents/${encodeURIComponent(bareId(id))}/history${query({ user, limit: 500 })}`)
-}
-
-export function show(v: unknown): string {
-  if (v === undefined) return ''
-  if (v === null) return 'null'
-  return typeof v === 'string' ? v : JSON.stringify(v)
-}
-
-/** One CSV line per op, ISO times. */
-export function historyCsv(changes: HistoryChange[]): string {
-  return toCsv(
-    ['hash', 'made_at', 'received_at', 'user_id', 'user_email', 'device', 'action', 'path', 'before', 'after'],
-    changes.flatMap((c) => (c.ops.length ? c.ops : [{ path: '', action: '' } as HistoryOp]).map((op) => [c.hash, c.made_at, c.received_at, c.user_id, c.user_email, c.device || c.peer_id, op.action, op.path, show(op.before), show(op.after)])),
-  )
 }

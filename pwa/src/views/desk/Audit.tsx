@@ -2,7 +2,8 @@
 // when it reached the server, with values before and after; filter by user.
 import { useEffect, useState } from 'preact/hooks'
 import { fetchList, type Page } from '../../desk/api'
-import { fetchHistory, historyCsv, show, type History } from '../../desk/history'
+import { fetchHistory, type History } from '../../desk/history'
+import { historyCsv, show } from '../../desk/historyCsv'
 import { downloadText } from '../../desk/csv'
 import { fmtDateTime } from '../../desk/format'
 import { site } from '../../desk/state'
