@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFromServer, requirePrereqs, screenshot } from './harness.mjs'
-import { deskServer, launchBrowser, NodeClient, openDesk, seedMaster } from './desk-fixtures.mjs'
+import { deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFor } from './desk-fixtures.mjs'
 
 let env
 let browser
@@ -61,6 +61,9 @@ test('create a checklist template and publish a new version', async () => {
       ],
     )
     assert.deepEqual([tpl.versions[0].items[1].unit, tpl.versions[0].items[1].min, tpl.versions[0].items[1].max], ['C', -25, -18])
+    // The server accepts both versions: flattened as the latest, no validation problem.
+    await waitFor(() => env.server.sql("SELECT latest_version FROM checklist_templates WHERE name = 'Cold chain walk'")[0]?.latest_version === 2, { timeout: 10_000, what: 'version 2 flattened' })
+    assert.deepEqual(env.server.sql('SELECT path, message FROM document_problems'), [])
     assert.deepEqual(errors, [])
   } finally {
     await context.close()
