@@ -1,7 +1,6 @@
 //! One flatten, planned: from a document and the heads last flattened to the
-//! batch to write (or the problems to record). Pure, so the property tests
-//! and the benchmark run the runner's steps (extract, validate, rows) without
-//! a hub. (`runner.rs` composes the same steps inline; it should call this.)
+//! batch to write (or the problems to record). Pure, so the runner, the
+//! property tests and the benchmark all run exactly this code.
 
 use automerge::{Automerge, ChangeHash};
 use floorwalk_shared::Problem;

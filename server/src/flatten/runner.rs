@@ -6,18 +6,13 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use tokio::time::Instant;
 
-use automerge::ChangeHash;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::{
-    apply::FlattenBatch,
-    extract::extract,
+    plan::{Plan, parse_heads, plan},
     queue::{MAX_UNAVAILABLE_TRIES, Queue, sleep_until_some},
-    rows::{Target, rows_for},
-    validate::validate_changes,
 };
 use crate::{
-    documents::heads_json,
     storage::{Store, StoreError, now_millis},
     sync::{DocumentId, Hub},
 };
@@ -150,40 +145,19 @@ impl Flattener {
         let work = self
             .hub
             .inspect(doc, site_id, move |automerge| {
-                let heads = automerge.get_heads();
-                if since.as_deref() == Some(&heads[..]) {
-                    return None;
-                }
-                let extracted = extract(automerge, since.as_deref());
-                let doc_type = extracted.doc_type.clone().unwrap_or_default();
-                let target = Target {
-                    document_id: &id,
-                    site_id,
-                    now,
-                };
-                Some(match validate_changes(&extracted) {
-                    Ok(validated) => Ok(FlattenBatch {
-                        document_id: id.clone(),
-                        site_id,
-                        doc_type,
-                        heads: heads_json(&heads),
-                        rows: rows_for(&target, &validated),
-                        now,
-                    }),
-                    Err(problems) => Err(problems),
-                })
+                plan(automerge, since.as_deref(), &id, site_id, now)
             })
             .await;
         let mut document_type = String::new();
         let outcome = match work {
             None => return Ok(Outcome::Unavailable),
-            Some(None) => return Ok(Outcome::UpToDate),
-            Some(Some(Ok(batch))) => {
+            Some(Plan::UpToDate) => return Ok(Outcome::UpToDate),
+            Some(Plan::Write(batch)) => {
                 self.store.apply_flatten(&batch).await?;
                 document_type = batch.doc_type;
                 Outcome::Flattened
             }
-            Some(Some(Err(problems))) => {
+            Some(Plan::Invalid(problems)) => {
                 let first = problems
                     .first()
                     .map(ToString::to_string)
@@ -202,12 +176,4 @@ impl Flattener {
         });
         Ok(outcome)
     }
-}
-
-fn parse_heads(json: &str) -> Vec<ChangeHash> {
-    serde_json::from_str::<Vec<String>>(json)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|h| h.parse().ok())
-        .collect()
 }
