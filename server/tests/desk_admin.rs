@@ -25,23 +25,7 @@ impl Admin {
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let url = format!("{}{path}", self.server.base);
-        let mut request = match method {
-            "POST" => self.client.post(url),
-            "PATCH" => self.client.patch(url),
-            "PUT" => self.client.put(url),
-            "DELETE" => self.client.delete(url),
-            _ => self.client.get(url),
-        };
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        common::send_json(&self.client, &self.server.base, method, token, path, body).await
     }
 
     async fn ok(&self, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {

@@ -329,3 +329,34 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// One JSON API request: `(status, body)`, the body `null` when it is not JSON.
+pub async fn send_json(
+    client: &reqwest::Client,
+    base: &str,
+    method: &str,
+    token: Option<&str>,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let url = format!("{base}{path}");
+    let mut request = match method {
+        "POST" => client.post(url),
+        "PATCH" => client.patch(url),
+        "PUT" => client.put(url),
+        "DELETE" => client.delete(url),
+        _ => client.get(url),
+    };
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
