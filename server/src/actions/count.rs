@@ -3,9 +3,11 @@
 //! reason) and the appended status `timeline`. Entries are never touched.
 
 use automerge::{ROOT, transaction::Transaction};
+use std::collections::{BTreeMap, BTreeSet};
+
 use floorwalk_shared::{
     CountSession, Document,
-    count_session::{CountStatus, ReasonCode},
+    count_session::{CountStatus, ReasonCode, line_key},
 };
 use serde_json::{Value, json};
 
@@ -101,6 +103,53 @@ pub fn apply(
     }
 }
 
+/// Per line, the quantities counted in its latest pass, read in one walk over
+/// the entries (a bulk approval asks for every line of a large session).
+struct Passes {
+    keys: BTreeSet<String>,
+    latest: BTreeMap<String, (u32, BTreeSet<u64>)>,
+}
+
+impl Passes {
+    fn of(session: &CountSession) -> Self {
+        let mut latest: BTreeMap<String, (u32, BTreeSet<u64>)> = BTreeMap::new();
+        for entry in session.live_entries() {
+            let pass = latest
+                .entry(line_key(&entry.location, &entry.sku))
+                .or_insert_with(|| (entry.count_index, BTreeSet::new()));
+            if entry.count_index > pass.0 {
+                *pass = (entry.count_index, BTreeSet::new());
+            }
+            if entry.count_index == pass.0 {
+                pass.1.insert(entry.qty);
+            }
+        }
+        Self {
+            keys: session.line_keys(),
+            latest,
+        }
+    }
+
+    fn line(&self, session: &CountSession, key: &str) -> Result<Line, ActionRefused> {
+        if !self.keys.contains(key) {
+            return Err(ActionRefused::NotFound(format!(
+                "the session has no line {key:?} (lines are \"<location code>|<sku>\")"
+            )));
+        }
+        let planned = session.lines.get(key);
+        let latest = self.latest.get(key);
+        let quantities = latest.map(|(_, q)| q.iter().copied().collect::<Vec<u64>>());
+        Ok(Line {
+            key: key.to_string(),
+            expected: planned.and_then(|p| p.expected_qty),
+            last_pass: latest.map(|(pass, _)| *pass),
+            agreed: quantities.as_ref().filter(|q| q.len() == 1).map(|q| q[0]),
+            conflict: quantities.filter(|q| q.len() > 1),
+            approved: planned.is_some_and(|p| p.approval.is_some()),
+        })
+    }
+}
+
 /// What the action needs to know about one line of the session.
 struct Line {
     key: String,
@@ -113,30 +162,7 @@ struct Line {
 
 impl Line {
     fn of(session: &CountSession, key: &str) -> Result<Self, ActionRefused> {
-        if !session.line_keys().contains(key) {
-            return Err(ActionRefused::NotFound(format!(
-                "the session has no line {key:?} (lines are \"<location code>|<sku>\")"
-            )));
-        }
-        let planned = session.lines.get(key);
-        let last_pass = session
-            .live_entries()
-            .filter(|e| floorwalk_shared::count_session::line_key(&e.location, &e.sku) == key)
-            .map(|e| e.count_index)
-            .max();
-        let conflict = session
-            .conflicts()
-            .into_iter()
-            .find(|c| c.line_key == key && Some(c.count_index) == last_pass)
-            .map(|c| c.quantities);
-        Ok(Self {
-            key: key.to_string(),
-            expected: planned.and_then(|p| p.expected_qty),
-            last_pass,
-            agreed: session.counted_qty(key),
-            conflict,
-            approved: planned.is_some_and(|p| p.approval.is_some()),
-        })
+        Passes::of(session).line(session, key)
     }
 
     fn agreed_qty(&self) -> Result<u64, ActionRefused> {
@@ -207,10 +233,11 @@ fn approve_session(
         Some(keys) => keys,
         None => session.line_keys().into_iter().collect(),
     };
+    let passes = Passes::of(session);
     let mut approved = Vec::new();
     let mut skipped = Vec::new();
     for key in keys {
-        let line = match Line::of(session, &key) {
+        let line = match passes.line(session, &key) {
             Ok(line) => line,
             Err(_) => {
                 skipped.push(json!({ "line": key, "reason": "no such line" }));
