@@ -16,7 +16,7 @@ use crate::{
     flatten::runner::Flattener,
     http::{AppState, attachments::AttachmentLimits, build_server},
     storage::{self, Store},
-    sync::{Hub, HubSettings, connection::SocketSettings, watcher::watch_access},
+    sync::{Hub, HubSettings, SessionLimits, connection::SocketSettings, watcher::watch_access},
 };
 
 pub struct Application {
@@ -69,9 +69,15 @@ impl Application {
             socket: SocketSettings {
                 max_frame_bytes: config.max_frame_bytes,
                 outgoing_queue_frames: config.outgoing_queue_frames,
+                outgoing_queue_bytes: config.outgoing_queue_bytes.max(1),
                 ping_interval: Duration::from_secs(config.ping_interval_secs.max(1)),
                 ping_timeout: Duration::from_secs(config.ping_timeout_secs.max(1)),
-                max_pending_creations: config.max_pending_creations,
+                limits: SessionLimits {
+                    max_pending_creations: config.max_pending_creations,
+                    max_ephemeral_bytes: config.max_ephemeral_bytes,
+                    ephemeral_per_second: config.ephemeral_per_second.max(0.0),
+                    ephemeral_burst: config.ephemeral_burst.max(1.0),
+                },
             },
             attachments: AttachmentLimits {
                 max_bytes: config.attachment_max_bytes,

@@ -43,6 +43,14 @@ pub struct Config {
     pub max_frame_bytes: usize,
     /// Frames queued for one connection before it is judged too slow and closed.
     pub outgoing_queue_frames: usize,
+    /// Bytes queued for one connection before it is judged too slow (one larger
+    /// frame, such as a big first sync, still goes out when the queue is empty).
+    pub outgoing_queue_bytes: usize,
+    /// Largest ephemeral message (presence, cursors) relayed to other peers.
+    pub max_ephemeral_bytes: usize,
+    /// Ephemeral messages one connection may relay per second, on average, and in a burst.
+    pub ephemeral_per_second: f64,
+    pub ephemeral_burst: f64,
     pub ping_interval_secs: u64,
     pub ping_timeout_secs: u64,
     /// A document with no connected peer is unloaded after this long.
@@ -75,6 +83,10 @@ impl Default for Config {
             ticket_ttl_secs: 60,
             max_frame_bytes: 64 * 1024 * 1024,
             outgoing_queue_frames: 1024,
+            outgoing_queue_bytes: 16 * 1024 * 1024,
+            max_ephemeral_bytes: 64 * 1024,
+            ephemeral_per_second: 20.0,
+            ephemeral_burst: 100.0,
             ping_interval_secs: 15,
             ping_timeout_secs: 45,
             idle_unload_secs: 60,
@@ -144,7 +156,7 @@ impl Config {
             value.trim().parse().map_err(|_| ConfigError::Env {
                 name: name.into(),
                 value: value.into(),
-                expected: "a whole number",
+                expected: "a number",
             })
         }
         match key {
@@ -156,6 +168,10 @@ impl Config {
             "TICKET_TTL_SECS" => self.ticket_ttl_secs = num(name, &value)?,
             "MAX_FRAME_BYTES" => self.max_frame_bytes = num(name, &value)?,
             "OUTGOING_QUEUE_FRAMES" => self.outgoing_queue_frames = num(name, &value)?,
+            "OUTGOING_QUEUE_BYTES" => self.outgoing_queue_bytes = num(name, &value)?,
+            "MAX_EPHEMERAL_BYTES" => self.max_ephemeral_bytes = num(name, &value)?,
+            "EPHEMERAL_PER_SECOND" => self.ephemeral_per_second = num(name, &value)?,
+            "EPHEMERAL_BURST" => self.ephemeral_burst = num(name, &value)?,
             "PING_INTERVAL_SECS" => self.ping_interval_secs = num(name, &value)?,
             "PING_TIMEOUT_SECS" => self.ping_timeout_secs = num(name, &value)?,
             "IDLE_UNLOAD_SECS" => self.idle_unload_secs = num(name, &value)?,

@@ -233,7 +233,8 @@ describe(`bad input on /sync (${backend})`, () => {
     // on it is relayed to the slow peer alone.
     const small = new FloorwalkServer({
       dbUrl: ctx.db.url,
-      env: { FLOORWALK_OUTGOING_QUEUE_FRAMES: String(QUEUE_FRAMES), FLOORWALK_MAX_FRAME_BYTES: String(MAX_FRAME) },
+      // The burst below is the vehicle for a slow reader, so the ephemeral rate limit is lifted.
+      env: { FLOORWALK_OUTGOING_QUEUE_FRAMES: String(QUEUE_FRAMES), FLOORWALK_MAX_FRAME_BYTES: String(MAX_FRAME), FLOORWALK_EPHEMERAL_PER_SECOND: '100000', FLOORWALK_EPHEMERAL_BURST: '100000' },
       label: `bad-input-small-queue-${backend}`,
     })
     await small.start()

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::storage::{Store, StoreResult};
+use crate::storage::{Role, Store, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SiteAccess {
@@ -14,33 +14,48 @@ pub enum SiteAccess {
 
 #[derive(Debug, Clone)]
 pub struct Access {
-    writable: bool,
+    role: Role,
     sites: HashSet<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Denied {
     UserGone,
     Disabled,
+    /// The login this connection was opened with was signed out or revoked.
+    SessionRevoked,
 }
 
 impl Access {
-    pub async fn load(store: &dyn Store, user_id: i64) -> StoreResult<Result<Self, Denied>> {
+    pub fn new(role: Role, sites: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            role,
+            sites: sites.into_iter().collect(),
+        }
+    }
+
+    /// The access of `user_id` on the login `session_id`, as stored now.
+    pub async fn load(
+        store: &dyn Store,
+        user_id: i64,
+        session_id: &str,
+    ) -> StoreResult<Result<Self, Denied>> {
         let Some(user) = store.find_user(user_id).await? else {
             return Ok(Err(Denied::UserGone));
         };
         if user.disabled {
             return Ok(Err(Denied::Disabled));
         }
-        let sites = store.site_ids_of(user_id).await?.into_iter().collect();
-        Ok(Ok(Self {
-            writable: user.role.can_write(),
-            sites,
-        }))
+        let session = store.find_session(session_id).await?;
+        if session.is_none_or(|s| s.revoked || s.user_id != user_id) {
+            return Ok(Err(Denied::SessionRevoked));
+        }
+        let sites = store.site_ids_of(user_id).await?;
+        Ok(Ok(Self::new(user.role, sites)))
     }
 
     pub fn for_site(&self, site_id: i64) -> SiteAccess {
-        match (self.sites.contains(&site_id), self.writable) {
+        match (self.sites.contains(&site_id), self.role.can_write()) {
             (false, _) => SiteAccess::None,
             (true, true) => SiteAccess::ReadWrite,
             (true, false) => SiteAccess::ReadOnly,
@@ -49,7 +64,7 @@ impl Access {
 
     /// Whether this user could create a document anywhere at all.
     pub fn may_create(&self) -> bool {
-        self.writable && !self.sites.is_empty()
+        self.role.can_write() && !self.sites.is_empty()
     }
 }
 
@@ -59,18 +74,13 @@ mod tests {
 
     #[test]
     fn members_write_viewers_read_others_nothing() {
-        let staff = Access {
-            writable: true,
-            sites: [1].into(),
-        };
-        let viewer = Access {
-            writable: false,
-            sites: [1].into(),
-        };
+        let staff = Access::new(Role::Staff, [1]);
+        let viewer = Access::new(Role::Viewer, [1]);
         assert_eq!(staff.for_site(1), SiteAccess::ReadWrite);
         assert_eq!(staff.for_site(2), SiteAccess::None);
         assert_eq!(viewer.for_site(1), SiteAccess::ReadOnly);
         assert!(staff.may_create());
         assert!(!viewer.may_create());
+        assert!(!Access::new(Role::Staff, []).may_create());
     }
 }

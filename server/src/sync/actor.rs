@@ -1,28 +1,25 @@
-//! One task per loaded document. It owns the `Automerge` document and every
-//! peer's sync state, applies incoming messages in batches, commits their new
-//! changes in one transaction, and only then sends anything that reflects them.
+//! One task per loaded document: the IO around a [`DocCore`]. It takes
+//! commands in batches, writes what the core says to persist, tells the core
+//! how that went, and only then carries out the frames and announcements the
+//! core returns.
 
-use std::{
-    collections::{HashMap, HashSet},
-    panic::{AssertUnwindSafe, catch_unwind},
-    sync::Arc,
-};
+use std::{collections::HashMap, sync::Arc};
 
 use automerge::Automerge;
 use tokio::{sync::mpsc, time::Instant};
 
 use super::{
-    doc::{ConnId, Received, SyncError, SyncedDoc, load_document},
+    doc::{ConnId, load_document},
+    doc_core::{DocCore, DocEffect, Input, LocalEdit, Mode, Persist, Subscriber},
     doc_id::DocumentId,
-    hub::{Committed, Hub},
-    local::{ChangeFailed, LocalChange, new_changes},
+    hub::Hub,
+    local::{ChangeFailed, LocalChange},
     metrics::SyncMetrics,
-    peer::{CloseKind, CloseReason, Control, PeerHandle},
-    wire::{self, ServerMessage},
+    peer::{CloseKind, CloseReason, PeerHandle},
 };
 use crate::{
-    documents::{heads_json, summary::work_summary},
-    storage::{NewChange, StoreError, now_millis},
+    storage::{NewChange, StoreError},
+    sync::{access::Access, doc_core::storage_unavailable},
 };
 
 /// Work run on the actor's document, e.g. by the flattener.
@@ -66,14 +63,7 @@ impl std::fmt::Debug for DocCommand {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActorMode {
-    Attached {
-        site_id: i64,
-    },
-    /// Offered by a peer, not yet stored: attached to a site on its first changes.
-    Pending,
-}
+pub type ActorMode = Mode;
 
 /// Messages handled before one commit: larger batches mean fewer transactions under load.
 const BATCH: usize = 64;
@@ -81,56 +71,58 @@ const BATCH: usize = 64;
 /// big first sync does not stall other documents.
 const HEAVY_PAYLOAD: usize = 256 * 1024;
 
+type Done = tokio::sync::oneshot::Sender<Result<Vec<automerge::ChangeHash>, ChangeFailed>>;
+
 pub struct DocActor {
-    id: DocumentId,
-    mode: ActorMode,
     generation: u64,
     hub: Arc<Hub>,
-    doc: SyncedDoc,
-    peers: HashMap<ConnId, PeerHandle>,
-    last_seq: i64,
-    changes_since_snapshot: u64,
-}
-
-/// Changes applied in this batch, waiting for their commit.
-#[derive(Default)]
-struct Uncommitted {
-    changes: Vec<NewChange>,
-    delivered_by: HashSet<ConnId>,
-    /// Server-made changes waiting to hear whether they were saved.
-    local: Vec<tokio::sync::oneshot::Sender<Result<Vec<automerge::ChangeHash>, ChangeFailed>>>,
+    core: DocCore,
+    handles: HashMap<ConnId, PeerHandle>,
+    waiting: HashMap<u64, Done>,
+    next_token: u64,
 }
 
 impl DocActor {
     pub fn new(id: DocumentId, mode: ActorMode, generation: u64, hub: Arc<Hub>) -> Self {
-        Self {
+        let core = DocCore::new(
             id,
             mode,
+            hub.settings.server_peer_id.clone(),
+            hub.metrics.clone(),
+            hub.settings.compact_after_changes,
+        );
+        Self {
             generation,
             hub,
-            doc: SyncedDoc::new(Automerge::new()),
-            peers: HashMap::new(),
-            last_seq: 0,
-            changes_since_snapshot: 0,
+            core,
+            handles: HashMap::new(),
+            waiting: HashMap::new(),
+            next_token: 0,
         }
     }
 
+    fn id(&self) -> &DocumentId {
+        self.core.id()
+    }
+
     pub async fn run(mut self, mut rx: mpsc::Receiver<DocCommand>) {
-        if let ActorMode::Attached { .. } = self.mode {
+        if let Mode::Attached { .. } = self.core.mode() {
             if let Err(reason) = self.load().await {
-                self.fail_all(&mut rx, reason).await;
+                self.fail_all(&mut rx, reason);
                 return;
             }
-            for (peer, writable) in self.hub.subscribers(&self.id) {
-                self.add_peer(peer, writable);
+            for (peer, writable) in self.hub.subscribers(self.id()) {
+                self.open(peer, writable);
             }
         }
         let idle = self.hub.settings.idle_unload;
         let mut idle_since = Instant::now();
         loop {
-            let first = if self.peers.is_empty() {
+            let first = if self.core.has_peers() {
+                rx.recv().await
+            } else {
                 // Pending documents whose creator left are dropped at once.
-                let deadline = if self.mode == ActorMode::Pending {
+                let deadline = if self.core.mode() == Mode::Pending {
                     idle_since
                 } else {
                     idle_since + idle
@@ -143,8 +135,6 @@ impl DocActor {
                         continue;
                     }
                 }
-            } else {
-                rx.recv().await
             };
             let Some(first) = first else { return };
             let mut batch = vec![first];
@@ -155,9 +145,9 @@ impl DocActor {
                 }
             }
             let evict = self.handle_batch(batch).await;
-            if self.peers.is_empty() {
+            if !self.core.has_peers() {
                 idle_since = Instant::now();
-                if (evict || self.mode == ActorMode::Pending) && self.retire(&mut rx) {
+                if (evict || self.core.mode() == Mode::Pending) && self.retire(&mut rx) {
                     return;
                 }
             }
@@ -165,43 +155,42 @@ impl DocActor {
     }
 
     fn retire(&mut self, rx: &mut mpsc::Receiver<DocCommand>) -> bool {
-        if !self.hub.try_retire(&self.id, self.generation, rx) {
+        if !self.hub.try_retire(self.id(), self.generation, rx) {
             return false;
         }
         let mut leftovers = Vec::new();
         while let Ok(command) = rx.try_recv() {
             leftovers.push(command);
         }
-        self.hub.redeliver(self.id.clone(), leftovers);
+        self.hub.redeliver(self.id().clone(), leftovers);
         SyncMetrics::inc(&self.hub.metrics.documents_unloaded);
-        tracing::debug!(document = %self.id, "document unloaded");
+        tracing::debug!(document = %self.id(), "document unloaded");
         true
     }
 
     async fn load(&mut self) -> Result<(), CloseReason> {
-        let stored = match self.hub.store.load_document(self.id.as_str()).await {
+        let id = self.id().clone();
+        let stored = match self.hub.store.load_document(id.as_str()).await {
             Ok(Some(stored)) => stored,
             Ok(None) => {
                 return Err(CloseReason::new(
                     CloseKind::TryAgain,
-                    format!("document {} vanished from storage", self.id),
+                    format!("document {id} vanished from storage"),
                 ));
             }
             Err(e) => {
-                tracing::error!(document = %self.id, error = %e, "loading a document failed");
+                tracing::error!(document = %id, error = %e, "loading a document failed");
                 return Err(storage_unavailable());
             }
         };
-        let id = self.id.clone();
         let loaded = tokio::task::spawn_blocking(move || {
             load_document(stored.snapshot.as_deref(), &stored.changes).map(|doc| (doc, stored))
         })
         .await;
         match loaded {
             Ok(Ok((doc, stored))) => {
-                self.doc = SyncedDoc::new(doc);
-                self.last_seq = stored.last_seq;
-                self.changes_since_snapshot = stored.changes_since_snapshot;
+                self.core
+                    .loaded(doc, stored.last_seq, stored.changes_since_snapshot);
                 SyncMetrics::inc(&self.hub.metrics.documents_loaded);
                 Ok(())
             }
@@ -217,8 +206,8 @@ impl DocActor {
     }
 
     /// Storage could not give us the document: everyone waiting is told to retry.
-    async fn fail_all(&mut self, rx: &mut mpsc::Receiver<DocCommand>, reason: CloseReason) {
-        for (peer, _) in self.hub.subscribers(&self.id) {
+    fn fail_all(&mut self, rx: &mut mpsc::Receiver<DocCommand>, reason: CloseReason) {
+        for (peer, _) in self.hub.subscribers(self.id()) {
             peer.close(reason.clone());
         }
         while let Ok(command) = rx.try_recv() {
@@ -226,346 +215,216 @@ impl DocActor {
                 peer.close(reason.clone());
             }
         }
-        self.hub.try_retire(&self.id, self.generation, rx);
+        self.hub.try_retire(self.id(), self.generation, rx);
     }
 
-    fn add_peer(&mut self, peer: PeerHandle, writable: bool) {
-        if !self.doc.has_peer(peer.conn) {
-            self.doc.add_peer(peer.conn, writable);
-        }
-        self.peers.insert(peer.conn, peer);
+    fn open(&mut self, peer: PeerHandle, writable: bool) {
+        let subscriber = Subscriber {
+            conn: peer.conn,
+            peer_id: peer.peer_id.clone(),
+            user_id: peer.user_id,
+            writable,
+        };
+        self.handles.insert(peer.conn, peer);
+        self.core.handle(Input::Open(subscriber));
     }
 
     /// Returns true if the batch asked the actor to unload.
     async fn handle_batch(&mut self, batch: Vec<DocCommand>) -> bool {
-        let mut uncommitted = Uncommitted::default();
         let mut evict = false;
         let mut inspections = Vec::new();
         for command in batch {
-            match command {
-                DocCommand::Open { peer, writable } => self.add_peer(peer, writable),
-                DocCommand::Sync { conn, data } => self.receive(conn, &data, &mut uncommitted),
-                DocCommand::SetWritable { conn, writable } => self.doc.set_writable(conn, writable),
-                DocCommand::Close { conn } => {
-                    self.doc.remove_peer(conn);
-                    self.peers.remove(&conn);
+            let input = match command {
+                DocCommand::Open { peer, writable } => {
+                    self.open(peer, writable);
+                    continue;
                 }
-                DocCommand::Evict => evict = true,
-                DocCommand::Inspect(work) => inspections.push(work),
-                DocCommand::Change(change) => self.apply_local(change, &mut uncommitted).await,
+                DocCommand::Sync { conn, data } => {
+                    if !self.core.has_peer(conn) {
+                        // The actor was reloaded: the connection is still subscribed, so re-add it.
+                        match self.hub.subscriber(self.id(), conn) {
+                            Some((peer, writable)) => self.open(peer, writable),
+                            None => continue,
+                        }
+                    }
+                    Input::Sync { conn, data }
+                }
+                DocCommand::SetWritable { conn, writable } => Input::SetWritable { conn, writable },
+                DocCommand::Close { conn } => {
+                    self.handles.remove(&conn);
+                    Input::Close { conn }
+                }
+                DocCommand::Evict => {
+                    evict = true;
+                    continue;
+                }
+                DocCommand::Inspect(work) => {
+                    inspections.push(work);
+                    continue;
+                }
+                DocCommand::Change(change) => {
+                    let token = self.next_token;
+                    self.next_token += 1;
+                    self.waiting.insert(token, change.done);
+                    Input::Local(LocalEdit {
+                        token,
+                        user_id: change.user_id,
+                        edit: change.edit,
+                    })
+                }
+            };
+            let heavy = matches!(&input, Input::Sync { data, .. } if data.len() > HEAVY_PAYLOAD);
+            let effects = if heavy {
+                tokio::task::block_in_place(|| self.core.handle(input))
+            } else {
+                self.core.handle(input)
+            };
+            self.carry_out(effects).await;
+        }
+        let effects = match self.core.finish_batch() {
+            Persist::Nothing => self.core.committed(None),
+            Persist::Append { changes, heads } => {
+                match self
+                    .hub
+                    .store
+                    .append_changes(self.id().as_str(), &changes, &heads)
+                    .await
+                {
+                    Ok(seq) => self.core.committed(Some(seq)),
+                    Err(error) => self.persist_failed(&changes, &error),
+                }
             }
-        }
-        let waiting = std::mem::take(&mut uncommitted.local);
-        let saved = uncommitted.changes.is_empty() || self.commit(uncommitted).await;
-        let outcome = if saved {
-            Ok(self.doc.heads())
-        } else {
-            Err(ChangeFailed::NotSaved)
+            Persist::Create {
+                changes,
+                heads,
+                slug,
+                creator,
+            } => self.create(&changes, &heads, slug, creator).await,
         };
-        for done in waiting {
-            let _ = done.send(match &outcome {
-                Ok(heads) => Ok(heads.clone()),
-                Err(_) => Err(ChangeFailed::NotSaved),
-            });
-        }
-        if !saved {
-            return evict;
-        }
-        self.send_outgoing();
-        // After the commit: inspections only ever see committed state.
-        for work in inspections {
-            tokio::task::block_in_place(|| work(self.doc.doc()));
+        let saved = !effects.iter().any(|e| matches!(e, DocEffect::Reload));
+        self.carry_out(effects).await;
+        if saved {
+            // After the commit: inspections only ever see committed state.
+            for work in inspections {
+                tokio::task::block_in_place(|| work(self.core.doc()));
+            }
         }
         evict
     }
 
-    /// Runs a server-made edit; its changes join the batch's commit.
-    async fn apply_local(&mut self, change: LocalChange, uncommitted: &mut Uncommitted) {
-        if self.mode == ActorMode::Pending {
-            let _ = change.done.send(Err(ChangeFailed::NotAttached));
-            return;
-        }
-        let before = self.doc.heads();
-        let edit = change.edit;
-        let doc = self.doc.doc_mut();
-        if catch_unwind(AssertUnwindSafe(|| edit(doc))).is_err() {
-            tracing::error!(document = %self.id, "a server-made edit panicked; reloading the document");
-            // Anything applied earlier in this batch is dropped with it; the
-            // peers that sent it were not acknowledged and will resend.
-            for conn in std::mem::take(&mut uncommitted.delivered_by) {
-                if let Some(peer) = self.peers.remove(&conn) {
-                    peer.close(storage_unavailable());
-                }
-            }
-            uncommitted.changes.clear();
-            for done in std::mem::take(&mut uncommitted.local) {
-                let _ = done.send(Err(ChangeFailed::NotSaved));
-            }
-            self.discard_in_memory();
-            if let Err(reason) = self.load().await {
-                for peer in std::mem::take(&mut self.peers).into_values() {
-                    peer.close(reason.clone());
-                }
-            }
-            // Dropping `done` tells the caller the document was unavailable.
-            return;
-        }
-        uncommitted
-            .changes
-            .extend(new_changes(self.doc.doc(), &before, Some(change.user_id)));
-        uncommitted.local.push(change.done);
+    fn persist_failed(&mut self, changes: &[NewChange], error: &StoreError) -> Vec<DocEffect> {
+        tracing::error!(document = %self.id(), %error, changes = changes.len(), "could not persist changes; nothing was acknowledged");
+        self.core.commit_failed()
     }
 
-    fn receive(&mut self, conn: ConnId, data: &[u8], uncommitted: &mut Uncommitted) {
-        if !self.doc.has_peer(conn) {
-            // The actor was reloaded: the connection is still subscribed, so re-add it.
-            match self.hub.subscriber(&self.id, conn) {
-                Some((peer, writable)) => self.add_peer(peer, writable),
-                None => return,
-            }
-        }
-        let doc = &mut self.doc;
-        let mut apply = || catch_unwind(AssertUnwindSafe(|| doc.receive(conn, data)));
-        let outcome = if data.len() > HEAVY_PAYLOAD {
-            tokio::task::block_in_place(apply)
-        } else {
-            apply()
+    /// First changes of a new document: stored, attached to the site named at
+    /// its root, if the user who delivered them may write there.
+    async fn create(
+        &mut self,
+        changes: &[NewChange],
+        heads: &str,
+        slug: Option<String>,
+        creator: i64,
+    ) -> Vec<DocEffect> {
+        let site = match self.creation_site(slug, creator).await {
+            Ok(Ok(site)) => site,
+            Ok(Err(reason)) => return self.core.refused(&reason),
+            Err(error) => return self.persist_failed(changes, &error),
         };
-        let Some(peer) = self.peers.get(&conn).cloned() else {
-            return;
-        };
-        match outcome {
-            Ok(Ok(received)) => self.record(&peer, received, uncommitted),
-            Ok(Err(error)) => self.reject_peer(&peer, &error),
-            Err(_) => {
-                tracing::error!(document = %self.id, peer = %peer.peer_id, "automerge panicked on a sync message; reloading the document");
-                self.reject_peer(
-                    &peer,
-                    &SyncError::Rejected("the server could not apply it".into()),
-                );
-                self.discard_in_memory();
-            }
-        }
-    }
-
-    fn record(&self, peer: &PeerHandle, received: Received, uncommitted: &mut Uncommitted) {
-        if received.refused_chunks > 0 {
-            SyncMetrics::add(
-                &self.hub.metrics.viewer_changes_refused,
-                received.refused_chunks as u64,
-            );
-            tracing::warn!(document = %self.id, peer = %peer.peer_id, user_id = peer.user_id, chunks = received.refused_chunks, "read-only peer sent changes; they were not applied");
-        }
-        if received.new_changes.is_empty() {
-            return;
-        }
-        let now = now_millis();
-        uncommitted.delivered_by.insert(peer.conn);
-        uncommitted
-            .changes
-            .extend(received.new_changes.iter().map(|change| NewChange {
-                hash: change.hash().to_string(),
-                bytes: change.raw_bytes().to_vec(),
-                user_id: Some(peer.user_id),
-                peer_id: peer.peer_id.to_string(),
-                received_at: now,
-            }));
-    }
-
-    fn reject_peer(&mut self, peer: &PeerHandle, error: &SyncError) {
-        SyncMetrics::inc(&self.hub.metrics.connections_closed_bad_input);
-        tracing::warn!(document = %self.id, peer = %peer.peer_id, %error, "closing a peer that sent an unusable sync message");
-        peer.send(wire::encode(&ServerMessage::Error {
-            sender_id: &self.hub.settings.server_peer_id,
-            target_id: &peer.peer_id,
-            message: &format!("document {}: {error}", self.id),
-        }));
-        peer.close(CloseReason::new(
-            CloseKind::InvalidData,
-            format!("document {}: {error}", self.id),
-        ));
-        self.doc.remove_peer(peer.conn);
-        self.peers.remove(&peer.conn);
-    }
-
-    /// Commits the batch's changes. Returns false if nothing may be sent.
-    async fn commit(&mut self, uncommitted: Uncommitted) -> bool {
-        let count = uncommitted.changes.len() as u64;
-        let result = match self.mode {
-            ActorMode::Attached { .. } => {
-                self.hub
-                    .store
-                    .append_changes(
-                        self.id.as_str(),
-                        &uncommitted.changes,
-                        &heads_json(&self.doc.heads()),
-                    )
-                    .await
-            }
-            ActorMode::Pending => match self.attach(&uncommitted).await {
-                Ok(Some(seq)) => Ok(seq),
-                Ok(None) => return false,
-                Err(e) => Err(e),
-            },
-        };
-        match result {
+        let id = self.id().clone();
+        match self
+            .hub
+            .store
+            .create_document(id.as_str(), site, Some(creator), changes, heads)
+            .await
+        {
             Ok(seq) => {
-                self.last_seq = seq;
-                SyncMetrics::add(&self.hub.metrics.changes_persisted, count);
-                self.changes_since_snapshot += count;
-                if let ActorMode::Attached { site_id } = self.mode {
-                    if let Some(summary) = work_summary(self.doc.doc(), self.id.as_str(), site_id) {
-                        self.hub.index_work(summary);
-                    }
-                    self.hub.announce_commit(Committed {
-                        document_id: self.id.clone(),
-                        site_id,
-                        heads: self.doc.heads(),
-                    });
-                }
-                self.maybe_compact();
-                true
+                self.hub.remember_site(&id, site);
+                tracing::info!(document = %id, site_id = site, user_id = creator, "document created");
+                self.core.created(site, seq)
             }
-            Err(error) => {
-                self.persist_failed(&uncommitted, &error).await;
-                false
-            }
+            Err(error) => self.persist_failed(changes, &error),
         }
     }
 
-    /// First changes of a new document: it is stored, attached to the site named
-    /// at its root, if the peer that delivered them may write there.
-    async fn attach(&mut self, uncommitted: &Uncommitted) -> Result<Option<i64>, StoreError> {
-        let creator = uncommitted
-            .delivered_by
-            .iter()
-            .next()
-            .and_then(|conn| self.peers.get(conn).cloned());
-        let Some(creator) = creator else {
-            return Ok(None);
-        };
-        match self.creation_site(&creator).await? {
-            Ok(site_id) => {
-                let seq = self
-                    .hub
-                    .store
-                    .create_document(
-                        self.id.as_str(),
-                        site_id,
-                        Some(creator.user_id),
-                        &uncommitted.changes,
-                        &heads_json(&self.doc.heads()),
-                    )
-                    .await?;
-                self.mode = ActorMode::Attached { site_id };
-                self.hub.remember_site(&self.id, site_id);
-                for peer in self.peers.values() {
-                    peer.control(Control::Attached(self.id.clone(), site_id));
-                }
-                SyncMetrics::inc(&self.hub.metrics.documents_created);
-                tracing::info!(document = %self.id, site_id, user_id = creator.user_id, "document created");
-                Ok(Some(seq))
-            }
-            Err(reason) => {
-                SyncMetrics::inc(&self.hub.metrics.documents_refused);
-                tracing::warn!(document = %self.id, user_id = creator.user_id, peer = %creator.peer_id, %reason, "new document refused");
-                for peer in std::mem::take(&mut self.peers).into_values() {
-                    peer.send(wire::encode(&ServerMessage::DocUnavailable {
-                        sender_id: &self.hub.settings.server_peer_id,
-                        target_id: &peer.peer_id,
-                        document_id: &self.id,
-                    }));
-                    peer.control(Control::Forget(self.id.clone()));
-                    self.hub.unsubscribe(&self.id, peer.conn);
-                }
-                self.doc = SyncedDoc::new(Automerge::new());
-                Ok(None)
-            }
-        }
-    }
-
-    /// The site a new document may be attached to, or why it may not.
-    async fn creation_site(&self, creator: &PeerHandle) -> Result<Result<i64, String>, StoreError> {
-        let Some(slug) = self.doc.site_slug() else {
+    /// The site a new document may be attached to, or why it may not: the
+    /// same rule as for every other document, applied to its creator.
+    async fn creation_site(
+        &self,
+        slug: Option<String>,
+        creator: i64,
+    ) -> Result<Result<i64, String>, StoreError> {
+        let Some(slug) = slug else {
             return Ok(Err("it has no string at its root key `site`".into()));
         };
         let Some(site) = self.hub.store.find_site(&slug).await? else {
             return Ok(Err(format!("site {slug:?} does not exist")));
         };
-        let user = self.hub.store.find_user(creator.user_id).await?;
-        let may_write = user.is_some_and(|u| !u.disabled && u.role.can_write());
-        let member = self
-            .hub
-            .store
-            .site_ids_of(creator.user_id)
-            .await?
-            .contains(&site.id);
-        if !(member && may_write) {
+        let Some(user) = self.hub.store.find_user(creator).await? else {
+            return Ok(Err("its creator no longer exists".into()));
+        };
+        let access = Access::new(user.role, self.hub.store.site_ids_of(creator).await?);
+        if user.disabled || access.for_site(site.id) != super::access::SiteAccess::ReadWrite {
             return Ok(Err(format!("the creator may not write at site {slug:?}")));
         }
         Ok(Ok(site.id))
     }
 
-    /// Nothing from this batch was acknowledged. The document in memory is
-    /// ahead of the database, so it is dropped and reloaded; the peers that
-    /// delivered the changes are closed and will resend on reconnect.
-    async fn persist_failed(&mut self, uncommitted: &Uncommitted, error: &StoreError) {
-        SyncMetrics::inc(&self.hub.metrics.persist_failures);
-        tracing::error!(document = %self.id, %error, changes = uncommitted.changes.len(), "could not persist changes; nothing was acknowledged");
-        for conn in &uncommitted.delivered_by {
-            if let Some(peer) = self.peers.remove(conn) {
-                peer.close(storage_unavailable());
-            }
-        }
-        self.discard_in_memory();
-        if let ActorMode::Attached { .. } = self.mode
-            && let Err(reason) = self.load().await
-        {
-            for peer in std::mem::take(&mut self.peers).into_values() {
-                peer.close(reason.clone());
+    async fn carry_out(&mut self, effects: Vec<DocEffect>) {
+        for effect in effects {
+            match effect {
+                DocEffect::Send { conn, frame } => {
+                    if let Some(peer) = self.handles.get(&conn) {
+                        peer.send(frame);
+                    }
+                }
+                DocEffect::Close { conn, reason } => {
+                    if let Some(peer) = self.handles.remove(&conn) {
+                        peer.close(reason);
+                    }
+                }
+                DocEffect::Tell { conn, control } => {
+                    if let Some(peer) = self.handles.get(&conn) {
+                        peer.control(control);
+                    }
+                }
+                DocEffect::Unsubscribe { conn } => {
+                    self.handles.remove(&conn);
+                    self.hub.unsubscribe(self.id(), conn);
+                }
+                DocEffect::Announce(committed) => self.hub.announce_commit(committed),
+                DocEffect::IndexWork(summary) => self.hub.index_work(summary),
+                DocEffect::Compact { up_to_seq } => self.compact(up_to_seq),
+                DocEffect::LocalDone { token, outcome } => {
+                    if let Some(done) = self.waiting.remove(&token) {
+                        let _ = done.send(outcome);
+                    }
+                }
+                DocEffect::Reload => {
+                    if let Err(reason) = self.load().await {
+                        for effect in self.core.fail_all(&reason) {
+                            if let DocEffect::Close { conn, reason } = effect
+                                && let Some(peer) = self.handles.remove(&conn)
+                            {
+                                peer.close(reason);
+                            }
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// Forgets in-memory state; remaining peers restart sync from scratch.
-    fn discard_in_memory(&mut self) {
-        self.doc = SyncedDoc::new(Automerge::new());
-        for (conn, peer) in &self.peers {
-            let writable = self.hub.subscriber(&self.id, *conn).is_none_or(|(_, w)| w);
-            self.doc.add_peer(peer.conn, writable);
-        }
-    }
-
-    fn send_outgoing(&mut self) {
-        let sender = self.hub.settings.server_peer_id.clone();
-        for (conn, data) in self.doc.outgoing() {
-            if let Some(peer) = self.peers.get(&conn) {
-                peer.send(wire::encode(&ServerMessage::Sync {
-                    sender_id: &sender,
-                    target_id: &peer.peer_id,
-                    document_id: &self.id,
-                    data,
-                }));
-            }
-        }
-    }
-
-    /// Writes a snapshot once enough changes piled up, in the background; the
-    /// change rows keep their provenance.
-    fn maybe_compact(&mut self) {
-        if self.changes_since_snapshot < self.hub.settings.compact_after_changes {
-            return;
-        }
-        self.changes_since_snapshot = 0;
-        let snapshot = tokio::task::block_in_place(|| self.doc.doc().save());
-        let (store, id, seq, metrics) = (
+    /// Writes a snapshot in the background; the change rows keep their provenance.
+    fn compact(&mut self, up_to_seq: i64) {
+        let snapshot = tokio::task::block_in_place(|| self.core.doc().save());
+        let (store, id, metrics) = (
             self.hub.store.clone(),
-            self.id.clone(),
-            self.last_seq,
+            self.id().clone(),
             self.hub.metrics.clone(),
         );
         tokio::spawn(async move {
-            match store.compact(id.as_str(), &snapshot, seq).await {
+            match store.compact(id.as_str(), &snapshot, up_to_seq).await {
                 Ok(()) => SyncMetrics::inc(&metrics.compactions),
                 Err(e) => {
                     tracing::warn!(document = %id, error = %e, "compaction failed; will retry later")
@@ -573,11 +432,4 @@ impl DocActor {
             }
         });
     }
-}
-
-fn storage_unavailable() -> CloseReason {
-    CloseReason::new(
-        CloseKind::TryAgain,
-        "the server could not reach its storage; nothing from this connection was lost that it acknowledged: reconnect to resend",
-    )
 }

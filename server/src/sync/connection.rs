@@ -1,23 +1,22 @@
-//! One websocket connection: authentication at the upgrade, the `join`/`peer`
-//! handshake, routing of each message after an access check, liveness pings,
-//! and a clear `error` plus close for anything malformed. A bad frame ends
-//! only its own connection.
+//! One websocket connection: authentication at the upgrade, frames in and out,
+//! liveness pings, and a clear `error` plus close for anything malformed. A bad
+//! frame ends only its own connection. What each message means is decided by
+//! the sans-IO [`PeerSession`]; this task carries out its effects.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::VecDeque, sync::Arc, time::Duration};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, Session};
-use automerge::sync;
 use tokio::{sync::mpsc, time::Instant};
 
 use super::{
     Hub,
-    access::{Access, Denied, SiteAccess},
+    access::{Access, Denied},
     doc::ConnId,
-    doc_id::DocumentId,
     metrics::SyncMetrics,
-    peer::{CloseKind, CloseReason, Control, PeerHandle},
-    wire::{self, ClientMessage, PROTOCOL_V1, ServerMessage, SyncKind},
+    peer::{CloseKind, CloseReason, Control, Outbox, PeerHandle},
+    session::{Identity, PeerSession, SessionEffect, SessionLimits, denied_reason},
+    wire,
 };
 use crate::auth::{AuthError, AuthService, Principal, routes::bearer_token};
 
@@ -25,9 +24,10 @@ use crate::auth::{AuthError, AuthService, Principal, routes::bearer_token};
 pub struct SocketSettings {
     pub max_frame_bytes: usize,
     pub outgoing_queue_frames: usize,
+    pub outgoing_queue_bytes: usize,
     pub ping_interval: Duration,
     pub ping_timeout: Duration,
-    pub max_pending_creations: usize,
+    pub limits: SessionLimits,
 }
 
 /// `GET /sync?ticket=…` (browsers) or with `Authorization: Bearer …` (other clients).
@@ -68,27 +68,19 @@ async fn authenticate(req: &HttpRequest, auth: &AuthService) -> Result<Principal
     }
 }
 
-/// Where a document this connection opened stands.
-#[derive(Debug, Clone, Copy)]
-enum Opened {
-    Site(i64),
-    /// Offered by this connection, not yet attached to a site.
-    Creating,
-}
-
 struct Receivers {
     outbox: mpsc::Receiver<web::Bytes>,
     control: mpsc::UnboundedReceiver<Control>,
 }
 
+/// The IO around one [`PeerSession`]: it reads frames, carries out the
+/// session's effects (hub calls, store lookups, replies) and writes frames.
 struct Connection {
     hub: Arc<Hub>,
     principal: Principal,
     settings: SocketSettings,
     peer: PeerHandle,
-    access: Access,
-    joined: bool,
-    opened: HashMap<DocumentId, Opened>,
+    session: PeerSession,
     /// Answers this task makes itself (`peer`, `doc-unavailable`), written
     /// directly rather than through the bounded outbox.
     replies: Vec<Vec<u8>>,
@@ -108,7 +100,9 @@ impl Connection {
                 "the server is restarting: reconnect shortly",
             ));
         }
-        let access = load_access(&hub, principal.user.id).await?;
+        let access = load_access(&hub, &principal)
+            .await?
+            .map_err(denied_reason)?;
         let (outbox_tx, outbox) = mpsc::channel(settings.outgoing_queue_frames.max(1));
         let (control_tx, control) = mpsc::unbounded_channel();
         let conn: ConnId = hub.next_conn_id();
@@ -116,20 +110,24 @@ impl Connection {
             conn,
             principal.peer_id.as_str().into(),
             principal.user.id,
-            outbox_tx,
+            Outbox::new(outbox_tx, settings.outgoing_queue_bytes),
             control_tx,
         );
         hub.register_connection(&peer);
         SyncMetrics::inc(&hub.metrics().connections_opened);
         tracing::info!(conn, peer = %peer.peer_id, user_id = principal.user.id, "sync connection opened");
+        let identity = Identity {
+            peer_id: peer.peer_id.clone(),
+            server_peer_id: hub.settings().server_peer_id.clone(),
+            storage_id: hub.settings().storage_id.clone(),
+        };
+        let session = PeerSession::new(identity, access, settings.limits.clone());
         let connection = Self {
             hub,
             principal,
             settings,
             peer,
-            access,
-            joined: false,
-            opened: HashMap::new(),
+            session,
             replies: Vec::new(),
         };
         Ok((connection, Receivers { outbox, control }))
@@ -168,7 +166,10 @@ impl Connection {
                     }
                 }
                 Some(frame) = rx.outbox.recv() => {
-                    if session.binary(frame).await.is_err() { break None }
+                    let len = frame.len();
+                    let written = session.binary(frame).await;
+                    self.peer.sent(len);
+                    if written.is_err() { break None }
                 }
                 Some(control) = rx.control.recv() => {
                     if let Err(reason) = self.on_control(control).await { break Some(reason) }
@@ -189,7 +190,7 @@ impl Connection {
                 if reason.kind == CloseKind::InvalidData || reason.kind == CloseKind::TooBig {
                     SyncMetrics::inc(&self.hub.metrics().connections_closed_bad_input);
                 }
-                let frame = self.error_frame(&reason.message);
+                let frame = self.session.error_frame(&reason);
                 let _ = session.binary(frame).await;
                 close(session, &reason).await;
             }
@@ -234,163 +235,12 @@ impl Connection {
     async fn on_frame(&mut self, frame: &[u8]) -> Outcome {
         let message = wire::decode(frame)
             .map_err(|e| CloseReason::new(CloseKind::InvalidData, e.to_string()))?;
-        let own_id = self.principal.peer_id.as_str();
-        // The JS client re-forwards ephemeral messages it received, keeping
-        // their author as `senderId`: those are dropped, not treated as forgery.
-        if let ClientMessage::Ephemeral { sender_id, .. } = &message
-            && sender_id != own_id
-        {
-            tracing::debug!(
-                conn = self.peer.conn,
-                "dropping a re-forwarded ephemeral message"
-            );
-            return Ok(());
+        let dropped = self.session.ephemeral_dropped;
+        let effects = self.session.on_message(Instant::now(), message);
+        if self.session.ephemeral_dropped > dropped {
+            SyncMetrics::inc(&self.hub.metrics().ephemeral_dropped);
         }
-        if message.sender_id() != own_id {
-            return Err(CloseReason::new(
-                CloseKind::Policy,
-                format!(
-                    "senderId {:?} is not this connection's peer id {own_id:?} (issued with the sync ticket)",
-                    truncate(message.sender_id())
-                ),
-            ));
-        }
-        match message {
-            ClientMessage::Join {
-                supported_versions, ..
-            } => self.on_join(&supported_versions),
-            _ if !self.joined => Err(CloseReason::new(
-                CloseKind::InvalidData,
-                "the first message must be `join`",
-            )),
-            ClientMessage::Sync {
-                kind,
-                document_id,
-                data,
-                ..
-            } => self.on_sync(kind, document_id, data).await,
-            ClientMessage::Ephemeral {
-                document_id,
-                count,
-                session_id,
-                data,
-                ..
-            } => {
-                self.on_ephemeral(document_id, count, &session_id, &data)
-                    .await
-            }
-            ClientMessage::DocUnavailable { .. } | ClientMessage::RemoteHeads { .. } => Ok(()),
-        }
-    }
-
-    fn on_join(&mut self, versions: &[String]) -> Outcome {
-        if self.joined {
-            return Err(CloseReason::new(
-                CloseKind::InvalidData,
-                "`join` sent twice",
-            ));
-        }
-        if !versions.iter().any(|v| v == PROTOCOL_V1) {
-            return Err(CloseReason::new(
-                CloseKind::InvalidData,
-                format!("unsupported protocol versions {versions:?}: this server speaks \"1\""),
-            ));
-        }
-        self.joined = true;
-        let settings = self.hub.settings();
-        let frame = wire::encode(&ServerMessage::Peer {
-            sender_id: &settings.server_peer_id,
-            target_id: &self.peer.peer_id,
-            storage_id: &settings.storage_id,
-        });
-        self.replies.push(frame);
-        Ok(())
-    }
-
-    async fn on_sync(&mut self, kind: SyncKind, doc: DocumentId, data: Vec<u8>) -> Outcome {
-        if self.opened.contains_key(&doc) {
-            self.hub.sync(&doc, self.peer.conn, data).await;
-            return Ok(());
-        }
-        match self
-            .hub
-            .document_site(&doc)
-            .await
-            .map_err(|_| storage_unavailable())?
-        {
-            Some(site) => match self.access.for_site(site) {
-                SiteAccess::None => self.unavailable(&doc),
-                access => {
-                    self.opened.insert(doc.clone(), Opened::Site(site));
-                    let writable = access == SiteAccess::ReadWrite;
-                    self.hub.open(&doc, site, self.peer.clone(), writable).await;
-                    self.hub.sync(&doc, self.peer.conn, data).await;
-                }
-            },
-            None if kind == SyncKind::Sync && self.may_offer(&data) => {
-                self.opened.insert(doc.clone(), Opened::Creating);
-                self.hub.begin_creation(&doc, self.peer.clone()).await;
-                self.hub.sync(&doc, self.peer.conn, data).await;
-            }
-            None => self.unavailable(&doc),
-        }
-        Ok(())
-    }
-
-    /// A peer may offer a new document if it could create one somewhere, has
-    /// something to offer, and is not already offering too many.
-    fn may_offer(&self, data: &[u8]) -> bool {
-        let creating = self
-            .opened
-            .values()
-            .filter(|o| matches!(o, Opened::Creating))
-            .count();
-        let has_content = sync::Message::decode(data).is_ok_and(|m| !m.heads.is_empty());
-        if creating >= self.settings.max_pending_creations {
-            tracing::warn!(
-                conn = self.peer.conn,
-                creating,
-                "too many new documents offered at once; answering unavailable"
-            );
-            return false;
-        }
-        self.access.may_create() && has_content
-    }
-
-    async fn on_ephemeral(
-        &mut self,
-        doc: DocumentId,
-        count: u64,
-        session_id: &str,
-        data: &[u8],
-    ) -> Outcome {
-        let allowed = match self.opened.get(&doc) {
-            Some(_) => true,
-            None => match self
-                .hub
-                .document_site(&doc)
-                .await
-                .map_err(|_| storage_unavailable())?
-            {
-                Some(site) => self.access.for_site(site) != SiteAccess::None,
-                None => false,
-            },
-        };
-        if allowed {
-            self.hub
-                .relay_ephemeral(&doc, &self.peer, count, session_id, data);
-        }
-        Ok(())
-    }
-
-    /// Answers go out on this connection's own task (see `replies`).
-    fn unavailable(&mut self, doc: &DocumentId) {
-        let frame = wire::encode(&ServerMessage::DocUnavailable {
-            sender_id: &self.hub.settings().server_peer_id,
-            target_id: &self.peer.peer_id,
-            document_id: doc,
-        });
-        self.replies.push(frame);
+        self.carry_out(effects).await
     }
 
     async fn on_control(&mut self, control: Control) -> Outcome {
@@ -402,52 +252,90 @@ impl Connection {
                 Err(reason)
             }
             Control::Forget(doc) => {
-                self.opened.remove(&doc);
+                self.session.forget(&doc);
                 Ok(())
             }
             Control::Attached(doc, site) => {
-                // No longer pending: it stops counting against the creation limit.
-                if let Some(opened) = self.opened.get_mut(&doc) {
-                    *opened = Opened::Site(site);
-                }
-                Ok(())
+                let effects = self.session.attached(&doc, site);
+                self.carry_out(effects).await
             }
-            Control::RefreshAccess => self.refresh_access().await,
+            Control::RefreshAccess => {
+                let effects = self.session.refresh();
+                self.carry_out(effects).await
+            }
         }
     }
 
-    /// Re-applies access after a change: documents now forbidden are closed
-    /// (the peer is told they are unavailable), downgrades become read-only.
-    async fn refresh_access(&mut self) -> Outcome {
-        self.access = load_access(&self.hub, self.principal.user.id).await?;
-        let opened: Vec<(DocumentId, Opened)> =
-            self.opened.iter().map(|(d, o)| (d.clone(), *o)).collect();
-        for (doc, state) in opened {
-            let site = match state {
-                Opened::Site(site) => site,
-                Opened::Creating => match self
-                    .hub
-                    .document_site(&doc)
-                    .await
-                    .map_err(|_| storage_unavailable())?
-                {
-                    Some(site) => {
-                        self.opened.insert(doc.clone(), Opened::Site(site));
-                        site
+    /// Carries out the session's effects in order; lookups feed their answers
+    /// back to the session before anything after them runs.
+    async fn carry_out(&mut self, effects: Vec<SessionEffect>) -> Outcome {
+        let mut pending = VecDeque::from(effects);
+        while let Some(effect) = pending.pop_front() {
+            let conn = self.peer.conn;
+            let more = match effect {
+                SessionEffect::Reply(frame) => {
+                    self.replies.push(frame);
+                    continue;
+                }
+                SessionEffect::Close(reason) => return Err(reason),
+                SessionEffect::LookupSite(doc) => {
+                    let site = self
+                        .hub
+                        .document_site(&doc)
+                        .await
+                        .map_err(|_| storage_unavailable())?;
+                    self.session.site_found(site)
+                }
+                SessionEffect::LoadAccess { creating } => {
+                    let access = load_access(&self.hub, &self.principal).await?;
+                    let mut sites = Vec::with_capacity(creating.len());
+                    for doc in creating {
+                        let site = self
+                            .hub
+                            .document_site(&doc)
+                            .await
+                            .map_err(|_| storage_unavailable())?;
+                        sites.push((doc, site));
                     }
-                    None => continue,
-                },
+                    self.session.access_loaded(access, &sites)
+                }
+                SessionEffect::Open {
+                    doc,
+                    site,
+                    writable,
+                } => {
+                    self.hub.open(&doc, site, self.peer.clone(), writable).await;
+                    continue;
+                }
+                SessionEffect::Offer { doc } => {
+                    self.hub.begin_creation(&doc, self.peer.clone()).await;
+                    continue;
+                }
+                SessionEffect::Sync { doc, data } => {
+                    self.hub.sync(&doc, conn, data).await;
+                    continue;
+                }
+                SessionEffect::Relay {
+                    doc,
+                    count,
+                    session_id,
+                    data,
+                } => {
+                    self.hub
+                        .relay_ephemeral(&doc, &self.peer, count, &session_id, &data);
+                    continue;
+                }
+                SessionEffect::Leave { doc } => {
+                    self.hub.close(&doc, conn).await;
+                    continue;
+                }
+                SessionEffect::SetWritable { doc, writable } => {
+                    self.hub.set_writable(&doc, conn, writable).await;
+                    continue;
+                }
             };
-            match self.access.for_site(site) {
-                SiteAccess::None => {
-                    self.opened.remove(&doc);
-                    self.hub.close(&doc, self.peer.conn).await;
-                    self.unavailable(&doc);
-                }
-                access => {
-                    let writable = access == SiteAccess::ReadWrite;
-                    self.hub.set_writable(&doc, self.peer.conn, writable).await;
-                }
+            for effect in more.into_iter().rev() {
+                pending.push_front(effect);
             }
         }
         Ok(())
@@ -455,36 +343,23 @@ impl Connection {
 
     async fn leave(&mut self) {
         self.hub.unregister_connection(self.peer.conn);
-        for doc in std::mem::take(&mut self.opened).into_keys() {
-            self.hub.close(&doc, self.peer.conn).await;
-        }
-    }
-
-    fn error_frame(&self, message: &str) -> Vec<u8> {
-        wire::encode(&ServerMessage::Error {
-            sender_id: &self.hub.settings().server_peer_id,
-            target_id: &self.peer.peer_id,
-            message,
-        })
+        let effects = self.session.leave();
+        // Leaving touches only the hub; it cannot fail.
+        let _ = self.carry_out(effects).await;
     }
 }
 
-async fn load_access(hub: &Hub, user_id: i64) -> Result<Access, CloseReason> {
-    match Access::load(hub.store.as_ref(), user_id).await {
-        Ok(Ok(access)) => Ok(access),
-        Ok(Err(Denied::Disabled)) => Err(CloseReason::new(
-            CloseKind::Policy,
-            "this account is disabled",
-        )),
-        Ok(Err(Denied::UserGone)) => Err(CloseReason::new(
-            CloseKind::Policy,
-            "this account no longer exists",
-        )),
-        Err(e) => {
+/// The user's access on this login, or why they have none; `Err` when storage is unreachable.
+async fn load_access(
+    hub: &Hub,
+    principal: &Principal,
+) -> Result<Result<Access, Denied>, CloseReason> {
+    Access::load(hub.store.as_ref(), principal.user.id, &principal.session_id)
+        .await
+        .map_err(|e| {
             tracing::error!(error = %e, "cannot load access rules");
-            Err(storage_unavailable())
-        }
-    }
+            storage_unavailable()
+        })
 }
 
 fn storage_unavailable() -> CloseReason {
@@ -492,10 +367,6 @@ fn storage_unavailable() -> CloseReason {
         CloseKind::TryAgain,
         "the server cannot reach its storage right now: reconnect shortly",
     )
-}
-
-fn truncate(s: &str) -> String {
-    s.chars().take(64).collect()
 }
 
 async fn close(session: Session, reason: &CloseReason) {

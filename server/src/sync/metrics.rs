@@ -15,6 +15,7 @@ pub struct SyncMetrics {
     pub documents_loaded: AtomicU64,
     pub documents_unloaded: AtomicU64,
     pub compactions: AtomicU64,
+    pub ephemeral_dropped: AtomicU64,
 }
 
 impl SyncMetrics {
@@ -54,6 +55,7 @@ impl SyncMetrics {
                 &self.documents_unloaded,
             ),
             ("floorwalk_compactions_total", &self.compactions),
+            ("floorwalk_ephemeral_dropped_total", &self.ephemeral_dropped),
         ];
         let mut out = String::new();
         for (name, value) in counters {

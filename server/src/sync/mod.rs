@@ -1,15 +1,23 @@
 //! The sync hub: automerge-repo's wire protocol over websockets, one actor per
 //! loaded document, access checked before any document is touched.
+//!
+//! The protocol rules are plain state machines, tested without sockets:
+//! [`session`] for one connection (handshake, sender id, access, limits) and
+//! [`doc_core`] for one document (batches, persist before acknowledge,
+//! read-only peers, creation). `connection.rs` and `actor.rs` carry out their
+//! effects; `hub.rs` keeps the registry of loaded documents and subscribers.
 
 mod access;
 mod actor;
 pub mod connection;
 pub mod doc;
+mod doc_core;
 pub mod doc_id;
 mod hub;
 mod local;
 mod metrics;
 mod peer;
+mod session;
 pub mod watcher;
 pub mod wire;
 
@@ -17,3 +25,4 @@ pub use doc_id::DocumentId;
 pub use hub::{Committed, Hub, HubSettings};
 pub use local::{Author, ChangeError, ChangeFailed, Changed};
 pub use metrics::SyncMetrics;
+pub use session::SessionLimits;

@@ -1,0 +1,484 @@
+//! Each rule of one document's sync, without sockets or a database: phones are
+//! plain Automerge documents, the "database" is whatever the test says happened.
+
+use automerge::{
+    AutoCommit, ObjType, ROOT, ReadDoc,
+    sync::{self, SyncDoc},
+    transaction::Transactable,
+};
+
+use super::*;
+use crate::documents::site::SERVER_AUTHOR;
+
+const SITE: i64 = 3;
+
+struct Phone {
+    conn: ConnId,
+    doc: AutoCommit,
+    state: sync::State,
+}
+
+impl Phone {
+    fn new(conn: ConnId) -> Self {
+        Self {
+            conn,
+            doc: AutoCommit::new(),
+            state: sync::State::new(),
+        }
+    }
+
+    fn subscriber(&self, writable: bool) -> Subscriber {
+        Subscriber {
+            conn: self.conn,
+            peer_id: format!("fw-{}-phone", self.conn).into(),
+            user_id: self.conn as i64 * 10,
+            writable,
+        }
+    }
+
+    fn edit(&mut self, key: &str, value: i64) {
+        self.doc.put(ROOT, key, value).expect("put");
+    }
+
+    /// The phone's next sync message, as the core receives it.
+    fn message(&mut self) -> Option<Input> {
+        let message = self.doc.sync().generate_sync_message(&mut self.state)?;
+        Some(Input::Sync {
+            conn: self.conn,
+            data: message.encode(),
+        })
+    }
+
+    /// Applies every sync frame addressed to this phone; true if there was one.
+    fn hear(&mut self, effects: &[DocEffect]) -> bool {
+        let mut heard = false;
+        for effect in effects {
+            if let DocEffect::Send { conn, frame } = effect
+                && *conn == self.conn
+                && let Some(data) = sync_data(frame)
+            {
+                let message = sync::Message::decode(&data).expect("sync message");
+                self.doc
+                    .sync()
+                    .receive_sync_message(&mut self.state, message)
+                    .expect("apply");
+                heard = true;
+            }
+        }
+        heard
+    }
+
+    fn get(&self, key: &str) -> Option<i64> {
+        match self.doc.get(ROOT, key).expect("get") {
+            Some((automerge::Value::Scalar(s), _)) => s.as_i64(),
+            _ => None,
+        }
+    }
+}
+
+/// The `data` of an outgoing `sync` frame.
+fn sync_data(frame: &[u8]) -> Option<Vec<u8>> {
+    let value: ciborium::Value = ciborium::de::from_reader(frame).ok()?;
+    let ciborium::Value::Map(entries) = value else {
+        return None;
+    };
+    let is_sync = entries.iter().any(|(k, v)| {
+        matches!((k, v), (ciborium::Value::Text(k), ciborium::Value::Text(v)) if k == "type" && v == "sync")
+    });
+    entries.into_iter().find_map(|(k, v)| match (k, v) {
+        (ciborium::Value::Text(k), ciborium::Value::Bytes(b)) if is_sync && k == "data" => Some(b),
+        _ => None,
+    })
+}
+
+fn core(mode: Mode) -> DocCore {
+    DocCore::new(
+        DocumentId::random(),
+        mode,
+        "floorwalk-test".into(),
+        Arc::new(SyncMetrics::default()),
+        1000,
+    )
+}
+
+fn attached() -> DocCore {
+    core(Mode::Attached { site_id: SITE })
+}
+
+fn sends(effects: &[DocEffect]) -> Vec<ConnId> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            DocEffect::Send { conn, .. } => Some(*conn),
+            _ => None,
+        })
+        .collect()
+}
+
+fn closes(effects: &[DocEffect]) -> Vec<(ConnId, CloseKind)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            DocEffect::Close { conn, reason } => Some((*conn, reason.kind)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs batches until neither side has anything to say; the "database" always commits.
+fn settle(core: &mut DocCore, phones: &mut [&mut Phone]) {
+    for _ in 0..20 {
+        let mut quiet = true;
+        for phone in phones.iter_mut() {
+            if let Some(input) = phone.message() {
+                quiet = false;
+                core.handle(input);
+            }
+        }
+        let seq = match core.finish_batch() {
+            Persist::Nothing => None,
+            _ => Some(core.last_seq + 1),
+        };
+        let effects = core.committed(seq);
+        for phone in phones.iter_mut() {
+            quiet &= !phone.hear(&effects);
+        }
+        if quiet {
+            return;
+        }
+    }
+    panic!("sync did not settle");
+}
+
+/// Runs the phone's side of sync to the end; no batch may have anything to store.
+fn assert_never_persisted(core: &mut DocCore, phone: &mut Phone) {
+    for _ in 0..10 {
+        let Some(input) = phone.message() else { return };
+        core.handle(input);
+        assert_eq!(core.finish_batch(), Persist::Nothing);
+        phone.hear(&core.committed(None));
+    }
+}
+
+#[test]
+fn nothing_is_sent_before_the_commit_and_everyone_hears_after_it() {
+    let mut core = attached();
+    let (mut a, mut b) = (Phone::new(1), Phone::new(2));
+    core.handle(Input::Open(a.subscriber(true)));
+    core.handle(Input::Open(b.subscriber(true)));
+    settle(&mut core, &mut [&mut a, &mut b]);
+
+    a.edit("counted", 7);
+    let input = a.message().expect("a has a change");
+    let effects = core.handle(input);
+    assert!(
+        sends(&effects).is_empty(),
+        "no frame may reflect an uncommitted change"
+    );
+    let Persist::Append { changes, heads } = core.finish_batch() else {
+        panic!("the change must be persisted first")
+    };
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].user_id, Some(10), "provenance: who delivered it");
+    assert_eq!(changes[0].peer_id, "fw-1-phone");
+    assert_eq!(heads, heads_json(&a.doc.get_heads()));
+
+    let effects = core.committed(Some(5));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, DocEffect::Announce(Committed { site_id: SITE, .. })))
+    );
+    assert!(b.hear(&effects), "b hears once it is stored");
+    settle(&mut core, &mut [&mut a, &mut b]);
+    assert_eq!(b.get("counted"), Some(7));
+}
+
+#[test]
+fn a_failed_commit_sends_nothing_closes_the_deliverer_and_reloads() {
+    let mut core = attached();
+    let (mut a, mut b) = (Phone::new(1), Phone::new(2));
+    core.handle(Input::Open(a.subscriber(true)));
+    core.handle(Input::Open(b.subscriber(true)));
+    settle(&mut core, &mut [&mut a, &mut b]);
+
+    a.edit("counted", 7);
+    core.handle(a.message().expect("change"));
+    assert!(matches!(core.finish_batch(), Persist::Append { .. }));
+    let effects = core.commit_failed();
+    assert!(sends(&effects).is_empty());
+    assert_eq!(closes(&effects), vec![(1, CloseKind::TryAgain)]);
+    assert!(effects.iter().any(|e| matches!(e, DocEffect::Reload)));
+    assert!(!core.has_peer(1) && core.has_peer(2));
+    assert!(
+        core.doc().get(ROOT, "counted").expect("get").is_none(),
+        "the unsaved change is gone from memory"
+    );
+}
+
+#[test]
+fn read_only_peers_receive_but_their_changes_are_never_persisted() {
+    let mut core = attached();
+    let (mut writer, mut viewer) = (Phone::new(1), Phone::new(2));
+    core.handle(Input::Open(writer.subscriber(true)));
+    core.handle(Input::Open(viewer.subscriber(false)));
+    writer.edit("counted", 3);
+    settle(&mut core, &mut [&mut writer, &mut viewer]);
+    assert_eq!(viewer.get("counted"), Some(3), "viewers receive");
+
+    viewer.edit("counted", 999);
+    assert_never_persisted(&mut core, &mut viewer);
+    // A peer downgraded while connected is read-only from then on.
+    core.handle(Input::SetWritable {
+        conn: 1,
+        writable: false,
+    });
+    writer.edit("counted", 4);
+    assert_never_persisted(&mut core, &mut writer);
+    assert_eq!(
+        core.doc()
+            .get(ROOT, "counted")
+            .expect("get")
+            .map(|(v, _)| v.to_string()),
+        Some("3".into())
+    );
+}
+
+#[test]
+fn an_unusable_message_closes_only_its_sender_at_once() {
+    let mut core = attached();
+    let (a, b) = (Phone::new(1), Phone::new(2));
+    core.handle(Input::Open(a.subscriber(true)));
+    core.handle(Input::Open(b.subscriber(true)));
+    let effects = core.handle(Input::Sync {
+        conn: 1,
+        data: b"\x42garbage".to_vec(),
+    });
+    assert_eq!(sends(&effects), vec![1], "an `error` frame for the sender");
+    assert_eq!(closes(&effects), vec![(1, CloseKind::InvalidData)]);
+    assert!(core.has_peer(2));
+    // A connection that never opened the document is ignored.
+    assert!(
+        core.handle(Input::Sync {
+            conn: 9,
+            data: vec![0x42]
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_document_made_offline_is_created_by_its_first_deliverer() {
+    let mut core = core(Mode::Pending);
+    let (mut maker, mut other) = (Phone::new(1), Phone::new(2));
+    let text = maker
+        .doc
+        .put_object(ROOT, "site", ObjType::Text)
+        .expect("put");
+    maker.doc.splice_text(&text, 0, 0, "north").expect("splice");
+    core.handle(Input::Open(maker.subscriber(true)));
+    core.handle(Input::Open(other.subscriber(true)));
+    core.handle(maker.message().expect("offer"));
+    assert!(
+        maker.hear(&core.committed(None)),
+        "the server asks for the changes"
+    );
+    core.handle(maker.message().expect("changes"));
+    let Persist::Create {
+        slug,
+        creator,
+        changes,
+        ..
+    } = core.finish_batch()
+    else {
+        panic!("a pending document is created, not appended")
+    };
+    assert_eq!((slug.as_deref(), creator), (Some("north"), 10));
+    assert_eq!(changes.len(), 1);
+    let effects = core.created(SITE, 1);
+    let told: Vec<ConnId> = effects
+        .iter()
+        .filter_map(|e| match e {
+            DocEffect::Tell {
+                conn,
+                control: Control::Attached(_, SITE),
+            } => Some(*conn),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(told.len(), 2, "every peer learns where it is stored");
+    assert_eq!(core.mode(), Mode::Attached { site_id: SITE });
+    assert!(other.hear(&effects), "and receives it once stored");
+}
+
+#[test]
+fn a_refused_creation_is_unavailable_to_everyone_and_forgotten() {
+    let mut core = core(Mode::Pending);
+    let mut maker = Phone::new(1);
+    maker.edit("site", 1);
+    core.handle(Input::Open(maker.subscriber(true)));
+    core.handle(Input::Open(Phone::new(2).subscriber(true)));
+    core.handle(maker.message().expect("offer"));
+    maker.hear(&core.committed(None));
+    core.handle(maker.message().expect("changes"));
+    assert!(matches!(
+        core.finish_batch(),
+        Persist::Create { slug: None, .. }
+    ));
+    let effects = core.refused("it has no string at its root key `site`");
+    assert_eq!(sends(&effects).len(), 2, "doc-unavailable to both");
+    let forgotten = effects
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                DocEffect::Tell {
+                    control: Control::Forget(_),
+                    ..
+                }
+            )
+        })
+        .count();
+    let unsubscribed = effects
+        .iter()
+        .filter(|e| matches!(e, DocEffect::Unsubscribe { .. }))
+        .count();
+    assert_eq!((forgotten, unsubscribed), (2, 2));
+    assert!(!core.has_peers());
+    assert!(core.doc().get_heads().is_empty(), "nothing of it is kept");
+}
+
+#[test]
+fn a_creation_whose_deliverer_left_is_dropped() {
+    let mut core = core(Mode::Pending);
+    let mut maker = Phone::new(1);
+    maker.edit("site", 1);
+    core.handle(Input::Open(maker.subscriber(true)));
+    core.handle(maker.message().expect("offer"));
+    maker.hear(&core.committed(None));
+    core.handle(maker.message().expect("changes"));
+    core.handle(Input::Close { conn: 1 });
+    assert_eq!(core.finish_batch(), Persist::Nothing);
+}
+
+#[test]
+fn server_made_changes_are_persisted_as_the_server_and_answered_after_the_commit() {
+    let mut pending = core(Mode::Pending);
+    let effects = pending.handle(Input::Local(LocalEdit {
+        token: 1,
+        user_id: 5,
+        edit: Box::new(|doc| {
+            doc.transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "x", 1))
+                .expect("edit");
+        }),
+    }));
+    assert!(matches!(
+        effects[..],
+        [DocEffect::LocalDone {
+            token: 1,
+            outcome: Err(ChangeFailed::NotAttached)
+        }]
+    ));
+
+    let mut core = attached();
+    let edit = |token| {
+        Input::Local(LocalEdit {
+            token,
+            user_id: 5,
+            edit: Box::new(move |doc| {
+                doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+                    tx.put(ROOT, "x", token as i64)
+                })
+                .expect("edit");
+            }),
+        })
+    };
+    assert!(
+        core.handle(edit(1)).is_empty(),
+        "no answer before the commit"
+    );
+    let Persist::Append { changes, .. } = core.finish_batch() else {
+        panic!("persisted")
+    };
+    assert_eq!(changes[0].peer_id, SERVER_AUTHOR);
+    assert_eq!(
+        changes[0].user_id,
+        Some(5),
+        "on behalf of the user who asked"
+    );
+    let effects = core.committed(Some(1));
+    assert!(matches!(
+        effects[0],
+        DocEffect::LocalDone {
+            token: 1,
+            outcome: Ok(_)
+        }
+    ));
+
+    core.handle(edit(2));
+    core.finish_batch();
+    let effects = core.commit_failed();
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        DocEffect::LocalDone {
+            token: 2,
+            outcome: Err(ChangeFailed::NotSaved)
+        }
+    )));
+}
+
+#[test]
+fn a_panicking_server_edit_drops_the_batch_and_reloads() {
+    let mut core = attached();
+    let mut a = Phone::new(1);
+    core.handle(Input::Open(a.subscriber(true)));
+    settle(&mut core, &mut [&mut a]);
+    a.edit("counted", 1);
+    core.handle(a.message().expect("change"));
+    let effects = core.handle(Input::Local(LocalEdit {
+        token: 7,
+        user_id: 5,
+        edit: Box::new(|_| panic!("bug in an edit")),
+    }));
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        DocEffect::LocalDone {
+            token: 7,
+            outcome: Err(ChangeFailed::Unavailable)
+        }
+    )));
+    assert_eq!(
+        closes(&effects),
+        vec![(1, CloseKind::TryAgain)],
+        "a resends later"
+    );
+    assert!(effects.iter().any(|e| matches!(e, DocEffect::Reload)));
+    assert_eq!(core.finish_batch(), Persist::Nothing);
+}
+
+#[test]
+fn a_snapshot_is_asked_for_once_enough_changes_piled_up() {
+    let mut core = DocCore::new(
+        DocumentId::random(),
+        Mode::Attached { site_id: SITE },
+        "floorwalk-test".into(),
+        Arc::new(SyncMetrics::default()),
+        3,
+    );
+    let mut a = Phone::new(1);
+    core.handle(Input::Open(a.subscriber(true)));
+    settle(&mut core, &mut [&mut a]);
+    let mut compactions = Vec::new();
+    for n in 0..7 {
+        a.edit("n", n);
+        core.handle(a.message().expect("change"));
+        core.finish_batch();
+        for effect in core.committed(Some(n + 1)) {
+            if let DocEffect::Compact { up_to_seq } = effect {
+                compactions.push(up_to_seq);
+            }
+        }
+        settle(&mut core, &mut [&mut a]);
+    }
+    assert_eq!(compactions, vec![3, 6]);
+}
