@@ -18,7 +18,7 @@ use floorwalk_shared::Problem;
 pub use model::*;
 pub use reporting::*;
 use rows::{ItemRow, LocationRow};
-pub use sql::{Arg, FlattenTx, SqlBuilder, Statement};
+pub use sql::{Arg, FlattenTx, Statement};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -74,23 +74,8 @@ impl Row<'_> {
     }
 }
 
-impl<'r> From<&'r SqliteRow> for Row<'r> {
-    fn from(row: &'r SqliteRow) -> Self {
-        Row::Sqlite(row)
-    }
-}
-
-impl<'r> From<&'r PgRow> for Row<'r> {
-    fn from(row: &'r PgRow) -> Self {
-        Row::Postgres(row)
-    }
-}
-
-fn decoded<'r, T: Decoded, R>(rows: &'r [R]) -> StoreResult<Vec<T>>
-where
-    Row<'r>: From<&'r R>,
-{
-    rows.iter().map(|row| T::decode(row.into())).collect()
+fn decoded<'r, T: Decoded, R>(rows: &'r [R], row: fn(&'r R) -> Row<'r>) -> StoreResult<Vec<T>> {
+    rows.iter().map(|r| T::decode(row(r))).collect()
 }
 
 impl Db {
@@ -207,15 +192,20 @@ impl Conn {
 
     pub async fn fetch_all<T: Decoded>(&mut self, st: &Statement) -> StoreResult<Vec<T>> {
         match self.link() {
-            Link::Sqlite(c) => decoded(&query(st)?.fetch_all(c).await?),
-            Link::Postgres(c) => decoded(&query(st)?.fetch_all(c).await?),
+            Link::Sqlite(c) => decoded(&query(st)?.fetch_all(c).await?, Row::Sqlite),
+            Link::Postgres(c) => decoded(&query(st)?.fetch_all(c).await?, Row::Postgres),
         }
     }
 
     pub async fn fetch_optional<T: Decoded>(&mut self, st: &Statement) -> StoreResult<Option<T>> {
         let rows: Vec<T> = match self.link() {
-            Link::Sqlite(c) => decoded(query(st)?.fetch_optional(c).await?.as_slice())?,
-            Link::Postgres(c) => decoded(query(st)?.fetch_optional(c).await?.as_slice())?,
+            Link::Sqlite(c) => {
+                decoded(query(st)?.fetch_optional(c).await?.as_slice(), Row::Sqlite)?
+            }
+            Link::Postgres(c) => decoded(
+                query(st)?.fetch_optional(c).await?.as_slice(),
+                Row::Postgres,
+            )?,
         };
         Ok(rows.into_iter().next())
     }

@@ -4,7 +4,7 @@
 
 mod accounts;
 mod admin;
-pub(crate) mod db;
+mod db;
 mod documents;
 mod flatten;
 mod kpis;
@@ -19,14 +19,14 @@ use async_trait::async_trait;
 
 pub(crate) use db::Db;
 pub use flatten::FlattenTx;
-pub(crate) use statement::like_pattern;
+use statement::like_pattern;
 pub use statement::{Arg, SqlBuilder, Statement};
 
 use super::{Store, StoreResult};
 use crate::stmt;
 
 pub(crate) struct SqlStore {
-    pub(crate) db: Db,
+    pub(super) db: Db,
 }
 
 #[async_trait]

@@ -1,9 +1,6 @@
 use async_trait::async_trait;
 
-use super::{
-    SqlStore,
-    db::{Decoded, Row},
-};
+use super::SqlStore;
 use crate::{
     stmt,
     storage::{
@@ -13,27 +10,15 @@ use crate::{
 };
 
 /// A refresh token with its session and the state of its user.
+#[derive(sqlx::FromRow)]
 struct RefreshRow {
-    session: DeviceSession,
+    session_id: String,
+    user_id: i64,
+    peer_id: String,
+    revoked: bool,
     expires_at: i64,
     used_at: Option<i64>,
     disabled: bool,
-}
-
-impl Decoded for RefreshRow {
-    fn decode(row: Row<'_>) -> StoreResult<Self> {
-        Ok(RefreshRow {
-            session: DeviceSession {
-                id: row.get("session_id")?,
-                user_id: row.get("user_id")?,
-                peer_id: row.get("peer_id")?,
-                revoked: row.get("revoked")?,
-            },
-            expires_at: row.get("expires_at")?,
-            used_at: row.get("used_at")?,
-            disabled: row.get("disabled")?,
-        })
-    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -101,7 +86,12 @@ impl SessionStore for SqlStore {
         let Some(token) = token else {
             return Ok(RefreshOutcome::Unknown);
         };
-        let session = token.session;
+        let session = DeviceSession {
+            id: token.session_id,
+            user_id: token.user_id,
+            peer_id: token.peer_id,
+            revoked: token.revoked,
+        };
         if session.revoked {
             return Ok(RefreshOutcome::Unknown);
         }
