@@ -1,6 +1,6 @@
 //! The one implementation of every storage trait, in portable SQL: `$n` placeholders,
 //! `CAST(… AS BIGINT)` (Postgres sums BIGINT into NUMERIC), `TRUE`/`FALSE`. Each query
-//! is a [`Statement`] run through [`db::Db`], the seam over the two databases.
+//! is a [`Statement`] run through `db::Db`, the seam over the two databases.
 
 mod accounts;
 mod admin;
