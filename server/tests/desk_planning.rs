@@ -7,8 +7,8 @@ mod common;
 
 use common::{BACKENDS, Backend, TestServer, add_user, login, wait_until};
 use floorwalk::{
-    reporting::period::rfc3339_millis,
     storage::{Role, now_millis},
+    time::rfc3339_millis,
 };
 use serde_json::{Value, json};
 

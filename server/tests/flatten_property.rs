@@ -17,7 +17,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::AutoCommit;
 use common::{Backend, TestDb};
 use floorwalk::{
-    flatten::plan::{Plan, parse_heads, plan},
+    flatten::{
+        apply::apply_flatten,
+        plan::{Plan, parse_heads, plan},
+    },
     storage::Store,
 };
 use property::{
@@ -126,7 +129,7 @@ async fn flatten(store: &dyn Store, doc: &mut AutoCommit, id: &str, site: i64) {
         .expect("heads")
         .map(|h| parse_heads(&h));
     match plan(doc.document(), since.as_deref(), id, site, 0) {
-        Plan::Write(batch) => store.apply_flatten(&batch).await.expect("apply"),
+        Plan::Write(batch) => apply_flatten(store, &batch).await.expect("apply"),
         Plan::UpToDate => {}
         Plan::Invalid(problems) => panic!("{id} fails validation: {problems:?}"),
     }

@@ -5,14 +5,14 @@ mod common;
 mod fixture;
 
 use common::{BACKENDS, Backend, TestDb};
-use floorwalk::reporting::{
-    model::{
+use floorwalk::{
+    reporting::period::Period,
+    storage::{
         ActionCounts, ChecklistCounts, CountAccuracyCounts, CountCompletionCounts, KpiQuery,
-        ListQuery, ReceivingCounts, ShipmentCounts,
+        ListQuery, ReceivingCounts, ShipmentCounts, Store,
     },
-    period::{Day, Period},
+    time::Day,
 };
-use floorwalk::storage::Store;
 
 fn november() -> Period {
     Period {

@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use automerge::AutoCommit;
 use floorwalk::{
-    flatten::plan::{Plan, parse_heads, plan},
+    flatten::{
+        apply::apply_flatten,
+        plan::{Plan, parse_heads, plan},
+    },
     storage::{Store, now_millis},
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -69,7 +72,7 @@ async fn flatten(
     let planned = plan(doc.document(), since.as_deref(), id, site, now_millis());
     let planned_at = Instant::now();
     match planned {
-        Plan::Write(batch) => store.apply_flatten(&batch).await?,
+        Plan::Write(batch) => apply_flatten(store, &batch).await?,
         Plan::UpToDate => {}
         Plan::Invalid(problems) => anyhow::bail!("benchmark document is invalid: {problems:?}"),
     }

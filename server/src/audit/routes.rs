@@ -12,9 +12,9 @@ use super::diff::{ChangeSummary, Op, summarize};
 use crate::{
     auth::{AuthService, routes::bearer_principal},
     http::ApiError,
-    reporting::period::rfc3339_millis,
     storage::{ChangeRecord, Store},
     sync::{DocumentId, Hub},
+    time::rfc3339_millis,
 };
 
 const DEFAULT_LIMIT: usize = 100;

@@ -1,36 +1,11 @@
 //! Writes one flatten in one transaction: the rows, the derived count lines,
-//! the new heads. The SQL is shared; each backend supplies a `FlattenTx`.
+//! the new heads.
 
-use async_trait::async_trait;
-use floorwalk_shared::Problem;
-
-use super::{
-    rows::{LineFacts, LiveEntry, PlannedLine, Rows, derive_line_statements},
-    statement::Statement,
+use super::rows::{LineFacts, Rows, derive_line_statements};
+use crate::{
+    stmt,
+    storage::{FlattenStore, FlattenTx, PlannedLine, Statement, StoreResult},
 };
-use crate::{stmt, storage::StoreResult};
-
-/// What one backend's transaction must offer the flattener.
-#[async_trait]
-pub trait FlattenTx: Send {
-    async fn exec(&mut self, statement: &Statement) -> StoreResult<()>;
-    async fn planned_line(
-        &mut self,
-        document_id: &str,
-        line_key: &str,
-    ) -> StoreResult<Option<PlannedLine>>;
-    async fn live_entries(
-        &mut self,
-        document_id: &str,
-        line_key: &str,
-    ) -> StoreResult<Vec<LiveEntry>>;
-}
-
-/// The reads `FlattenTx` implementations run (with `$n` placeholders).
-pub const PLANNED_LINE_SQL: &str = "SELECT location, sku, expected_qty, approved_qty, approved_by, approved_at, \
-     recount_index FROM count_lines WHERE document_id = $1 AND line_key = $2";
-pub const LIVE_ENTRIES_SQL: &str = "SELECT id, qty, count_index, recorded_by, device, recorded_at FROM count_entries \
-     WHERE document_id = $1 AND line_key = $2 AND voided = $3 ORDER BY count_index, recorded_at, id";
 
 pub struct FlattenBatch {
     pub document_id: String,
@@ -41,7 +16,17 @@ pub struct FlattenBatch {
     pub now: i64,
 }
 
-pub async fn apply_batch(tx: &mut dyn FlattenTx, batch: &FlattenBatch) -> StoreResult<()> {
+/// Writes the batch and commits.
+pub async fn apply_flatten<S: FlattenStore + ?Sized>(
+    store: &S,
+    batch: &FlattenBatch,
+) -> StoreResult<()> {
+    let mut tx = store.begin_flatten().await?;
+    apply_batch(&mut tx, batch).await?;
+    tx.commit().await
+}
+
+async fn apply_batch(tx: &mut FlattenTx, batch: &FlattenBatch) -> StoreResult<()> {
     for statement in &batch.rows.statements {
         tx.exec(statement).await?;
     }
@@ -83,34 +68,6 @@ pub async fn apply_batch(tx: &mut dyn FlattenTx, batch: &FlattenBatch) -> StoreR
         batch.now,
     ))
     .await
-}
-
-/// Replaces a document's problems; its rows and heads stay as last valid.
-pub async fn record_problems(
-    tx: &mut dyn FlattenTx,
-    document_id: &str,
-    site_id: i64,
-    problems: &[Problem],
-    now: i64,
-) -> StoreResult<()> {
-    tx.exec(&stmt!(
-        "DELETE FROM document_problems WHERE document_id = $1",
-        document_id
-    ))
-    .await?;
-    for problem in problems {
-        tx.exec(&stmt!(
-            "INSERT INTO document_problems (document_id, site_id, path, message, detected_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (document_id, path, message) DO NOTHING",
-            document_id,
-            site_id,
-            problem.path.as_str(),
-            problem.message.as_str(),
-            now,
-        ))
-        .await?;
-    }
-    Ok(())
 }
 
 fn heads_statement(

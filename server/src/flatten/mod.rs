@@ -8,6 +8,5 @@ pub mod plan;
 mod queue;
 pub mod rows;
 pub mod runner;
-pub mod statement;
 mod touched;
 pub mod validate;

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::{
+    apply::apply_flatten,
     plan::{Plan, parse_heads, plan},
     queue::{MAX_UNAVAILABLE_TRIES, Queue, sleep_until_some},
 };
@@ -153,7 +154,7 @@ impl Flattener {
             None => return Ok(Outcome::Unavailable),
             Some(Plan::UpToDate) => return Ok(Outcome::UpToDate),
             Some(Plan::Write(batch)) => {
-                self.store.apply_flatten(&batch).await?;
+                apply_flatten(&*self.store, &batch).await?;
                 document_type = batch.doc_type;
                 Outcome::Flattened
             }

@@ -4,15 +4,15 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
 
-use super::{
-    import::{ITEM_COLUMNS, LOCATION_COLUMNS},
-    rows::{ItemRow, LocationRow},
-};
+use super::import::{ITEM_COLUMNS, LOCATION_COLUMNS};
 use crate::{
     auth::{AuthService, routes::bearer_principal},
+    csv::escape,
     http::{ApiError, access::readable_site},
-    reporting::{csv::escape, model::ListQuery},
-    storage::Store,
+    storage::{
+        ListQuery, Store,
+        rows::{ItemRow, LocationRow},
+    },
 };
 
 /// Every row of a site (the schema caps a site at 100,000 items or locations).

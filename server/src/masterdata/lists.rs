@@ -5,16 +5,17 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::rows::{ItemRow, LocationRow};
 use crate::{
     auth::AuthService,
     http::ApiError,
     reporting::{
-        model::Page,
         params::ReportParams,
         routes::{ReportErrors, Shape, list_query, page_response},
     },
-    storage::Store,
+    storage::{
+        Page, Store,
+        rows::{ItemRow, LocationRow},
+    },
 };
 
 /// The search beside the usual report filters.

@@ -14,7 +14,6 @@ pub mod export;
 pub mod import;
 pub mod lists;
 pub mod routes;
-pub mod rows;
 pub mod site_doc;
 pub mod templates;
 

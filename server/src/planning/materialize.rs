@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 use super::{create_document, site_master, time::next_occurrence};
 use crate::{
     http::ApiError,
-    reporting::period::rfc3339_millis,
     storage::{Schedule, Store, now_millis},
     sync::{DocumentId, Hub},
+    time::rfc3339_millis,
 };
 
 /// How far ahead runs are made.

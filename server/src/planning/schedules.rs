@@ -14,9 +14,9 @@ use crate::{
         ApiError,
         access::{manager_site, readable_site},
     },
-    reporting::period::rfc3339_millis,
     storage::{NewSchedule, Recurrence, Schedule, Store},
     sync::Hub,
+    time::rfc3339_millis,
 };
 
 #[derive(Debug, Deserialize, ToSchema)]

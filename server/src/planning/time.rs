@@ -1,7 +1,7 @@
 //! RFC 3339 to Unix milliseconds and back, and calendar steps for recurrences: plain
 //! arithmetic over the reporting module's days.
 
-use crate::{reporting::period::Day, storage::Recurrence};
+use crate::{storage::Recurrence, time::Day};
 
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -57,7 +57,7 @@ pub fn next_occurrence(at: i64, recurrence: Recurrence) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reporting::period::rfc3339_millis;
+    use crate::time::rfc3339_millis;
 
     #[test]
     fn parses_what_phones_and_people_write() {

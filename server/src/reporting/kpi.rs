@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::csv::CsvColumns;
-use super::model::{
+use crate::csv::CsvColumns;
+use crate::storage::{
     ActionCounts, ChecklistCounts, CountAccuracyCounts, CountCompletionCounts, ReceivingCounts,
     ShipmentCounts,
 };
@@ -243,7 +243,7 @@ impl FigureCsvRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reporting::csv::{assert_columns_match, to_csv};
+    use crate::csv::{assert_columns_match, to_csv};
 
     #[test]
     fn ratio_has_no_value_without_a_denominator() {

@@ -4,7 +4,8 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::period::{Day, Period};
+use super::period::Period;
+use crate::time::Day;
 
 /// Rows per page when `limit` is not given, and the most a page may hold.
 pub const DEFAULT_LIMIT: i64 = 100;

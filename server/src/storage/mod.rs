@@ -1,20 +1,24 @@
-//! Storage behind traits, one implementation per database. SQL lives only in
-//! `sqlite/` and `postgres/`; everything above talks to `dyn Store`.
+//! Storage behind traits, with the plain types they take and return; everything above
+//! talks to `dyn Store`. One implementation in portable SQL (`sql/`) serves SQLite and
+//! Postgres; `sqlite.rs` and `postgres.rs` hold what really differs: connecting and
+//! migrating. The flattener also builds [`Statement`]s, which run here unchanged.
 
-pub mod desk;
-pub(crate) mod desk_sql;
 pub mod model;
 mod postgres;
+pub mod reporting;
+pub mod rows;
+pub mod sql;
 mod sqlite;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use floorwalk_shared::Problem;
 
-pub use desk::*;
 pub use model::*;
-pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use reporting::*;
+use rows::{ItemRow, LocationRow};
+pub use sql::{Arg, FlattenTx, Statement};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -137,13 +141,57 @@ pub trait FlattenStore: Send + Sync {
     async fn flattened_heads(&self, document_id: &str) -> StoreResult<Option<String>>;
     /// Documents whose stored heads differ from the flattened ones, with their site.
     async fn documents_behind(&self) -> StoreResult<Vec<(String, i64)>>;
-    async fn apply_flatten(&self, batch: &crate::flatten::apply::FlattenBatch) -> StoreResult<()>;
+    /// The one transaction a flatten writes its rows and new heads in.
+    async fn begin_flatten(&self) -> StoreResult<FlattenTx>;
+    /// Replaces a document's problems; its rows and heads stay as last valid.
     async fn record_problems(
         &self,
         document_id: &str,
         site_id: i64,
-        problems: &[floorwalk_shared::Problem],
+        problems: &[Problem],
     ) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// Users who belong to the site, by email.
+    async fn site_members(&self, site_id: i64) -> StoreResult<Vec<User>>;
+    /// Applies the patch and bumps the access epoch (a role or a disabled flag changes
+    /// what live connections may do). `None` when no user has that id.
+    async fn update_user(&self, id: i64, patch: &UserPatch) -> StoreResult<Option<User>>;
+}
+
+#[async_trait]
+pub trait MasterDataStore: Send + Sync {
+    /// Items of the sites, by site and SKU, with stock on hand over all locations.
+    /// `search` matches SKU, name or barcode (case-insensitive substring).
+    async fn item_rows(&self, q: &ListQuery, search: Option<&str>) -> StoreResult<Page<ItemRow>>;
+    /// Locations of the sites, by site and code; `search` matches code or name.
+    async fn location_rows(
+        &self,
+        q: &ListQuery,
+        search: Option<&str>,
+    ) -> StoreResult<Page<LocationRow>>;
+    /// Every non-zero stock level of a site.
+    async fn stock_on_hand(&self, site_id: i64) -> StoreResult<Vec<StockOnHand>>;
+}
+
+#[async_trait]
+pub trait ScheduleStore: Send + Sync {
+    async fn create_schedule(&self, schedule: &NewSchedule) -> StoreResult<Schedule>;
+    async fn schedules_of_site(&self, site_id: i64) -> StoreResult<Vec<Schedule>>;
+    /// Schedules whose next run is due to be made by `horizon` (Unix ms).
+    async fn schedules_due(&self, horizon: i64) -> StoreResult<Vec<Schedule>>;
+    /// Records that the run due at `due` was made as `document_id` and moves the
+    /// schedule on to `next`, only if it still stands at `due`; false if another
+    /// instance got there first.
+    async fn advance_schedule(
+        &self,
+        id: i64,
+        due: i64,
+        next: i64,
+        document_id: &str,
+    ) -> StoreResult<bool>;
 }
 
 #[async_trait]
@@ -154,7 +202,7 @@ pub trait Store:
     + DocumentStore
     + WorkStore
     + AttachmentStore
-    + crate::reporting::ReportingStore
+    + ReportingStore
     + AdminStore
     + MasterDataStore
     + ScheduleStore
@@ -167,19 +215,22 @@ pub trait Store:
 /// Opens the database named by `url`, creating a SQLite file if needed, and
 /// runs the migrations.
 pub async fn open(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Store>> {
-    if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open(url, max_connections).await?))
+    let db = if url.starts_with("sqlite:") {
+        sqlite::open(url, max_connections).await?
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(PostgresStore::open(url, max_connections).await?))
+        postgres::open(url, max_connections).await?
     } else {
-        Err(StoreError::UnsupportedUrl(url.to_string()))
-    }
+        return Err(StoreError::UnsupportedUrl(url.to_string()));
+    };
+    Ok(Arc::new(sql::SqlStore { db }))
 }
 
 /// Turns a unique-constraint violation into a `Conflict` with a message for the user.
-pub(crate) fn conflict_on_unique(err: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
+fn conflict_on_unique(err: StoreError, message: impl FnOnce() -> String) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message()),
-        _ => StoreError::Database(err),
+        StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            StoreError::Conflict(message())
+        }
+        _ => err,
     }
 }

@@ -1,4 +1,5 @@
-//! Plain data that crosses the storage boundary. No SQL here.
+//! Plain data that crosses the storage boundary. No SQL here; a type that is one
+//! table row derives `sqlx::FromRow` (column names as renames) to be read as one.
 
 use std::{fmt, str::FromStr};
 
@@ -70,18 +71,19 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Site {
     pub id: i64,
     pub slug: String,
     pub name: String,
     /// The automerge document holding the site's master data.
+    #[sqlx(rename = "site_document_id")]
     pub document_id: Option<String>,
 }
 
 /// One login on one device. Its id is the refresh-token family; its peer id is
 /// what the device must use on the sync socket.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeviceSession {
     pub id: String,
     pub user_id: i64,
@@ -138,7 +140,7 @@ pub struct StoredDocument {
 }
 
 /// A provenance row: who delivered which change, from where, when.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ChangeRecord {
     pub seq: i64,
     pub hash: String,
@@ -167,7 +169,7 @@ pub struct WorkSummary {
     pub assignees: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Attachment {
     pub sha256: String,
     pub site_id: i64,
@@ -175,4 +177,102 @@ pub struct Attachment {
     pub size: i64,
     pub bytes: Vec<u8>,
     pub uploaded_by: Option<i64>,
+}
+
+/// A count line as planned and approved: what the flattener reads back before it
+/// derives the line again.
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct PlannedLine {
+    pub location: String,
+    pub sku: String,
+    pub expected_qty: Option<i64>,
+    pub approved_qty: Option<i64>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub recount_index: Option<i64>,
+}
+
+/// A count entry that is not voided.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LiveEntry {
+    pub id: String,
+    pub qty: i64,
+    pub count_index: i64,
+    #[sqlx(rename = "recorded_by")]
+    pub by: String,
+    pub device: String,
+    #[sqlx(rename = "recorded_at")]
+    pub at: String,
+}
+
+/// The fields an admin may change on a user; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+}
+
+/// Stock on hand of one SKU at one location (the sum of its movements).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StockOnHand {
+    pub sku: String,
+    pub location: String,
+    pub on_hand: i64,
+}
+
+/// How often a checklist schedule makes a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recurrence {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl Recurrence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recurrence::Daily => "daily",
+            Recurrence::Weekly => "weekly",
+            Recurrence::Monthly => "monthly",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Recurrence> {
+        match text {
+            "daily" => Some(Recurrence::Daily),
+            "weekly" => Some(Recurrence::Weekly),
+            "monthly" => Some(Recurrence::Monthly),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSchedule {
+    pub site_id: i64,
+    pub template_id: String,
+    pub location: Option<String>,
+    pub recurrence: Recurrence,
+    pub assignee: Option<String>,
+    /// Unix ms of the next run to make.
+    pub next_due_at: i64,
+    pub created_by: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub id: i64,
+    pub site_id: i64,
+    pub template_id: String,
+    pub location: Option<String>,
+    pub recurrence: Recurrence,
+    pub assignee: Option<String>,
+    pub next_due_at: i64,
+    pub created_by: i64,
+    pub created_at: i64,
+    /// The run document made last.
+    pub last_document_id: Option<String>,
+    pub runs_made: i64,
 }

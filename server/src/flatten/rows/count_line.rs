@@ -6,28 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 
 use super::json;
-use crate::{flatten::statement::Statement, stmt};
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct LiveEntry {
-    pub id: String,
-    pub qty: i64,
-    pub count_index: i64,
-    pub by: String,
-    pub device: String,
-    pub at: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PlannedLine {
-    pub location: String,
-    pub sku: String,
-    pub expected_qty: Option<i64>,
-    pub approved_qty: Option<i64>,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<String>,
-    pub recount_index: Option<i64>,
-}
+use crate::{
+    stmt,
+    storage::{LiveEntry, PlannedLine, Statement},
+};
 
 pub struct LineFacts<'a> {
     pub document_id: &'a str,
@@ -152,7 +134,7 @@ pub fn derive_line_statements(facts: &LineFacts<'_>) -> Vec<Statement> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flatten::statement::Arg;
+    use crate::storage::Arg;
 
     fn entry(id: &str, qty: i64, pass: i64) -> LiveEntry {
         LiveEntry {
@@ -221,7 +203,11 @@ mod tests {
             .find(|s| s.sql.starts_with("INSERT INTO count_conflicts"))
             .expect("the first pass's conflict stays listed");
         assert_eq!(conflict.args[3], Arg::Int(Some(1)));
-        assert_eq!(conflict.args[7], Arg::Bool(true), "resolved by the recount");
+        assert_eq!(
+            conflict.args[7],
+            Arg::Bool(Some(true)),
+            "resolved by the recount"
+        );
 
         // Voiding one side of a disagreement leaves no conflict row at all.
         let voided = derive_line_statements(&facts(vec![entry("a", 5, 1)], PlannedLine::default()));

@@ -12,9 +12,10 @@ use std::collections::BTreeSet;
 
 use floorwalk_shared::Document;
 
-pub use count_line::{LineFacts, LiveEntry, PlannedLine, derive_line_statements};
+pub use count_line::{LineFacts, derive_line_statements};
 
-use super::{statement::Statement, validate::Validated};
+use super::validate::Validated;
+use crate::storage::Statement;
 
 /// What to write for one document, and which count lines to derive again
 /// once the entries are written (their derivation reads all their entries).

@@ -10,11 +10,10 @@ use crate::{
     http::ApiError,
     reporting::{
         kpi::{self, Figure, FigureCsvRow},
-        model::KpiQuery,
         params::{Format, ReportParams},
         period::Period,
     },
-    storage::Store,
+    storage::{KpiQuery, Store},
 };
 
 /// Figures of one KPI group for the chosen sites and period.

@@ -6,16 +6,15 @@ use super::{ReportErrors, Shape, list_query, page_response};
 use crate::{
     auth::AuthService,
     http::ApiError,
-    reporting::{
-        model::Page,
-        params::ReportParams,
+    reporting::params::ReportParams,
+    storage::{
+        Page, Store,
         rows::{
             ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
             CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow,
             ShipmentLineRow, ShipmentRow, StockLevelRow,
         },
     },
-    storage::Store,
 };
 
 /// Below reorder point: active items whose stock on hand (all locations) is at or below their reorder point, with the suggested quantity (max − on hand). Not dated.

@@ -11,15 +11,15 @@ use utoipa::{IntoResponses, ToSchema};
 
 use super::{
     access::{slugs, visible_sites},
-    csv::{CsvColumns, to_csv},
-    model::{KpiQuery, ListQuery, Page},
     params::{Format, ReportParams},
-    period::{Day, Period, rfc3339_millis},
+    period::Period,
 };
 use crate::{
     auth::{AuthService, routes::bearer_principal},
+    csv::{CsvColumns, to_csv},
     http::ApiError,
-    storage::{Store, StoreError, now_millis},
+    storage::{KpiQuery, ListQuery, Page, Store, StoreError, now_millis},
+    time::{Day, rfc3339_millis},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

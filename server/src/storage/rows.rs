@@ -1,10 +1,11 @@
-//! The rows of every table the dashboard lists. Each is one SQL row, one JSON object
-//! and one CSV line; `COLUMNS` (the CSV header) is generated from the fields.
+//! The rows of every table the dashboard lists: reports and master data. Each is one
+//! SQL row, one JSON object and one CSV line; `COLUMNS` (the CSV header) is generated
+//! from the fields.
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::csv::{CsvColumns, millis_as_rfc3339, raw_json};
+use crate::csv::{CsvColumns, millis_as_rfc3339, raw_json};
 
 /// Declares a row struct and its CSV columns from one field list.
 macro_rules! report_row {
@@ -281,6 +282,48 @@ report_row! {
     }
 }
 
+report_row! {
+    /// An item of a site, with its stock on hand over all locations.
+    pub struct ItemRow {
+        /// Site slug.
+        pub site: String,
+        /// The item's key in the site document (UUID).
+        pub id: String,
+        pub sku: String,
+        pub name: String,
+        pub unit: String,
+        #[serde(serialize_with = "raw_json")]
+        #[schema(value_type = Vec<String>)]
+        pub barcodes: String,
+        pub unit_cost_minor: i64,
+        pub min_qty: Option<i64>,
+        pub reorder_point: Option<i64>,
+        pub max_qty: Option<i64>,
+        pub item_class: Option<String>,
+        pub supplier: Option<String>,
+        /// Not archived.
+        pub active: bool,
+        /// Sum of stock movements at every location.
+        pub on_hand: i64,
+        /// At or below its reorder point.
+        pub below_reorder_point: bool,
+    }
+}
+
+report_row! {
+    /// A location of a site, with its parent's code.
+    pub struct LocationRow {
+        pub site: String,
+        pub id: String,
+        pub code: String,
+        /// zone, aisle or bin.
+        pub kind: String,
+        pub name: Option<String>,
+        pub parent_code: Option<String>,
+        pub archived: bool,
+    }
+}
+
 /// What to order so stock reaches `max`: never negative; none without a max.
 pub fn suggested_order(on_hand: i64, max_qty: Option<i64>) -> Option<i64> {
     max_qty.map(|max| (max - on_hand).max(0))
@@ -289,7 +332,7 @@ pub fn suggested_order(on_hand: i64, max_qty: Option<i64>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reporting::csv::{assert_columns_match, to_csv};
+    use crate::csv::{assert_columns_match, to_csv};
 
     #[test]
     fn suggested_order_fills_up_to_max() {
@@ -335,5 +378,35 @@ mod tests {
             serde_json::to_value(&row).expect("json")["quantities"],
             serde_json::json!([4, 5])
         );
+    }
+
+    #[test]
+    fn csv_columns_match_the_fields() {
+        assert_columns_match(&ItemRow {
+            site: "s".into(),
+            id: "i".into(),
+            sku: "k".into(),
+            name: "n".into(),
+            unit: "each".into(),
+            barcodes: "[]".into(),
+            unit_cost_minor: 1,
+            min_qty: None,
+            reorder_point: None,
+            max_qty: None,
+            item_class: None,
+            supplier: None,
+            active: true,
+            on_hand: 0,
+            below_reorder_point: false,
+        });
+        assert_columns_match(&LocationRow {
+            site: "s".into(),
+            id: "i".into(),
+            code: "A".into(),
+            kind: "zone".into(),
+            name: None,
+            parent_code: None,
+            archived: false,
+        });
     }
 }

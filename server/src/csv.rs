@@ -54,7 +54,7 @@ pub fn raw_json<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Er
 
 /// Serializes a server time (Unix ms) as RFC 3339 UTC.
 pub fn millis_as_rfc3339<S: Serializer>(ms: &i64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&super::period::rfc3339_millis(*ms))
+    serializer.serialize_str(&crate::time::rfc3339_millis(*ms))
 }
 
 #[cfg(test)]

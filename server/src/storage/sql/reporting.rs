@@ -1,47 +1,18 @@
-//! Reporting reads over the flattened tables (SQLite). Keep in step with
-//! `postgres/reporting.rs`: the same queries, in each dialect.
+//! Reporting reads over the flattened tables: the dashboard's lists, each one
+//! [`ListSql`], paged; the KPI counts are in [`super::kpis`].
 
 use async_trait::async_trait;
-use sqlx::{QueryBuilder, Sqlite, sqlite::SqliteRow};
 
-use super::SqliteStore;
-use crate::reporting::{
-    model::{
-        ActionCounts, ChecklistCounts, CountAccuracyCounts, CountCompletionCounts, KpiQuery,
-        ListQuery, Page, ReceivingCounts, ShipmentCounts,
-    },
+use super::{Arg, SqlBuilder, SqlStore, db::Decoded, kpis};
+use crate::storage::{
+    ActionCounts, ChecklistCounts, CountAccuracyCounts, CountCompletionCounts, KpiQuery, ListQuery,
+    Page, ReceivingCounts, ReportingStore, ShipmentCounts, StoreResult,
     rows::{
         ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
         CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow,
         ShipmentLineRow, ShipmentRow, StockLevelRow, suggested_order,
     },
-    store::ReportingStore,
 };
-use crate::storage::StoreResult;
-
-type Builder = QueryBuilder<'static, Sqlite>;
-
-/// `<column> IN (sites…)`; no sites match nothing.
-fn sites_in(qb: &mut Builder, column: &str, sites: &[i64]) {
-    if sites.is_empty() {
-        qb.push(" 1 = 0");
-        return;
-    }
-    qb.push(format!(" {column} IN ("));
-    let mut list = qb.separated(", ");
-    for site in sites {
-        list.push_bind(*site);
-    }
-    qb.push(")");
-}
-
-/// `AND <column> >= start AND <column> < end` for a text-dated window.
-fn within(qb: &mut Builder, column: &str, start: &str, end: &str) {
-    qb.push(format!(" AND {column} >= "))
-        .push_bind(start.to_owned())
-        .push(format!(" AND {column} < "))
-        .push_bind(end.to_owned());
-}
 
 /// How one table is listed: fixed SQL fragments (never user input).
 struct ListSql {
@@ -58,67 +29,66 @@ struct ListSql {
     order: &'static str,
 }
 
-fn push_filters(qb: &mut Builder, q: &ListQuery, spec: &ListSql) {
-    qb.push(" WHERE");
-    sites_in(qb, "t.site_id", &q.sites);
-    match spec.date {
-        Some((column, true)) => {
-            if let Some(start) = q.start_ms() {
-                qb.push(format!(" AND {column} >= ")).push_bind(start);
-            }
-            if let Some(end) = q.end_ms() {
-                qb.push(format!(" AND {column} < ")).push_bind(end);
-            }
+fn push_filters(qb: &mut SqlBuilder, q: &ListQuery, spec: &ListSql) {
+    qb.push(format!(" FROM {} WHERE", spec.from))
+        .push_in("t.site_id", &q.sites);
+    if let Some((column, in_ms)) = spec.date {
+        let (start, end): (Option<Arg>, Option<Arg>) = if in_ms {
+            (q.start_ms().map(Arg::from), q.end_ms().map(Arg::from))
+        } else {
+            (
+                q.start.as_deref().map(Arg::from),
+                q.end.as_deref().map(Arg::from),
+            )
+        };
+        if let Some(start) = start {
+            qb.push(format!(" AND {column} >= ")).push_bind(start);
         }
-        Some((column, false)) => {
-            if let Some(start) = &q.start {
-                qb.push(format!(" AND {column} >= "))
-                    .push_bind(start.clone());
-            }
-            if let Some(end) = &q.end {
-                qb.push(format!(" AND {column} < ")).push_bind(end.clone());
-            }
+        if let Some(end) = end {
+            qb.push(format!(" AND {column} < ")).push_bind(end);
         }
-        None => {}
     }
     if let (true, Some(document)) = (spec.by_document, &q.document) {
-        qb.push(" AND t.document_id = ").push_bind(document.clone());
+        qb.push(" AND t.document_id = ").push_bind(document);
     }
     if let (Some(column), false) = (spec.status, q.status.is_empty()) {
-        qb.push(format!(" AND {column} IN ("));
-        let mut list = qb.separated(", ");
-        for status in &q.status {
-            list.push_bind(status.clone());
-        }
-        qb.push(")");
+        qb.push(" AND").push_in(column, &q.status);
     }
     if let Some(extra) = spec.extra {
         qb.push(format!(" AND {extra}"));
     }
 }
 
-impl SqliteStore {
-    async fn page<T>(&self, q: &ListQuery, spec: &ListSql) -> StoreResult<Page<T>>
-    where
-        T: for<'r> sqlx::FromRow<'r, SqliteRow> + Send + Unpin,
-    {
-        let mut count = Builder::new(format!("SELECT COUNT(*) FROM {}", spec.from));
-        push_filters(&mut count, q, spec);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut rows = Builder::new(format!("SELECT {} FROM {}", spec.select, spec.from));
-        push_filters(&mut rows, q, spec);
-        rows.push(format!(" ORDER BY {}", spec.order))
-            .push(" LIMIT ")
+impl SqlStore {
+    /// One page of rows and the count of all that match; `filter` pushes the `FROM`
+    /// and `WHERE` both queries share.
+    pub(super) async fn page<T: Decoded>(
+        &self,
+        select: &str,
+        order: &str,
+        q: &ListQuery,
+        filter: impl Fn(&mut SqlBuilder),
+    ) -> StoreResult<Page<T>> {
+        let mut count = SqlBuilder::new("SELECT COUNT(*)");
+        filter(&mut count);
+        let total = self.db.scalar(&count.build()).await?;
+        let mut rows = SqlBuilder::new(format!("SELECT {select}"));
+        filter(&mut rows);
+        rows.push(format!(" ORDER BY {order} LIMIT "))
             .push_bind(q.limit)
             .push(" OFFSET ")
             .push_bind(q.offset);
-        let rows = rows.build_query_as().fetch_all(&self.pool).await?;
         Ok(Page {
             total,
             limit: q.limit,
             offset: q.offset,
-            rows,
+            rows: self.db.fetch_all(&rows.build()).await?,
         })
+    }
+
+    async fn list<T: Decoded>(&self, q: &ListQuery, spec: &ListSql) -> StoreResult<Page<T>> {
+        self.page(spec.select, spec.order, q, |qb| push_filters(qb, q, spec))
+            .await
     }
 }
 
@@ -219,11 +189,11 @@ const SHIPMENTS: ListSql = ListSql {
              t.tracking_number, t.counterparty, t.expected_at, t.status, t.status_at, \
              t.arrived_at, \
              (SELECT COUNT(*) FROM shipment_lines l WHERE l.document_id = t.document_id) AS lines, \
-             (SELECT COALESCE(SUM(l.expected_qty), 0) FROM shipment_lines l \
+             (SELECT CAST(COALESCE(SUM(l.expected_qty), 0) AS BIGINT) FROM shipment_lines l \
               WHERE l.document_id = t.document_id) AS expected_units, \
-             (SELECT COALESCE(SUM(l.handled_qty), 0) FROM shipment_lines l \
+             (SELECT CAST(COALESCE(SUM(l.handled_qty), 0) AS BIGINT) FROM shipment_lines l \
               WHERE l.document_id = t.document_id) AS handled_units, \
-             (SELECT COALESCE(SUM(l.damaged_qty), 0) FROM shipment_lines l \
+             (SELECT CAST(COALESCE(SUM(l.damaged_qty), 0) AS BIGINT) FROM shipment_lines l \
               WHERE l.document_id = t.document_id) AS damaged_units, \
              (SELECT COUNT(*) FROM shipment_lines l WHERE l.document_id = t.document_id \
               AND (l.over_qty > 0 OR l.short_qty > 0 OR l.damaged_qty > 0)) AS discrepant_lines",
@@ -260,17 +230,18 @@ const STOCK_LEVELS: ListSql = ListSql {
 
 const REPLENISHMENT: ListSql = ListSql {
     select: "s.slug AS site, t.sku, t.name, t.unit, t.supplier, \
-             COALESCE((SELECT SUM(l.on_hand) FROM stock_levels l \
-             WHERE l.site_id = t.site_id AND l.sku = t.sku), 0) AS on_hand, \
-             t.reorder_point, t.min_qty, t.max_qty, NULL AS suggested_qty, t.unit_cost_minor",
+             CAST(COALESCE((SELECT SUM(l.on_hand) FROM stock_levels l \
+             WHERE l.site_id = t.site_id AND l.sku = t.sku), 0) AS BIGINT) AS on_hand, \
+             t.reorder_point, t.min_qty, t.max_qty, CAST(NULL AS BIGINT) AS suggested_qty, \
+             t.unit_cost_minor",
     from: "items t JOIN sites s ON s.id = t.site_id",
     date: None,
     by_document: false,
     status: None,
     // Active items at or below their reorder point (on hand over all locations).
     extra: Some(
-        "t.active AND t.reorder_point IS NOT NULL AND COALESCE((SELECT SUM(l.on_hand) \
-         FROM stock_levels l WHERE l.site_id = t.site_id AND l.sku = t.sku), 0) \
+        "t.active AND t.reorder_point IS NOT NULL AND CAST(COALESCE((SELECT SUM(l.on_hand) \
+         FROM stock_levels l WHERE l.site_id = t.site_id AND l.sku = t.sku), 0) AS BIGINT) \
          <= t.reorder_point",
     ),
     order: "s.slug, t.sku",
@@ -288,72 +259,17 @@ const DOCUMENT_PROBLEMS: ListSql = ListSql {
 };
 
 #[async_trait]
-impl ReportingStore for SqliteStore {
+impl ReportingStore for SqlStore {
     async fn count_accuracy(&self, q: &KpiQuery) -> StoreResult<CountAccuracyCounts> {
-        let mut qb = Builder::new(
-            "SELECT COUNT(*) AS lines_counted, \
-             COALESCE(SUM(t.within_tolerance), 0) AS lines_within_tolerance, \
-             COALESCE(SUM(ABS(t.variance_value_minor)), 0) AS variance_value_minor, \
-             COALESCE(SUM(t.variance_value_minor), 0) AS net_adjustment_value_minor \
-             FROM count_line_variances t WHERE t.counted_qty IS NOT NULL AND",
-        );
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        within(&mut qb, "t.counted_at", &q.window.start, &q.window.end);
-        Ok(qb.build_query_as().fetch_one(&self.pool).await?)
+        self.db.fetch_one(&kpis::count_accuracy(q)).await
     }
 
     async fn count_completion(&self, q: &KpiQuery) -> StoreResult<CountCompletionCounts> {
-        let (start, end) = (&q.window.start, &q.window.end);
-        let mut qb = Builder::new("SELECT (SELECT COUNT(*) FROM count_sessions t WHERE");
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        within(&mut qb, "t.due_at", start, end);
-        qb.push(") AS sessions_due, (SELECT COUNT(*) FROM count_sessions t WHERE");
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        within(&mut qb, "t.due_at", start, end);
-        qb.push(
-            " AND t.closed_at IS NOT NULL AND t.closed_at <= t.due_at) AS sessions_closed_by_due, \
-             (SELECT COUNT(*) FROM items t WHERE t.active AND",
-        );
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        qb.push(
-            " AND EXISTS (SELECT 1 FROM count_lines l WHERE l.site_id = t.site_id \
-             AND l.sku = t.sku AND l.counted_qty IS NOT NULL",
-        );
-        within(&mut qb, "l.counted_at", start, end);
-        qb.push(")) AS items_counted, (SELECT COUNT(*) FROM items t WHERE t.active AND");
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        qb.push(") AS active_items");
-        Ok(qb.build_query_as().fetch_one(&self.pool).await?)
+        self.db.fetch_one(&kpis::count_completion(q)).await
     }
 
     async fn checklist_counts(&self, q: &KpiQuery) -> StoreResult<ChecklistCounts> {
-        let (start, end) = (&q.window.start, &q.window.end);
-        let mut qb = Builder::new(
-            "SELECT COUNT(*) AS runs_scheduled, \
-             COALESCE(SUM(CASE WHEN t.completed_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
-             AS runs_completed, \
-             COALESCE(SUM(CASE WHEN t.completed_at IS NOT NULL AND t.completed_at <= t.due_at \
-             THEN 1 ELSE 0 END), 0) AS runs_on_time, \
-             COALESCE(SUM(CASE WHEN t.completed_at IS NULL AND t.due_at < ",
-        );
-        qb.push_bind(q.now.clone())
-            .push(" THEN 1 ELSE 0 END), 0) AS runs_overdue_open");
-        // Responses that can fail: numbers, and checks other than n.a.
-        for (name, failed) in [
-            ("responses_answered", ""),
-            ("responses_failed", " AND r.failed"),
-        ] {
-            qb.push(", (SELECT COUNT(*) FROM checklist_responses r WHERE");
-            sites_in(&mut qb, "r.site_id", &q.sites);
-            within(&mut qb, "r.recorded_at", start, end);
-            qb.push(format!(
-                " AND (r.kind = 'number' OR r.outcome IN ('pass', 'fail')){failed}) AS {name}"
-            ));
-        }
-        qb.push(" FROM checklist_runs t WHERE");
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        within(&mut qb, "t.due_at", start, end);
-        Ok(qb.build_query_as().fetch_one(&self.pool).await?)
+        self.db.fetch_one(&kpis::checklist_counts(q)).await
     }
 
     async fn corrective_action_counts(
@@ -361,54 +277,20 @@ impl ReportingStore for SqliteStore {
         sites: &[i64],
         at: &str,
     ) -> StoreResult<Vec<ActionCounts>> {
-        let mut qb = Builder::new(
-            "SELECT s.slug AS site, t.priority, COUNT(*) AS open, \
-             COALESCE(SUM(CASE WHEN t.due_at IS NOT NULL AND t.due_at < ",
-        );
-        qb.push_bind(at.to_owned()).push(
-            " THEN 1 ELSE 0 END), 0) AS overdue \
-             FROM corrective_actions t JOIN sites s ON s.id = t.site_id WHERE",
-        );
-        sites_in(&mut qb, "t.site_id", sites);
-        qb.push(" AND t.raised_at < ")
-            .push_bind(at.to_owned())
-            .push(" AND (t.status IN ('open', 'in_progress') OR t.closed_at >= ")
-            .push_bind(at.to_owned())
-            .push(") GROUP BY s.slug, t.priority ORDER BY s.slug, t.priority");
-        Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+        let select = kpis::corrective_action_counts(sites, at);
+        self.db.fetch_all(&select).await
     }
 
     async fn shipment_counts(&self, q: &KpiQuery) -> StoreResult<Vec<ShipmentCounts>> {
-        let mut qb = Builder::new(
-            "SELECT t.direction, COUNT(*) AS expected, \
-             COALESCE(SUM(CASE WHEN t.arrived_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS arrived, \
-             COALESCE(SUM(CASE WHEN t.arrived_at IS NULL AND t.expected_at < ",
-        );
-        qb.push_bind(q.now.clone())
-            .push(" THEN 1 ELSE 0 END), 0) AS late FROM shipments t WHERE");
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        within(&mut qb, "t.expected_at", &q.window.start, &q.window.end);
-        qb.push(" GROUP BY t.direction ORDER BY t.direction");
-        Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+        self.db.fetch_all(&kpis::shipment_counts(q)).await
     }
 
     async fn receiving_counts(&self, q: &KpiQuery) -> StoreResult<ReceivingCounts> {
-        let mut qb = Builder::new(
-            "SELECT COUNT(*) AS lines_received, \
-             COALESCE(SUM(CASE WHEN l.over_qty > 0 OR l.short_qty > 0 OR l.damaged_qty > 0 \
-             THEN 1 ELSE 0 END), 0) AS lines_discrepant, \
-             COALESCE(SUM(l.handled_qty + l.damaged_qty), 0) AS units_received, \
-             COALESCE(SUM(l.damaged_qty), 0) AS units_damaged \
-             FROM shipment_lines l JOIN shipments t ON t.document_id = l.document_id \
-             WHERE t.direction = 'inbound' AND",
-        );
-        sites_in(&mut qb, "t.site_id", &q.sites);
-        within(&mut qb, "t.arrived_at", &q.window.start, &q.window.end);
-        Ok(qb.build_query_as().fetch_one(&self.pool).await?)
+        self.db.fetch_one(&kpis::receiving_counts(q)).await
     }
 
     async fn replenishment(&self, q: &ListQuery) -> StoreResult<Page<ReplenishmentRow>> {
-        let mut page: Page<ReplenishmentRow> = self.page(q, &REPLENISHMENT).await?;
+        let mut page: Page<ReplenishmentRow> = self.list(q, &REPLENISHMENT).await?;
         for row in &mut page.rows {
             row.suggested_qty = suggested_order(row.on_hand, row.max_qty);
         }
@@ -416,46 +298,46 @@ impl ReportingStore for SqliteStore {
     }
 
     async fn stock_levels(&self, q: &ListQuery) -> StoreResult<Page<StockLevelRow>> {
-        self.page(q, &STOCK_LEVELS).await
+        self.list(q, &STOCK_LEVELS).await
     }
 
     async fn count_sessions(&self, q: &ListQuery) -> StoreResult<Page<CountSessionRow>> {
-        self.page(q, &COUNT_SESSIONS).await
+        self.list(q, &COUNT_SESSIONS).await
     }
 
     async fn count_lines(&self, q: &ListQuery) -> StoreResult<Page<CountLineRow>> {
-        self.page(q, &COUNT_LINES).await
+        self.list(q, &COUNT_LINES).await
     }
 
     async fn count_entries(&self, q: &ListQuery) -> StoreResult<Page<CountEntryRow>> {
-        self.page(q, &COUNT_ENTRIES).await
+        self.list(q, &COUNT_ENTRIES).await
     }
 
     async fn count_conflicts(&self, q: &ListQuery) -> StoreResult<Page<CountConflictRow>> {
-        self.page(q, &COUNT_CONFLICTS).await
+        self.list(q, &COUNT_CONFLICTS).await
     }
 
     async fn checklist_runs(&self, q: &ListQuery) -> StoreResult<Page<ChecklistRunRow>> {
-        self.page(q, &CHECKLIST_RUNS).await
+        self.list(q, &CHECKLIST_RUNS).await
     }
 
     async fn checklist_responses(&self, q: &ListQuery) -> StoreResult<Page<ChecklistResponseRow>> {
-        self.page(q, &CHECKLIST_RESPONSES).await
+        self.list(q, &CHECKLIST_RESPONSES).await
     }
 
     async fn corrective_actions(&self, q: &ListQuery) -> StoreResult<Page<CorrectiveActionRow>> {
-        self.page(q, &CORRECTIVE_ACTIONS).await
+        self.list(q, &CORRECTIVE_ACTIONS).await
     }
 
     async fn shipments(&self, q: &ListQuery) -> StoreResult<Page<ShipmentRow>> {
-        self.page(q, &SHIPMENTS).await
+        self.list(q, &SHIPMENTS).await
     }
 
     async fn shipment_lines(&self, q: &ListQuery) -> StoreResult<Page<ShipmentLineRow>> {
-        self.page(q, &SHIPMENT_LINES).await
+        self.list(q, &SHIPMENT_LINES).await
     }
 
     async fn document_problems(&self, q: &ListQuery) -> StoreResult<Page<DocumentProblemRow>> {
-        self.page(q, &DOCUMENT_PROBLEMS).await
+        self.list(q, &DOCUMENT_PROBLEMS).await
     }
 }

@@ -1,0 +1,155 @@
+use async_trait::async_trait;
+
+use super::{SqlStore, db::Conn};
+use crate::{
+    stmt,
+    storage::{ChangeRecord, DocumentStore, NewChange, StoreResult, StoredDocument, now_millis},
+};
+
+async fn insert_changes(tx: &mut Conn, doc_id: &str, changes: &[NewChange]) -> StoreResult<()> {
+    for change in changes {
+        // A change delivered twice (two peers racing) is stored once.
+        tx.execute(&stmt!(
+            "INSERT INTO changes (document_id, hash, bytes, user_id, peer_id, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (document_id, hash) DO NOTHING",
+            doc_id,
+            &change.hash,
+            change.bytes.as_slice(),
+            change.user_id,
+            &change.peer_id,
+            change.received_at
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The newest sequence number of the document's changes; commits the transaction.
+async fn commit_last_seq(mut tx: Conn, doc_id: &str) -> StoreResult<i64> {
+    let seq = tx
+        .scalar(&stmt!(
+            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE document_id = $1",
+            doc_id
+        ))
+        .await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    site_id: i64,
+    snapshot: Option<Vec<u8>>,
+    snapshot_seq: i64,
+}
+
+#[async_trait]
+impl DocumentStore for SqlStore {
+    async fn document_site(&self, doc_id: &str) -> StoreResult<Option<i64>> {
+        let select = stmt!("SELECT site_id FROM documents WHERE id = $1", doc_id);
+        let site: Option<(i64,)> = self.db.fetch_optional(&select).await?;
+        Ok(site.map(|(id,)| id))
+    }
+
+    async fn load_document(&self, doc_id: &str) -> StoreResult<Option<StoredDocument>> {
+        let mut tx = self.db.begin_read().await?;
+        let select = stmt!(
+            "SELECT site_id, snapshot, snapshot_seq FROM documents WHERE id = $1",
+            doc_id
+        );
+        let Some(row) = tx.fetch_optional::<DocumentRow>(&select).await? else {
+            return Ok(None);
+        };
+        let changes: Vec<(i64, Option<Vec<u8>>)> = tx
+            .fetch_all(&stmt!(
+                "SELECT seq, bytes FROM changes WHERE document_id = $1 AND seq > $2 ORDER BY seq",
+                doc_id,
+                row.snapshot_seq
+            ))
+            .await?;
+        let mut doc = StoredDocument {
+            site_id: row.site_id,
+            snapshot: row.snapshot,
+            last_seq: row.snapshot_seq,
+            ..StoredDocument::default()
+        };
+        for (seq, bytes) in changes {
+            doc.last_seq = seq;
+            doc.changes.extend(bytes);
+        }
+        doc.changes_since_snapshot = doc.changes.len() as u64;
+        Ok(Some(doc))
+    }
+
+    async fn create_document(
+        &self,
+        doc_id: &str,
+        site_id: i64,
+        created_by: Option<i64>,
+        changes: &[NewChange],
+        heads: &str,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.begin().await?;
+        tx.execute(&stmt!(
+            "INSERT INTO documents (id, site_id, created_by, created_at, heads) VALUES ($1, $2, $3, $4, $5)",
+            doc_id,
+            site_id,
+            created_by,
+            now_millis(),
+            heads
+        ))
+        .await?;
+        insert_changes(&mut tx, doc_id, changes).await?;
+        commit_last_seq(tx, doc_id).await
+    }
+
+    async fn append_changes(
+        &self,
+        doc_id: &str,
+        changes: &[NewChange],
+        heads: &str,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.begin().await?;
+        insert_changes(&mut tx, doc_id, changes).await?;
+        tx.execute(&stmt!(
+            "UPDATE documents SET heads = $1 WHERE id = $2",
+            heads,
+            doc_id
+        ))
+        .await?;
+        commit_last_seq(tx, doc_id).await
+    }
+
+    async fn compact(&self, doc_id: &str, snapshot: &[u8], up_to_seq: i64) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        tx.execute(&stmt!(
+            "UPDATE documents SET snapshot = $1, snapshot_seq = $2 WHERE id = $3 AND snapshot_seq < $2",
+            snapshot,
+            up_to_seq,
+            doc_id
+        ))
+        .await?;
+        tx.execute(&stmt!(
+            "UPDATE changes SET bytes = NULL WHERE document_id = $1 AND seq <= $2",
+            doc_id,
+            up_to_seq
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    async fn change_log(&self, doc_id: &str) -> StoreResult<Vec<ChangeRecord>> {
+        let select = stmt!(
+            "SELECT seq, hash, user_id, peer_id, received_at, bytes IS NULL AS compacted \
+             FROM changes WHERE document_id = $1 ORDER BY seq",
+            doc_id
+        );
+        self.db.fetch_all(&select).await
+    }
+
+    async fn document_count(&self) -> StoreResult<i64> {
+        self.db
+            .scalar(&stmt!("SELECT COUNT(*) FROM documents"))
+            .await
+    }
+}

@@ -1,0 +1,105 @@
+use async_trait::async_trait;
+use floorwalk_shared::Problem;
+
+use super::{SqlStore, Statement, db::Conn};
+use crate::{
+    stmt,
+    storage::{FlattenStore, LiveEntry, PlannedLine, StoreResult, now_millis},
+};
+
+/// The transaction one flatten writes in: the flattener's statements, and the two
+/// reads it needs to derive a count line from everything written before.
+pub struct FlattenTx(Conn);
+
+impl FlattenTx {
+    pub async fn exec(&mut self, statement: &Statement) -> StoreResult<()> {
+        self.0.execute(statement).await?;
+        Ok(())
+    }
+
+    pub async fn planned_line(
+        &mut self,
+        document_id: &str,
+        line_key: &str,
+    ) -> StoreResult<Option<PlannedLine>> {
+        let select = stmt!(
+            "SELECT location, sku, expected_qty, approved_qty, approved_by, approved_at, \
+             recount_index FROM count_lines WHERE document_id = $1 AND line_key = $2",
+            document_id,
+            line_key
+        );
+        self.0.fetch_optional(&select).await
+    }
+
+    pub async fn live_entries(
+        &mut self,
+        document_id: &str,
+        line_key: &str,
+    ) -> StoreResult<Vec<LiveEntry>> {
+        let select = stmt!(
+            "SELECT id, qty, count_index, recorded_by, device, recorded_at FROM count_entries \
+             WHERE document_id = $1 AND line_key = $2 AND voided = $3 \
+             ORDER BY count_index, recorded_at, id",
+            document_id,
+            line_key,
+            false
+        );
+        self.0.fetch_all(&select).await
+    }
+
+    pub async fn commit(self) -> StoreResult<()> {
+        self.0.commit().await
+    }
+}
+
+#[async_trait]
+impl FlattenStore for SqlStore {
+    async fn flattened_heads(&self, document_id: &str) -> StoreResult<Option<String>> {
+        let select = stmt!(
+            "SELECT heads FROM flattened_heads WHERE document_id = $1",
+            document_id
+        );
+        let heads: Option<(String,)> = self.db.fetch_optional(&select).await?;
+        Ok(heads.map(|(h,)| h))
+    }
+
+    async fn documents_behind(&self) -> StoreResult<Vec<(String, i64)>> {
+        let select = stmt!(
+            "SELECT d.id, d.site_id FROM documents d LEFT JOIN flattened_heads f ON f.document_id = d.id \
+             WHERE f.heads IS NULL OR f.heads <> d.heads ORDER BY d.created_at"
+        );
+        self.db.fetch_all(&select).await
+    }
+
+    async fn begin_flatten(&self) -> StoreResult<FlattenTx> {
+        Ok(FlattenTx(self.db.begin().await?))
+    }
+
+    async fn record_problems(
+        &self,
+        document_id: &str,
+        site_id: i64,
+        problems: &[Problem],
+    ) -> StoreResult<()> {
+        let now = now_millis();
+        let mut tx = self.db.begin().await?;
+        tx.execute(&stmt!(
+            "DELETE FROM document_problems WHERE document_id = $1",
+            document_id
+        ))
+        .await?;
+        for problem in problems {
+            tx.execute(&stmt!(
+                "INSERT INTO document_problems (document_id, site_id, path, message, detected_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (document_id, path, message) DO NOTHING",
+                document_id,
+                site_id,
+                problem.path.as_str(),
+                problem.message.as_str(),
+                now
+            ))
+            .await?;
+        }
+        tx.commit().await
+    }
+}

@@ -1,0 +1,127 @@
+//! The KPI queries: raw counts over one window, for `reporting::kpi` to turn into
+//! figures. Postgres sums BIGINT into NUMERIC, so every sum is cast back to BIGINT.
+
+use super::{SqlBuilder, Statement};
+use crate::storage::KpiQuery;
+
+/// ` AND <column> >= start AND <column> < end` for a text-dated window.
+fn within(qb: &mut SqlBuilder, column: &str, q: &KpiQuery) {
+    qb.push(format!(" AND {column} >= "))
+        .push_bind(q.window.start.as_str())
+        .push(format!(" AND {column} < "))
+        .push_bind(q.window.end.as_str());
+}
+
+pub(super) fn count_accuracy(q: &KpiQuery) -> Statement {
+    let mut qb = SqlBuilder::new(
+        "SELECT COUNT(*) AS lines_counted, \
+         CAST(COALESCE(SUM(t.within_tolerance), 0) AS BIGINT) AS lines_within_tolerance, \
+         CAST(COALESCE(SUM(ABS(t.variance_value_minor)), 0) AS BIGINT) AS variance_value_minor, \
+         CAST(COALESCE(SUM(t.variance_value_minor), 0) AS BIGINT) AS net_adjustment_value_minor \
+         FROM count_line_variances t WHERE t.counted_qty IS NOT NULL AND",
+    );
+    qb.push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.counted_at", q);
+    qb.build()
+}
+
+pub(super) fn count_completion(q: &KpiQuery) -> Statement {
+    let mut qb = SqlBuilder::new("SELECT (SELECT COUNT(*) FROM count_sessions t WHERE");
+    qb.push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.due_at", q);
+    qb.push(") AS sessions_due, (SELECT COUNT(*) FROM count_sessions t WHERE")
+        .push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.due_at", q);
+    qb.push(
+        " AND t.closed_at IS NOT NULL AND t.closed_at <= t.due_at) AS sessions_closed_by_due, \
+         (SELECT COUNT(*) FROM items t WHERE t.active AND",
+    )
+    .push_in("t.site_id", &q.sites)
+    .push(
+        " AND EXISTS (SELECT 1 FROM count_lines l WHERE l.site_id = t.site_id \
+         AND l.sku = t.sku AND l.counted_qty IS NOT NULL",
+    );
+    within(&mut qb, "l.counted_at", q);
+    qb.push(")) AS items_counted, (SELECT COUNT(*) FROM items t WHERE t.active AND")
+        .push_in("t.site_id", &q.sites)
+        .push(") AS active_items");
+    qb.build()
+}
+
+pub(super) fn checklist_counts(q: &KpiQuery) -> Statement {
+    let mut qb = SqlBuilder::new(
+        "SELECT COUNT(*) AS runs_scheduled, \
+         CAST(COALESCE(SUM(CASE WHEN t.completed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS runs_completed, \
+         CAST(COALESCE(SUM(CASE WHEN t.completed_at IS NOT NULL AND t.completed_at <= t.due_at \
+         THEN 1 ELSE 0 END), 0) AS BIGINT) AS runs_on_time, \
+         CAST(COALESCE(SUM(CASE WHEN t.completed_at IS NULL AND t.due_at < ",
+    );
+    qb.push_bind(q.now.as_str())
+        .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS runs_overdue_open");
+    // Responses that can fail: numbers, and checks other than n.a.
+    for (name, failed) in [
+        ("responses_answered", ""),
+        ("responses_failed", " AND r.failed"),
+    ] {
+        qb.push(", (SELECT COUNT(*) FROM checklist_responses r WHERE")
+            .push_in("r.site_id", &q.sites);
+        within(&mut qb, "r.recorded_at", q);
+        qb.push(format!(
+            " AND (r.kind = 'number' OR r.outcome IN ('pass', 'fail')){failed}) AS {name}"
+        ));
+    }
+    qb.push(" FROM checklist_runs t WHERE")
+        .push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.due_at", q);
+    qb.build()
+}
+
+pub(super) fn corrective_action_counts(sites: &[i64], at: &str) -> Statement {
+    let mut qb = SqlBuilder::new(
+        "SELECT s.slug AS site, t.priority, COUNT(*) AS open, \
+         CAST(COALESCE(SUM(CASE WHEN t.due_at IS NOT NULL AND t.due_at < ",
+    );
+    qb.push_bind(at)
+        .push(
+            " THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue \
+             FROM corrective_actions t JOIN sites s ON s.id = t.site_id WHERE",
+        )
+        .push_in("t.site_id", sites)
+        .push(" AND t.raised_at < ")
+        .push_bind(at)
+        .push(" AND (t.status IN ('open', 'in_progress') OR t.closed_at >= ")
+        .push_bind(at)
+        .push(") GROUP BY s.slug, t.priority ORDER BY s.slug, t.priority");
+    qb.build()
+}
+
+pub(super) fn shipment_counts(q: &KpiQuery) -> Statement {
+    let mut qb = SqlBuilder::new(
+        "SELECT t.direction, COUNT(*) AS expected, \
+         CAST(COALESCE(SUM(CASE WHEN t.arrived_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS arrived, \
+         CAST(COALESCE(SUM(CASE WHEN t.arrived_at IS NULL AND t.expected_at < ",
+    );
+    qb.push_bind(q.now.as_str())
+        .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS late FROM shipments t WHERE")
+        .push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.expected_at", q);
+    qb.push(" GROUP BY t.direction ORDER BY t.direction");
+    qb.build()
+}
+
+pub(super) fn receiving_counts(q: &KpiQuery) -> Statement {
+    let mut qb = SqlBuilder::new(
+        "SELECT COUNT(*) AS lines_received, \
+         CAST(COALESCE(SUM(CASE WHEN l.over_qty > 0 OR l.short_qty > 0 OR l.damaged_qty > 0 \
+         THEN 1 ELSE 0 END), 0) AS BIGINT) AS lines_discrepant, \
+         CAST(COALESCE(SUM(l.handled_qty + l.damaged_qty), 0) AS BIGINT) AS units_received, \
+         CAST(COALESCE(SUM(l.damaged_qty), 0) AS BIGINT) AS units_damaged \
+         FROM shipment_lines l JOIN shipments t ON t.document_id = l.document_id \
+         WHERE t.direction = 'inbound' AND",
+    );
+    qb.push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.arrived_at", q);
+    qb.build()
+}

@@ -1,0 +1,201 @@
+use async_trait::async_trait;
+
+use super::SqlStore;
+use crate::{
+    stmt,
+    storage::{
+        DeviceSession, RefreshOutcome, SessionStore, StoreResult, TicketGrant, TicketOutcome,
+        now_millis,
+    },
+};
+
+/// A refresh token with its session and the state of its user.
+#[derive(sqlx::FromRow)]
+struct RefreshRow {
+    session_id: String,
+    user_id: i64,
+    peer_id: String,
+    revoked: bool,
+    expires_at: i64,
+    used_at: Option<i64>,
+    disabled: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct TicketRow {
+    user_id: i64,
+    session_id: String,
+    peer_id: String,
+    expires_at: i64,
+}
+
+#[async_trait]
+impl SessionStore for SqlStore {
+    async fn create_session(
+        &self,
+        session: &DeviceSession,
+        refresh_hash: &str,
+        refresh_expires_at: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        tx.execute(&stmt!(
+            "INSERT INTO device_sessions (id, user_id, peer_id, created_at) VALUES ($1, $2, $3, $4)",
+            &session.id,
+            session.user_id,
+            &session.peer_id,
+            now_millis()
+        ))
+        .await?;
+        tx.execute(&stmt!(
+            "INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)",
+            refresh_hash,
+            &session.id,
+            refresh_expires_at
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    async fn find_session(&self, id: &str) -> StoreResult<Option<DeviceSession>> {
+        let select = stmt!(
+            "SELECT id, user_id, peer_id, revoked_at IS NOT NULL AS revoked \
+             FROM device_sessions WHERE id = $1",
+            id
+        );
+        self.db.fetch_optional(&select).await
+    }
+
+    async fn rotate_refresh(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: i64,
+        now: i64,
+    ) -> StoreResult<RefreshOutcome> {
+        let mut tx = self.db.begin().await?;
+        let token: Option<RefreshRow> = tx
+            .fetch_optional(&stmt!(
+                "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.peer_id, \
+                        s.revoked_at IS NOT NULL AS revoked, u.disabled \
+                 FROM refresh_tokens t JOIN device_sessions s ON s.id = t.session_id \
+                 JOIN users u ON u.id = s.user_id \
+                 WHERE t.token_hash = $1",
+                old_hash
+            ))
+            .await?;
+        let Some(token) = token else {
+            return Ok(RefreshOutcome::Unknown);
+        };
+        let session = DeviceSession {
+            id: token.session_id,
+            user_id: token.user_id,
+            peer_id: token.peer_id,
+            revoked: token.revoked,
+        };
+        if session.revoked {
+            return Ok(RefreshOutcome::Unknown);
+        }
+        if token.disabled {
+            return Ok(RefreshOutcome::Disabled);
+        }
+        if token.used_at.is_some() {
+            tx.execute(&stmt!(
+                "UPDATE device_sessions SET revoked_at = $1 WHERE id = $2",
+                now,
+                &session.id
+            ))
+            .await?;
+            tx.commit().await?;
+            return Ok(RefreshOutcome::Reused);
+        }
+        if token.expires_at <= now {
+            return Ok(RefreshOutcome::Expired);
+        }
+        tx.execute(&stmt!(
+            "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2",
+            now,
+            old_hash
+        ))
+        .await?;
+        tx.execute(&stmt!(
+            "INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)",
+            new_hash,
+            &session.id,
+            new_expires_at
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(RefreshOutcome::Rotated(session))
+    }
+
+    async fn revoke_by_refresh(&self, refresh_hash: &str) -> StoreResult<bool> {
+        let update = stmt!(
+            "UPDATE device_sessions SET revoked_at = $1 WHERE revoked_at IS NULL AND id = \
+             (SELECT session_id FROM refresh_tokens WHERE token_hash = $2)",
+            now_millis(),
+            refresh_hash
+        );
+        Ok(self.db.execute(&update).await? > 0)
+    }
+
+    async fn create_ticket(
+        &self,
+        ticket_hash: &str,
+        grant: &TicketGrant,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        // Expired tickets are swept here, where they are written, so the table stays small.
+        let sweep = stmt!(
+            "DELETE FROM sync_tickets WHERE expires_at < $1",
+            now_millis()
+        );
+        self.db.execute(&sweep).await?;
+        let insert = stmt!(
+            "INSERT INTO sync_tickets (ticket_hash, user_id, session_id, peer_id, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            ticket_hash,
+            grant.user_id,
+            &grant.session_id,
+            &grant.peer_id,
+            expires_at
+        );
+        self.db.execute(&insert).await?;
+        Ok(())
+    }
+
+    async fn redeem_ticket(&self, ticket_hash: &str, now: i64) -> StoreResult<TicketOutcome> {
+        let delete = stmt!(
+            "DELETE FROM sync_tickets WHERE ticket_hash = $1 \
+             RETURNING user_id, session_id, peer_id, expires_at",
+            ticket_hash
+        );
+        let Some(ticket) = self.db.write_optional::<TicketRow>(&delete).await? else {
+            return Ok(TicketOutcome::Unknown);
+        };
+        if ticket.expires_at <= now {
+            return Ok(TicketOutcome::Expired);
+        }
+        Ok(TicketOutcome::Valid(TicketGrant {
+            user_id: ticket.user_id,
+            session_id: ticket.session_id,
+            peer_id: ticket.peer_id,
+        }))
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        let select = stmt!("SELECT value FROM server_settings WHERE key = $1", key);
+        let value: Option<(String,)> = self.db.fetch_optional(&select).await?;
+        Ok(value.map(|(v,)| v))
+    }
+
+    async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
+        let insert = stmt!(
+            "INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            key,
+            value
+        );
+        self.db.execute(&insert).await?;
+        let select = stmt!("SELECT value FROM server_settings WHERE key = $1", key);
+        self.db.scalar(&select).await
+    }
+}

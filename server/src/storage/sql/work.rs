@@ -1,0 +1,89 @@
+use async_trait::async_trait;
+
+use super::{
+    SqlStore,
+    db::{Decoded, Row},
+};
+use crate::{
+    stmt,
+    storage::{
+        Attachment, AttachmentStore, StoreError, StoreResult, WorkStore, WorkSummary, now_millis,
+    },
+};
+
+/// Assignees are kept as a JSON list in one text column.
+impl Decoded for WorkSummary {
+    fn decode(row: Row<'_>) -> StoreResult<Self> {
+        let assignees: String = row.get("assignees")?;
+        Ok(WorkSummary {
+            document_id: row.get("document_id")?,
+            site_id: row.get("site_id")?,
+            doc_type: row.get("doc_type")?,
+            title: row.get("title")?,
+            status: row.get("status")?,
+            due_at: row.get("due_at")?,
+            assignees: serde_json::from_str(&assignees)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        })
+    }
+}
+
+#[async_trait]
+impl WorkStore for SqlStore {
+    async fn upsert_work_summary(&self, summary: &WorkSummary) -> StoreResult<()> {
+        let assignees = serde_json::to_string(&summary.assignees)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let upsert = stmt!(
+            "INSERT INTO work_index (document_id, site_id, doc_type, title, status, due_at, assignees, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (document_id) DO UPDATE SET doc_type = excluded.doc_type, title = excluded.title, \
+             status = excluded.status, due_at = excluded.due_at, assignees = excluded.assignees, \
+             updated_at = excluded.updated_at",
+            &summary.document_id,
+            summary.site_id,
+            &summary.doc_type,
+            summary.title.as_ref(),
+            summary.status.as_ref(),
+            summary.due_at.as_ref(),
+            assignees,
+            now_millis()
+        );
+        self.db.execute(&upsert).await?;
+        Ok(())
+    }
+
+    async fn work_for_site(&self, site_id: i64) -> StoreResult<Vec<WorkSummary>> {
+        let select = stmt!(
+            "SELECT document_id, site_id, doc_type, title, status, due_at, assignees \
+             FROM work_index WHERE site_id = $1 ORDER BY due_at IS NULL, due_at, document_id",
+            site_id
+        );
+        self.db.fetch_all(&select).await
+    }
+}
+
+#[async_trait]
+impl AttachmentStore for SqlStore {
+    async fn put_attachment(&self, attachment: &Attachment) -> StoreResult<bool> {
+        let insert = stmt!(
+            "INSERT INTO attachments (sha256, site_id, content_type, size, bytes, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING",
+            &attachment.sha256,
+            attachment.site_id,
+            &attachment.content_type,
+            attachment.size,
+            attachment.bytes.as_slice(),
+            attachment.uploaded_by,
+            now_millis()
+        );
+        Ok(self.db.execute(&insert).await? > 0)
+    }
+
+    async fn get_attachment(&self, sha256: &str) -> StoreResult<Option<Attachment>> {
+        let select = stmt!(
+            "SELECT sha256, site_id, content_type, size, bytes, uploaded_by FROM attachments WHERE sha256 = $1",
+            sha256
+        );
+        self.db.fetch_optional(&select).await
+    }
+}
