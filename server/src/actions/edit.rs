@@ -7,7 +7,7 @@ use automerge::{
 use floorwalk_shared::{Document, DomainEnum, validate};
 use serde_json::Value;
 
-use crate::{documents::json::put_json, flatten::json::object_to_json};
+use crate::{documents::json::put_json, documents::read::object_to_json};
 
 /// Why an action was not applied; nothing was changed.
 #[derive(Debug)]

@@ -1,10 +1,13 @@
 //! Documents the server itself reads and writes: JSON in and out of
-//! Automerge, site master-data documents, and the work list summary.
+//! Automerge, which collection members a change touched, site master-data
+//! documents, and the work list summary.
 
 pub mod json;
+pub mod read;
 pub mod site;
 pub mod stamp;
 pub mod summary;
+pub mod touched;
 
 /// Heads as stored beside a document: a JSON array of hex hashes.
 pub fn heads_json(heads: &[automerge::ChangeHash]) -> String {

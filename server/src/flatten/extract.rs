@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::{Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use serde_json::{Map, Value as Json};
 
-use super::{
-    json::{object_to_json, read_value},
+use crate::documents::{
+    json::read_string,
+    read::{object_to_json, read_value},
     touched::{Touch, touched_members},
 };
-use crate::documents::json::read_string;
 
 /// The collections of each document type: their members are flattened one by one.
 pub fn collections_of(doc_type: &str) -> &'static [&'static str] {

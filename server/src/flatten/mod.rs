@@ -3,10 +3,8 @@
 
 pub mod apply;
 pub mod extract;
-pub mod json;
 pub mod plan;
 mod queue;
 pub mod rows;
 pub mod runner;
-mod touched;
 pub mod validate;

@@ -52,7 +52,7 @@ mod tests {
 
     use super::*;
     use crate::{
-        flatten::json::object_to_json,
+        documents::read::object_to_json,
         masterdata::{
             csv_read::read_csv,
             import::{Kind, plan_import},

@@ -18,8 +18,8 @@ use super::{
 };
 use crate::{
     auth::{AuthService, routes::bearer_principal},
+    documents::read::object_to_json,
     documents::stamp::new_uuid,
-    flatten::json::object_to_json,
     http::{ApiError, access::manager_site},
     storage::Store,
     sync::{Author, ChangeError, Hub},

@@ -12,11 +12,11 @@ use utoipa::ToSchema;
 use super::site_doc::site_document;
 use crate::{
     auth::{AuthService, routes::bearer_principal},
+    documents::read::object_to_json,
     documents::{
         json::{insert_json, put_json},
         stamp::{new_uuid, now_rfc3339},
     },
-    flatten::json::object_to_json,
     http::{ApiError, access::manager_site},
     storage::Store,
     sync::{Author, ChangeError, Hub},

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::{
     documents::json::put_json,
-    flatten::json::object_to_json,
+    documents::read::object_to_json,
     http::ApiError,
     masterdata::site_doc::site_document,
     storage::{Site, Store},
