@@ -105,7 +105,7 @@ fn read_path(doc: &AutoCommit, path: &[&str]) -> Option<Value> {
         obj = id;
     }
     let (value, id) = doc.get(&obj, path[path.len() - 1]).ok()??;
-    Some(floorwalk::flatten::json::read_value(doc, value, &id, 0))
+    Some(floorwalk::documents::read::read_value(doc, value, &id, 0))
 }
 
 async fn adjustments(db: &TestDb, id: &DocumentId) -> i64 {

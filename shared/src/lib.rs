@@ -16,6 +16,9 @@
 //! | `shipment` | [`Shipment`] | [`shipment`] |
 //! | `stock_log` | [`StockLog`] | [`stock_log`] |
 //!
+//! [`policy`] says who may write which part of each document type; the server enforces
+//! it on every incoming change.
+//!
 //! [`unknown_references`] checks a work document's SKUs and location codes against its
 //! site's master data; misses are warnings, not invalid documents (see [`references`]).
 //!
@@ -59,6 +62,7 @@ mod validation;
 pub mod checklist_run;
 pub mod count_session;
 pub mod examples;
+pub mod policy;
 pub mod references;
 pub mod shipment;
 pub mod site;

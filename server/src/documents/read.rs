@@ -1,7 +1,8 @@
-//! Reads one Automerge object as JSON, with a depth cap so hostile documents
-//! cannot exhaust the stack (here or when the JSON is dropped).
+//! Reads one Automerge object as JSON, now or as it was at some heads, with a
+//! depth cap so hostile documents cannot exhaust the stack (here or when the
+//! JSON is dropped).
 
-use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use serde_json::{Map, Number, Value as Json};
 
 /// Deeper than any valid document; the validator reports what lies beyond.
@@ -39,6 +40,60 @@ fn read_object<D: ReadDoc>(doc: &D, obj: &ObjId, depth: usize) -> Json {
 pub fn read_value<D: ReadDoc>(doc: &D, value: Value<'_>, id: &ObjId, depth: usize) -> Json {
     match value {
         Value::Object(_) => read_object(doc, id, depth + 1),
+        Value::Scalar(scalar) => scalar_to_json(&scalar),
+    }
+}
+
+/// The object `obj` as it was at `heads`.
+pub fn object_to_json_at<D: ReadDoc>(doc: &D, obj: &ObjId, heads: &[ChangeHash]) -> Json {
+    read_object_at(doc, obj, heads, 0)
+}
+
+/// The value at `key` of the map `obj` as it was at `heads`; `None` if it had none.
+pub fn map_value_at<D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+    key: &str,
+    heads: &[ChangeHash],
+) -> Option<Json> {
+    let (value, id) = doc.get_at(obj, key, heads).ok()??;
+    Some(read_value_at(doc, value, &id, heads, 0))
+}
+
+fn read_object_at<D: ReadDoc>(doc: &D, obj: &ObjId, heads: &[ChangeHash], depth: usize) -> Json {
+    if depth > MAX_DEPTH {
+        return Json::Null;
+    }
+    match doc.object_type(obj) {
+        Ok(ObjType::Map) | Ok(ObjType::Table) => {
+            let mut map = Map::new();
+            for key in doc.keys_at(obj, heads) {
+                if let Ok(Some((value, id))) = doc.get_at(obj, key.as_str(), heads) {
+                    map.insert(key, read_value_at(doc, value, &id, heads, depth));
+                }
+            }
+            Json::Object(map)
+        }
+        Ok(ObjType::List) => Json::Array(
+            (0..doc.length_at(obj, heads))
+                .filter_map(|i| doc.get_at(obj, i, heads).ok().flatten())
+                .map(|(value, id)| read_value_at(doc, value, &id, heads, depth))
+                .collect(),
+        ),
+        Ok(ObjType::Text) => Json::String(doc.text_at(obj, heads).unwrap_or_default()),
+        Err(_) => Json::Null,
+    }
+}
+
+fn read_value_at<D: ReadDoc>(
+    doc: &D,
+    value: Value<'_>,
+    id: &ObjId,
+    heads: &[ChangeHash],
+    depth: usize,
+) -> Json {
+    match value {
+        Value::Object(_) => read_object_at(doc, id, heads, depth + 1),
         Value::Scalar(scalar) => scalar_to_json(&scalar),
     }
 }

@@ -8,22 +8,11 @@ use automerge::{Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use serde_json::{Map, Value as Json};
 
 use crate::documents::{
+    collections_of,
     json::read_string,
     read::{object_to_json, read_value},
     touched::{Touch, touched_members},
 };
-
-/// The collections of each document type: their members are flattened one by one.
-pub fn collections_of(doc_type: &str) -> &'static [&'static str] {
-    match doc_type {
-        "site" => &["locations", "items", "item_classes", "checklist_templates"],
-        "count_session" => &["lines", "entries", "timeline"],
-        "checklist_run" => &["responses", "notes", "corrective_actions"],
-        "shipment" => &["expected_lines", "entries", "timeline"],
-        "stock_log" => &["movements"],
-        _ => &[],
-    }
-}
 
 /// One changed collection member: its key (map key, or the `id` of a list
 /// element) and its value now, `None` when it is gone.

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use floorwalk_shared::{Document, Problem, validate};
 use serde_json::{Map, Value as Json};
 
-use super::extract::{Conflicts, Extract, Members, collections_of};
+use super::extract::{Conflicts, Extract, Members};
+use crate::documents::collections_of;
 
 /// A document's changes, checked and typed: `document` holds the root and the
 /// changed members only; `removed` names members that are gone.
