@@ -119,7 +119,7 @@ async fn check_case(seed: u64, store: &dyn Store, reader: &Reader, site: i64) {
 async fn flatten(store: &dyn Store, doc: &mut AutoCommit, id: &str, site: i64) {
     if store.document_site(id).await.expect("document").is_none() {
         store
-            .create_document(id, site, None, &[], "[]")
+            .create_document(id, site, None, &[], "[]", &[])
             .await
             .expect("create document");
     }

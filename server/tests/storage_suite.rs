@@ -229,6 +229,7 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
                 None,
                 &[change("a", b"A", "p1"), change("b", b"B", "p1")],
                 r#"["b"]"#,
+                &[],
             )
             .await
             .expect("create");
@@ -242,6 +243,7 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
                 "doc1",
                 &[change("b", b"B", "p2"), change("c", b"C", "p2")],
                 "[\"c\"]",
+                &[],
             )
             .await
             .expect("append");
@@ -259,7 +261,7 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
 
         store.compact("doc1", b"SNAP", seq).await.expect("compact");
         store
-            .append_changes("doc1", &[change("d", b"D", "p1")], "[\"d\"]")
+            .append_changes("doc1", &[change("d", b"D", "p1")], "[\"d\"]", &[])
             .await
             .expect("append");
         let loaded = store

@@ -24,6 +24,7 @@ fn generate(dir: &Path) -> Result<(), String> {
     // Quantities and sizes are capped far below 2^53, so plain `number` is exact.
     let config = Config::new().with_out_dir(dir).with_large_int("number");
     Document::export_all(&config).map_err(|e| e.to_string())?;
+    crate::policy::PolicyNotice::export_all(&config).map_err(|e| e.to_string())?;
     let mut names: Vec<String> = read_dir(dir)?.into_keys().collect();
     names.retain(|name| name != "index.ts" && name != "constants.ts");
     let mut index: String = names
@@ -74,6 +75,10 @@ fn constants() -> String {
         .iter()
         .map(|(name, value)| format!("export const {name} = {value};\n"))
         .collect();
+    out.push_str(&format!(
+        "export const POLICY_NOTICES_KEY = \"{}\";\n",
+        crate::policy::NOTICES_KEY
+    ));
     let separator = crate::count_session::LINE_KEY_SEPARATOR;
     out.push_str(&format!(
         "export const LINE_KEY_SEPARATOR = \"{separator}\";\n"

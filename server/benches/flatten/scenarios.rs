@@ -97,7 +97,9 @@ async fn one_line_changes(
     for lines in sizes {
         let id = format!("bench-session-{lines}");
         let mut doc = session::count_session(lines);
-        store.create_document(&id, site, None, &[], "[]").await?;
+        store
+            .create_document(&id, site, None, &[], "[]", &[])
+            .await?;
         let first = flatten(store, &mut doc, &id, site).await?.total();
         sessions.push((lines, id, doc, first, Vec::with_capacity(samples)));
     }
@@ -138,7 +140,9 @@ async fn sessions(
     for d in 0..options.docs {
         let id = format!("bench-sustained-{d}");
         let mut doc = session::count_session(options.doc_lines);
-        db.store.create_document(&id, site, None, &[], "[]").await?;
+        db.store
+            .create_document(&id, site, None, &[], "[]", &[])
+            .await?;
         flatten(db.store.as_ref(), &mut doc, &id, site).await?;
         docs.push((id, doc));
     }

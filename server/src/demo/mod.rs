@@ -79,7 +79,7 @@ async fn store_document(
     let changes = changes_of(&mut doc, None);
     let heads = heads_json(&doc.get_heads());
     store
-        .create_document(id.as_str(), site_id, None, &changes, &heads)
+        .create_document(id.as_str(), site_id, None, &changes, &heads, &[])
         .await?;
     if let Some(summary) = work_summary(doc.document(), id.as_str(), site_id) {
         store.upsert_work_summary(&summary).await?;

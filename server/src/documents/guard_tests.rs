@@ -25,8 +25,7 @@ impl Server {
         }
         origin.commit();
         let mut doc = Automerge::new();
-        doc.apply_changes(origin.get_changes(&[]))
-            .expect("apply");
+        doc.apply_changes(origin.get_changes(&[])).expect("apply");
         (
             Self {
                 doc,

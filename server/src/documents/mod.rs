@@ -4,6 +4,7 @@
 
 pub mod guard;
 pub mod json;
+pub mod notices;
 pub mod read;
 pub mod site;
 pub mod stamp;

@@ -66,7 +66,7 @@ pub async fn ensure_site_document(store: &dyn Store, site: &Site) -> StoreResult
     let changes = changes_of(&mut doc, None);
     let heads = super::heads_json(&doc.get_heads());
     store
-        .create_document(id.as_str(), site.id, None, &changes, &heads)
+        .create_document(id.as_str(), site.id, None, &changes, &heads, &[])
         .await?;
     store.set_site_document(site.id, id.as_str()).await?;
     Ok(id.as_str().to_string())

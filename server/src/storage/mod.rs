@@ -71,6 +71,8 @@ pub trait SessionStore: Send + Sync {
         refresh_expires_at: i64,
     ) -> StoreResult<()>;
     async fn find_session(&self, id: &str) -> StoreResult<Option<DeviceSession>>;
+    /// Every peer id issued to the user, one per login on a device.
+    async fn peer_ids_of(&self, user_id: i64) -> StoreResult<Vec<String>>;
     async fn rotate_refresh(
         &self,
         old_hash: &str,
@@ -106,6 +108,7 @@ pub trait DocumentStore: Send + Sync {
         created_by: Option<i64>,
         changes: &[NewChange],
         heads: &str,
+        violations: &[NewViolation],
     ) -> StoreResult<i64>;
     /// Appends changes and the new heads in one transaction; returns the newest sequence number.
     async fn append_changes(
@@ -113,6 +116,7 @@ pub trait DocumentStore: Send + Sync {
         doc_id: &str,
         changes: &[NewChange],
         heads: &str,
+        violations: &[NewViolation],
     ) -> StoreResult<i64>;
     /// Replaces the snapshot and drops the bytes (not the provenance) of
     /// changes up to `up_to_seq`, which the snapshot contains.

@@ -127,6 +127,24 @@ pub struct NewChange {
     pub received_at: i64,
 }
 
+/// A part of a document that a delivered change wrote against the write
+/// policy, and that the server's undo change (stored with it) put back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewViolation {
+    /// The user and device (peer id) that delivered the change.
+    pub user_id: i64,
+    pub peer_id: String,
+    /// The part as people read it, e.g. `lines["A-01|SKU-1"]`.
+    pub part: String,
+    /// Why it was refused, as the phone showed it.
+    pub message: String,
+    /// What the change tried to leave there (JSON); `None` for a removal.
+    pub attempted: Option<String>,
+    /// The refused changes' hashes (JSON array).
+    pub changes: String,
+    pub detected_at: i64,
+}
+
 /// Everything needed to rebuild a document: the latest snapshot and the
 /// changes received since.
 #[derive(Clone, Debug, Default)]

@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use floorwalk_shared::policy::Writer;
+
 use crate::storage::{Role, Store, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,11 @@ impl Access {
         Ok(Ok(Self::new(user.role, sites)))
     }
 
+    /// The write policy this user's changes are held to; `None` for viewers.
+    pub fn writer(&self) -> Option<Writer> {
+        writer_of(self.role)
+    }
+
     pub fn for_site(&self, site_id: i64) -> SiteAccess {
         match (self.sites.contains(&site_id), self.role.can_write()) {
             (false, _) => SiteAccess::None,
@@ -65,6 +72,16 @@ impl Access {
     /// Whether this user could create a document anywhere at all.
     pub fn may_create(&self) -> bool {
         self.role.can_write() && !self.sites.is_empty()
+    }
+}
+
+/// The role a user's changes are checked as; viewers never write.
+pub fn writer_of(role: Role) -> Option<Writer> {
+    match role {
+        Role::Admin => Some(Writer::Admin),
+        Role::Manager => Some(Writer::Manager),
+        Role::Staff => Some(Writer::Staff),
+        Role::Viewer => None,
     }
 }
 

@@ -6,6 +6,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use automerge::Automerge;
+use floorwalk_shared::policy::Writer;
 use tokio::{sync::mpsc, time::Instant};
 
 use super::{
@@ -18,7 +19,7 @@ use super::{
     peer::{CloseKind, CloseReason, PeerHandle},
 };
 use crate::{
-    storage::{NewChange, StoreError},
+    storage::{NewChange, NewViolation, StoreError},
     sync::{access::Access, doc_core::storage_unavailable},
 };
 
@@ -28,15 +29,15 @@ pub type Inspect = Box<dyn FnOnce(&Automerge) + Send>;
 pub enum DocCommand {
     Open {
         peer: PeerHandle,
-        writable: bool,
+        writer: Option<Writer>,
     },
     Sync {
         conn: ConnId,
         data: Vec<u8>,
     },
-    SetWritable {
+    SetWriter {
         conn: ConnId,
-        writable: bool,
+        writer: Option<Writer>,
     },
     Close {
         conn: ConnId,
@@ -50,10 +51,10 @@ pub enum DocCommand {
 impl std::fmt::Debug for DocCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DocCommand::Open { peer, writable } => write!(f, "Open({}, {writable})", peer.conn),
+            DocCommand::Open { peer, writer } => write!(f, "Open({}, {writer:?})", peer.conn),
             DocCommand::Sync { conn, data } => write!(f, "Sync({conn}, {} bytes)", data.len()),
-            DocCommand::SetWritable { conn, writable } => {
-                write!(f, "SetWritable({conn}, {writable})")
+            DocCommand::SetWriter { conn, writer } => {
+                write!(f, "SetWriter({conn}, {writer:?})")
             }
             DocCommand::Close { conn } => write!(f, "Close({conn})"),
             DocCommand::Inspect(_) => f.write_str("Inspect"),
@@ -111,8 +112,8 @@ impl DocActor {
                 self.fail_all(&mut rx, reason);
                 return;
             }
-            for (peer, writable) in self.hub.subscribers(self.id()) {
-                self.open(peer, writable);
+            for (peer, writer) in self.hub.subscribers(self.id()) {
+                self.open(peer, writer);
             }
         }
         let idle = self.hub.settings.idle_unload;
@@ -218,12 +219,13 @@ impl DocActor {
         self.hub.try_retire(self.id(), self.generation, rx);
     }
 
-    fn open(&mut self, peer: PeerHandle, writable: bool) {
+    fn open(&mut self, peer: PeerHandle, writer: Option<Writer>) {
         let subscriber = Subscriber {
             conn: peer.conn,
             peer_id: peer.peer_id.clone(),
             user_id: peer.user_id,
-            writable,
+            writer,
+            devices: peer.devices.clone(),
         };
         self.handles.insert(peer.conn, peer);
         self.core.handle(Input::Open(subscriber));
@@ -235,21 +237,21 @@ impl DocActor {
         let mut inspections = Vec::new();
         for command in batch {
             let input = match command {
-                DocCommand::Open { peer, writable } => {
-                    self.open(peer, writable);
+                DocCommand::Open { peer, writer } => {
+                    self.open(peer, writer);
                     continue;
                 }
                 DocCommand::Sync { conn, data } => {
                     if !self.core.has_peer(conn) {
                         // The actor was reloaded: the connection is still subscribed, so re-add it.
                         match self.hub.subscriber(self.id(), conn) {
-                            Some((peer, writable)) => self.open(peer, writable),
+                            Some((peer, writer)) => self.open(peer, writer),
                             None => continue,
                         }
                     }
                     Input::Sync { conn, data }
                 }
-                DocCommand::SetWritable { conn, writable } => Input::SetWritable { conn, writable },
+                DocCommand::SetWriter { conn, writer } => Input::SetWriter { conn, writer },
                 DocCommand::Close { conn } => {
                     self.handles.remove(&conn);
                     Input::Close { conn }
@@ -283,11 +285,15 @@ impl DocActor {
         }
         let effects = match self.core.finish_batch() {
             Persist::Nothing => self.core.committed(None),
-            Persist::Append { changes, heads } => {
+            Persist::Append {
+                changes,
+                heads,
+                violations,
+            } => {
                 match self
                     .hub
                     .store
-                    .append_changes(self.id().as_str(), &changes, &heads)
+                    .append_changes(self.id().as_str(), &changes, &heads, &violations)
                     .await
                 {
                     Ok(seq) => self.core.committed(Some(seq)),
@@ -299,7 +305,11 @@ impl DocActor {
                 heads,
                 slug,
                 creator,
-            } => self.create(&changes, &heads, slug, creator).await,
+                violations,
+            } => {
+                self.create(&changes, &heads, slug, creator, &violations)
+                    .await
+            }
         };
         let saved = !effects.iter().any(|e| matches!(e, DocEffect::Reload));
         self.carry_out(effects).await;
@@ -325,6 +335,7 @@ impl DocActor {
         heads: &str,
         slug: Option<String>,
         creator: i64,
+        violations: &[NewViolation],
     ) -> Vec<DocEffect> {
         let site = match self.creation_site(slug, creator).await {
             Ok(Ok(site)) => site,
@@ -335,7 +346,7 @@ impl DocActor {
         match self
             .hub
             .store
-            .create_document(id.as_str(), site, Some(creator), changes, heads)
+            .create_document(id.as_str(), site, Some(creator), changes, heads, violations)
             .await
         {
             Ok(seq) => {

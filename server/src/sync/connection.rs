@@ -106,13 +106,19 @@ impl Connection {
         let (outbox_tx, outbox) = mpsc::channel(settings.outgoing_queue_frames.max(1));
         let (control_tx, control) = mpsc::unbounded_channel();
         let conn: ConnId = hub.next_conn_id();
+        let devices = hub
+            .store
+            .peer_ids_of(principal.user.id)
+            .await
+            .map_err(|_| storage_unavailable())?;
         let peer = PeerHandle::new(
             conn,
             principal.peer_id.as_str().into(),
             principal.user.id,
             Outbox::new(outbox_tx, settings.outgoing_queue_bytes),
             control_tx,
-        );
+        )
+        .with_devices(devices);
         hub.register_connection(&peer);
         SyncMetrics::inc(&hub.metrics().connections_opened);
         tracing::info!(conn, peer = %peer.peer_id, user_id = principal.user.id, "sync connection opened");
@@ -299,16 +305,14 @@ impl Connection {
                     }
                     self.session.access_loaded(access, &sites)
                 }
-                SessionEffect::Open {
-                    doc,
-                    site,
-                    writable,
-                } => {
-                    self.hub.open(&doc, site, self.peer.clone(), writable).await;
+                SessionEffect::Open { doc, site, writer } => {
+                    self.hub.open(&doc, site, self.peer.clone(), writer).await;
                     continue;
                 }
-                SessionEffect::Offer { doc } => {
-                    self.hub.begin_creation(&doc, self.peer.clone()).await;
+                SessionEffect::Offer { doc, writer } => {
+                    self.hub
+                        .begin_creation(&doc, self.peer.clone(), writer)
+                        .await;
                     continue;
                 }
                 SessionEffect::Sync { doc, data } => {
@@ -329,8 +333,8 @@ impl Connection {
                     self.hub.close(&doc, conn).await;
                     continue;
                 }
-                SessionEffect::SetWritable { doc, writable } => {
-                    self.hub.set_writable(&doc, conn, writable).await;
+                SessionEffect::SetWriter { doc, writer } => {
+                    self.hub.set_writer(&doc, conn, writer).await;
                     continue;
                 }
             };

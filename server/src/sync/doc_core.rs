@@ -4,6 +4,11 @@
 //! the commit ([`DocCore::committed`]) does anything that reflects them come
 //! out as frames to send. A failed commit sends nothing, closes the peers that
 //! delivered the changes (they still have them and resend) and reloads.
+//!
+//! Every peer's changes are held to the write policy as they arrive: what its
+//! user may not write is put back by a server-made undo change in the same
+//! batch, so the commit never holds a refused value that nothing undoes, and
+//! the refusal is stored beside it (see `documents::guard`).
 
 use std::{
     collections::HashMap,
@@ -11,7 +16,8 @@ use std::{
     sync::Arc,
 };
 
-use automerge::{Automerge, ChangeHash};
+use automerge::{ActorId, Automerge, ChangeHash, transaction::CommitOptions};
+use floorwalk_shared::policy::{Author, Writer};
 
 use super::{
     doc::{ConnId, Received, SyncError, SyncedDoc},
@@ -23,8 +29,13 @@ use super::{
     wire::{ServerMessage, encode},
 };
 use crate::{
-    documents::{heads_json, summary::work_summary},
-    storage::{NewChange, WorkSummary, now_millis},
+    documents::{
+        guard::{self, Breach},
+        heads_json,
+        notices::append_notices,
+        summary::work_summary,
+    },
+    storage::{NewChange, NewViolation, WorkSummary, now_millis},
 };
 
 /// A connection that opened the document.
@@ -33,7 +44,16 @@ pub struct Subscriber {
     pub conn: ConnId,
     pub peer_id: Arc<str>,
     pub user_id: i64,
-    pub writable: bool,
+    /// The role its changes are held to; `None`: read-only, changes are not applied.
+    pub writer: Option<Writer>,
+    /// Every device (peer id) of the user, which records may name.
+    pub devices: Arc<[String]>,
+}
+
+impl Subscriber {
+    fn writable(&self) -> bool {
+        self.writer.is_some()
+    }
 }
 
 /// A change the server makes itself, identified by `token` in its answer.
@@ -45,9 +65,17 @@ pub struct LocalEdit {
 
 pub enum Input {
     Open(Subscriber),
-    Sync { conn: ConnId, data: Vec<u8> },
-    SetWritable { conn: ConnId, writable: bool },
-    Close { conn: ConnId },
+    Sync {
+        conn: ConnId,
+        data: Vec<u8>,
+    },
+    SetWriter {
+        conn: ConnId,
+        writer: Option<Writer>,
+    },
+    Close {
+        conn: ConnId,
+    },
     Local(LocalEdit),
 }
 
@@ -67,6 +95,7 @@ pub enum Persist {
     Append {
         changes: Vec<NewChange>,
         heads: String,
+        violations: Vec<NewViolation>,
     },
     /// The first changes of a document made offline: stored at the site named
     /// at its root (`slug`), if the user who delivered them (`creator`) may write there.
@@ -75,6 +104,7 @@ pub enum Persist {
         heads: String,
         slug: Option<String>,
         creator: i64,
+        violations: Vec<NewViolation>,
     },
 }
 
@@ -121,6 +151,8 @@ struct Batch {
     delivered_by: Vec<ConnId>,
     /// Server-made changes waiting to hear whether they were saved.
     locals: Vec<u64>,
+    /// Parts peers wrote against the write policy, undone in this batch.
+    violations: Vec<NewViolation>,
 }
 
 pub struct DocCore {
@@ -134,6 +166,8 @@ pub struct DocCore {
     last_seq: i64,
     changes_since_snapshot: u64,
     compact_after: u64,
+    /// The actor of this core's undo changes (see `guard::undo_actor`).
+    undo_actor: ActorId,
 }
 
 impl DocCore {
@@ -155,6 +189,7 @@ impl DocCore {
             last_seq: 0,
             changes_since_snapshot: 0,
             compact_after: compact_after.max(1),
+            undo_actor: guard::undo_actor(),
         }
     }
 
@@ -183,7 +218,7 @@ impl DocCore {
         self.doc = SyncedDoc::new(doc);
         let peers: Vec<Subscriber> = self.peers.values().cloned().collect();
         for peer in peers {
-            self.doc.add_peer(peer.conn, peer.writable);
+            self.doc.add_peer(peer.conn, peer.writable());
         }
         self.last_seq = last_seq;
         self.changes_since_snapshot = changes_since_snapshot;
@@ -206,16 +241,16 @@ impl DocCore {
         match input {
             Input::Open(peer) => {
                 if !self.doc.has_peer(peer.conn) {
-                    self.doc.add_peer(peer.conn, peer.writable);
+                    self.doc.add_peer(peer.conn, peer.writable());
                 }
                 self.peers.insert(peer.conn, peer);
                 Vec::new()
             }
             Input::Sync { conn, data } => self.receive(conn, &data),
-            Input::SetWritable { conn, writable } => {
-                self.doc.set_writable(conn, writable);
+            Input::SetWriter { conn, writer } => {
+                self.doc.set_writable(conn, writer.is_some());
                 if let Some(peer) = self.peers.get_mut(&conn) {
-                    peer.writable = writable;
+                    peer.writer = writer;
                 }
                 Vec::new()
             }
@@ -232,11 +267,16 @@ impl DocCore {
         let Some(peer) = self.peers.get(&conn).cloned() else {
             return Vec::new();
         };
+        let before = self.doc.heads();
         let doc = &mut self.doc;
         match catch_unwind(AssertUnwindSafe(|| doc.receive(conn, data))) {
             Ok(Ok(received)) => {
+                let delivered = !received.new_changes.is_empty();
                 self.record(&peer, received);
-                Vec::new()
+                match (delivered, peer.writer) {
+                    (true, Some(writer)) => self.guard(&peer, writer, &before),
+                    _ => Vec::new(),
+                }
             }
             Ok(Err(error)) => self.reject(&peer, &error),
             Err(_) => {
@@ -275,6 +315,72 @@ impl DocCore {
                 peer_id: peer.peer_id.to_string(),
                 received_at: now,
             }));
+    }
+
+    /// Holds what `peer` just delivered to the write policy; what it may not
+    /// write is undone by a server-made change that joins the batch.
+    fn guard(&mut self, peer: &Subscriber, writer: Writer, before: &[ChangeHash]) -> Effects {
+        let user = peer.user_id.to_string();
+        let author = Author {
+            writer,
+            user_id: &user,
+            devices: &peer.devices,
+        };
+        let doc = self.doc.doc();
+        let review = match catch_unwind(AssertUnwindSafe(|| guard::review(doc, before, &author))) {
+            Ok(review) => review,
+            Err(_) => {
+                tracing::error!(document = %self.id, peer = %peer.peer_id, "the write-policy review panicked; dropping the batch");
+                return self.abandon_batch();
+            }
+        };
+        if !review.needs_change() {
+            return Vec::new();
+        }
+        let refused: Vec<String> = doc
+            .get_changes(before)
+            .iter()
+            .map(|c| c.hash().to_string())
+            .collect();
+        let now = now_millis();
+        let at = crate::time::rfc3339_millis(now);
+        let heads = self.doc.heads();
+        let doc = self.doc.doc_mut();
+        let previous = doc.get_actor().clone();
+        doc.set_actor(self.undo_actor.clone());
+        let undone = doc.transact_with::<_, _, automerge::AutomergeError, _>(
+            |_| {
+                CommitOptions::default()
+                    .with_message("floorwalk: undo what the write policy refuses")
+                    .with_time(now / 1000)
+            },
+            |tx| {
+                guard::undo(tx, &review)?;
+                append_notices(tx, &review.breaches, &user, &peer.peer_id, &at)
+            },
+        );
+        doc.set_actor(previous);
+        if let Err(failure) = undone {
+            tracing::error!(document = %self.id, error = %failure.error, "the undo change could not be made; dropping the batch");
+            return self.abandon_batch();
+        }
+        SyncMetrics::add(
+            &self.metrics.policy_violations,
+            review.breaches.len() as u64,
+        );
+        for breach in &review.breaches {
+            tracing::warn!(document = %self.id, user_id = peer.user_id, peer = %peer.peer_id, part = %breach.part, reason = %breach.message, "a change wrote against the write policy; undone");
+        }
+        self.batch
+            .changes
+            .extend(new_changes(self.doc.doc(), &heads, None));
+        self.batch.violations.extend(
+            review
+                .breaches
+                .iter()
+                .map(|breach| violation(peer, breach, &refused, now)),
+        );
+        Vec::new()
     }
 
     /// A peer sent something unusable: it is told why and closed; nothing it
@@ -335,9 +441,14 @@ impl DocCore {
             return Persist::Nothing;
         }
         let changes = self.batch.changes.clone();
+        let violations = self.batch.violations.clone();
         let heads = heads_json(&self.doc.heads());
         match self.mode {
-            Mode::Attached { .. } => Persist::Append { changes, heads },
+            Mode::Attached { .. } => Persist::Append {
+                changes,
+                heads,
+                violations,
+            },
             Mode::Pending => {
                 let creator = self
                     .batch
@@ -351,6 +462,7 @@ impl DocCore {
                         heads,
                         slug: self.doc.site_slug(),
                         creator,
+                        violations,
                     },
                     // Its deliverer left before the commit: the document is forgotten,
                     // and offered again when it reconnects.
@@ -493,6 +605,18 @@ impl DocCore {
             }
         }
         effects
+    }
+}
+
+fn violation(peer: &Subscriber, breach: &Breach, refused: &[String], now: i64) -> NewViolation {
+    NewViolation {
+        user_id: peer.user_id,
+        peer_id: peer.peer_id.to_string(),
+        part: breach.part.clone(),
+        message: breach.message.clone(),
+        attempted: breach.attempted.as_ref().map(ToString::to_string),
+        changes: serde_json::to_string(refused).unwrap_or_else(|_| "[]".into()),
+        detected_at: now,
     }
 }
 

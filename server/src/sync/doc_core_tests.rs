@@ -8,7 +8,9 @@ use automerge::{
 };
 
 use super::*;
-use crate::documents::site::SERVER_AUTHOR;
+use floorwalk_shared::policy::Writer;
+
+use crate::documents::{json::put_json, read::object_to_json, site::SERVER_AUTHOR};
 
 const SITE: i64 = 3;
 
@@ -28,11 +30,16 @@ impl Phone {
     }
 
     fn subscriber(&self, writable: bool) -> Subscriber {
+        self.as_writer(writable.then_some(Writer::Staff))
+    }
+
+    fn as_writer(&self, writer: Option<Writer>) -> Subscriber {
         Subscriber {
             conn: self.conn,
             peer_id: format!("fw-{}-phone", self.conn).into(),
             user_id: self.conn as i64 * 10,
-            writable,
+            writer,
+            devices: Arc::from(vec![format!("fw-{}-phone", self.conn)]),
         }
     }
 
@@ -175,13 +182,19 @@ fn nothing_is_sent_before_the_commit_and_everyone_hears_after_it() {
         sends(&effects).is_empty(),
         "no frame may reflect an uncommitted change"
     );
-    let Persist::Append { changes, heads } = core.finish_batch() else {
+    let Persist::Append {
+        changes,
+        heads,
+        violations,
+    } = core.finish_batch()
+    else {
         panic!("the change must be persisted first")
     };
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].user_id, Some(10), "provenance: who delivered it");
     assert_eq!(changes[0].peer_id, "fw-1-phone");
     assert_eq!(heads, heads_json(&a.doc.get_heads()));
+    assert!(violations.is_empty());
 
     let effects = core.committed(Some(5));
     assert!(
@@ -229,9 +242,9 @@ fn read_only_peers_receive_but_their_changes_are_never_persisted() {
     viewer.edit("counted", 999);
     assert_never_persisted(&mut core, &mut viewer);
     // A peer downgraded while connected is read-only from then on.
-    core.handle(Input::SetWritable {
+    core.handle(Input::SetWriter {
         conn: 1,
-        writable: false,
+        writer: None,
     });
     writer.edit("counted", 4);
     assert_never_persisted(&mut core, &mut writer);
@@ -481,4 +494,88 @@ fn a_snapshot_is_asked_for_once_enough_changes_piled_up() {
         settle(&mut core, &mut [&mut a]);
     }
     assert_eq!(compactions, vec![3, 6]);
+}
+
+fn count_session() -> serde_json::Value {
+    serde_json::json!({
+        "type": "count_session", "schema_version": 1, "site": "north", "title": "Aisle 1",
+        "scope": {"locations": [], "skus": []}, "blind": true, "assignees": [],
+        "lines": {"A-01|SKU-1": {"expected_qty": 10}}, "entries": [], "timeline": []
+    })
+}
+
+#[test]
+fn a_refused_edit_is_undone_in_the_same_commit_and_the_phone_converges() {
+    let mut core = attached();
+    let (mut manager, mut staff) = (Phone::new(1), Phone::new(2));
+    core.handle(Input::Open(manager.as_writer(Some(Writer::Manager))));
+    core.handle(Input::Open(staff.as_writer(Some(Writer::Staff))));
+    for (k, v) in count_session().as_object().expect("object") {
+        put_json(&mut manager.doc, &ROOT, k, v).expect("put");
+    }
+    settle(&mut core, &mut [&mut manager, &mut staff]);
+
+    // Staff approves a line in the manager's name.
+    let (_, lines) = staff.doc.get(ROOT, "lines").expect("get").expect("lines");
+    let (_, line) = staff
+        .doc
+        .get(&lines, "A-01|SKU-1")
+        .expect("get")
+        .expect("line");
+    let forged = serde_json::json!({"qty": 999, "by": "10", "at": "2026-12-01T10:00:00.000Z", "device": "fw-1-phone"});
+    put_json(&mut staff.doc, &line, "approval", &forged).expect("put");
+    let mut committed = Vec::new();
+    let mut violations = Vec::new();
+    for _ in 0..10 {
+        let Some(input) = staff.message() else { break };
+        assert!(sends(&core.handle(input)).is_empty());
+        let seq = match core.finish_batch() {
+            Persist::Append {
+                changes,
+                violations: v,
+                ..
+            } => {
+                committed.extend(changes);
+                violations.extend(v);
+                Some(1)
+            }
+            _ => None,
+        };
+        staff.hear(&core.committed(seq));
+    }
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].user_id, 20);
+    assert_eq!(violations[0].part, "lines[\"A-01|SKU-1\"]");
+    assert!(
+        violations[0]
+            .message
+            .contains("only a manager can approve counts")
+    );
+    assert!(
+        committed.iter().any(|c| c.peer_id == SERVER_AUTHOR)
+            && committed.iter().any(|c| c.peer_id == "fw-2-phone"),
+        "the refused change and its undo are stored together"
+    );
+    let server = object_to_json(core.doc(), &ROOT);
+    assert_eq!(
+        server["lines"]["A-01|SKU-1"],
+        serde_json::json!({"expected_qty": 10})
+    );
+    settle(&mut core, &mut [&mut manager, &mut staff]);
+    let phone = object_to_json(&staff.doc, &ROOT);
+    assert_eq!(
+        phone["lines"], server["lines"],
+        "the phone's copy converged back"
+    );
+    assert_eq!(phone["policy_notices"][0]["user"], "20");
+    assert!(
+        phone["policy_notices"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("approve counts")
+    );
+    assert_eq!(
+        object_to_json(&manager.doc, &ROOT)["lines"],
+        server["lines"]
+    );
 }

@@ -13,6 +13,7 @@ use std::{
 };
 
 use automerge::ChangeHash;
+use floorwalk_shared::policy::Writer;
 use tokio::{
     runtime::Handle,
     sync::{broadcast, mpsc},
@@ -38,8 +39,9 @@ pub struct Committed {
     pub heads: Vec<ChangeHash>,
 }
 
-/// The connections that opened a document, each with whether it may write.
-type Subscribers = HashMap<ConnId, (PeerHandle, bool)>;
+/// The connections that opened a document, each with the role its changes are
+/// held to (`None`: read-only).
+type Subscribers = HashMap<ConnId, (PeerHandle, Option<Writer>)>;
 
 struct ActorSlot {
     tx: mpsc::Sender<DocCommand>,
@@ -211,31 +213,30 @@ impl Hub {
         doc: &DocumentId,
         site: i64,
         peer: PeerHandle,
-        writable: bool,
+        writer: Option<Writer>,
     ) {
         lock(&self.subscriptions)
             .entry(doc.clone())
             .or_default()
-            .insert(peer.conn, (peer.clone(), writable));
-        self.deliver(doc, Some(site), DocCommand::Open { peer, writable })
+            .insert(peer.conn, (peer.clone(), writer));
+        self.deliver(doc, Some(site), DocCommand::Open { peer, writer })
             .await;
     }
 
     /// `peer` offers a document the server has never seen (created offline).
-    pub async fn begin_creation(self: &Arc<Self>, doc: &DocumentId, peer: PeerHandle) {
+    pub async fn begin_creation(
+        self: &Arc<Self>,
+        doc: &DocumentId,
+        peer: PeerHandle,
+        writer: Writer,
+    ) {
+        let writer = Some(writer);
         lock(&self.subscriptions)
             .entry(doc.clone())
             .or_default()
-            .insert(peer.conn, (peer.clone(), true));
-        self.deliver(
-            doc,
-            None,
-            DocCommand::Open {
-                peer,
-                writable: true,
-            },
-        )
-        .await;
+            .insert(peer.conn, (peer.clone(), writer));
+        self.deliver(doc, None, DocCommand::Open { peer, writer })
+            .await;
     }
 
     pub async fn sync(self: &Arc<Self>, doc: &DocumentId, conn: ConnId, data: Vec<u8>) {
@@ -260,15 +261,15 @@ impl Hub {
         rx.await.ok()
     }
 
-    pub async fn set_writable(&self, doc: &DocumentId, conn: ConnId, writable: bool) {
+    pub async fn set_writer(&self, doc: &DocumentId, conn: ConnId, writer: Option<Writer>) {
         if let Some(entry) = lock(&self.subscriptions)
             .get_mut(doc)
             .and_then(|peers| peers.get_mut(&conn))
         {
-            entry.1 = writable;
+            entry.1 = writer;
         }
         if let Some(tx) = self.loaded_sender(doc) {
-            let _ = tx.send(DocCommand::SetWritable { conn, writable }).await;
+            let _ = tx.send(DocCommand::SetWriter { conn, writer }).await;
         }
     }
 
@@ -290,14 +291,18 @@ impl Hub {
         }
     }
 
-    pub(super) fn subscribers(&self, doc: &DocumentId) -> Vec<(PeerHandle, bool)> {
+    pub(super) fn subscribers(&self, doc: &DocumentId) -> Vec<(PeerHandle, Option<Writer>)> {
         lock(&self.subscriptions)
             .get(doc)
             .map(|peers| peers.values().cloned().collect())
             .unwrap_or_default()
     }
 
-    pub(super) fn subscriber(&self, doc: &DocumentId, conn: ConnId) -> Option<(PeerHandle, bool)> {
+    pub(super) fn subscriber(
+        &self,
+        doc: &DocumentId,
+        conn: ConnId,
+    ) -> Option<(PeerHandle, Option<Writer>)> {
         lock(&self.subscriptions).get(doc)?.get(&conn).cloned()
     }
 

@@ -158,6 +158,7 @@ impl Hub {
                 Some(author.user_id),
                 &changes,
                 &heads_json(&heads),
+                &[],
             )
             .await
             .map_err(ChangeFailed::Storage)?;

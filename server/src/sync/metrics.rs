@@ -16,6 +16,7 @@ pub struct SyncMetrics {
     pub documents_unloaded: AtomicU64,
     pub compactions: AtomicU64,
     pub ephemeral_dropped: AtomicU64,
+    pub policy_violations: AtomicU64,
 }
 
 impl SyncMetrics {
@@ -56,6 +57,7 @@ impl SyncMetrics {
             ),
             ("floorwalk_compactions_total", &self.compactions),
             ("floorwalk_ephemeral_dropped_total", &self.ephemeral_dropped),
+            ("floorwalk_policy_violations_total", &self.policy_violations),
         ];
         let mut out = String::new();
         for (name, value) in counters {

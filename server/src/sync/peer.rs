@@ -112,6 +112,9 @@ pub struct PeerHandle {
     pub conn: ConnId,
     pub peer_id: Arc<str>,
     pub user_id: i64,
+    /// Every peer id issued to this user: records may name any of their devices
+    /// (a phone that logged in again still delivers what it recorded before).
+    pub devices: Arc<[String]>,
     outbox: Outbox,
     control: mpsc::UnboundedSender<Control>,
 }
@@ -126,6 +129,7 @@ impl PeerHandle {
     ) -> Self {
         Self {
             conn,
+            devices: Arc::from(vec![peer_id.to_string()]),
             peer_id,
             user_id,
             outbox,
@@ -153,6 +157,14 @@ impl PeerHandle {
                 false
             }
         }
+    }
+
+    /// The user's other devices, besides the one this connection is.
+    pub fn with_devices(mut self, devices: Vec<String>) -> Self {
+        let mut all = vec![self.peer_id.to_string()];
+        all.extend(devices.into_iter().filter(|d| **d != *self.peer_id));
+        self.devices = Arc::from(all);
+        self
     }
 
     /// The connection wrote a frame of `len` bytes from the outbox.

@@ -8,6 +8,7 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use automerge::sync;
+use floorwalk_shared::policy::Writer;
 use tokio::time::Instant;
 
 use super::{
@@ -60,24 +61,17 @@ pub enum SessionEffect {
     LookupSite(DocumentId),
     /// Reload this user's access and the sites of `creating`, then answer with
     /// [`PeerSession::access_loaded`].
-    LoadAccess {
-        creating: Vec<DocumentId>,
-    },
-    /// Start syncing a stored document.
+    LoadAccess { creating: Vec<DocumentId> },
+    /// Start syncing a stored document; `writer` is `None` for read-only.
     Open {
         doc: DocumentId,
         site: i64,
-        writable: bool,
+        writer: Option<Writer>,
     },
     /// Offer a document the server has never seen (made offline).
-    Offer {
-        doc: DocumentId,
-    },
+    Offer { doc: DocumentId, writer: Writer },
     /// Pass a sync message to the document's actor.
-    Sync {
-        doc: DocumentId,
-        data: Vec<u8>,
-    },
+    Sync { doc: DocumentId, data: Vec<u8> },
     /// Relay an ephemeral message to the document's other peers.
     Relay {
         doc: DocumentId,
@@ -86,12 +80,11 @@ pub enum SessionEffect {
         data: Vec<u8>,
     },
     /// Stop syncing a document.
-    Leave {
+    Leave { doc: DocumentId },
+    /// The user's role changed: their changes are held to `writer` (`None`: read-only).
+    SetWriter {
         doc: DocumentId,
-    },
-    SetWritable {
-        doc: DocumentId,
-        writable: bool,
+        writer: Option<Writer>,
     },
 }
 
@@ -286,23 +279,25 @@ impl PeerSession {
                         SessionEffect::Open {
                             doc: doc.clone(),
                             site,
-                            writable: access == SiteAccess::ReadWrite,
+                            writer: self.writer_for(&access),
                         },
                         SessionEffect::Sync { doc, data },
                     ]
                 }
             },
-            (Parked::Sync { kind, doc, data }, None) => {
-                if kind == SyncKind::Sync && self.may_offer(&data) {
+            (Parked::Sync { kind, doc, data }, None) => match self.access.writer() {
+                Some(writer) if kind == SyncKind::Sync && self.may_offer(&data) => {
                     self.opened.insert(doc.clone(), Opened::Creating);
                     vec![
-                        SessionEffect::Offer { doc: doc.clone() },
+                        SessionEffect::Offer {
+                            doc: doc.clone(),
+                            writer,
+                        },
                         SessionEffect::Sync { doc, data },
                     ]
-                } else {
-                    vec![self.unavailable(&doc)]
                 }
-            }
+                _ => vec![self.unavailable(&doc)],
+            },
             (parked @ Parked::Ephemeral { .. }, Some(site))
                 if self.access.for_site(site) != SiteAccess::None =>
             {
@@ -350,9 +345,9 @@ impl PeerSession {
             access => {
                 self.opened.insert(doc.clone(), Opened::Site(site));
                 match access {
-                    SiteAccess::ReadOnly => vec![SessionEffect::SetWritable {
+                    SiteAccess::ReadOnly => vec![SessionEffect::SetWriter {
                         doc: doc.clone(),
-                        writable: false,
+                        writer: None,
                     }],
                     _ => Vec::new(),
                 }
@@ -410,9 +405,9 @@ impl PeerSession {
                     effects.push(SessionEffect::Leave { doc: doc.clone() });
                     effects.push(self.unavailable(&doc));
                 }
-                access => effects.push(SessionEffect::SetWritable {
+                access => effects.push(SessionEffect::SetWriter {
                     doc,
-                    writable: access == SiteAccess::ReadWrite,
+                    writer: self.writer_for(&access),
                 }),
             }
         }
@@ -434,6 +429,13 @@ impl PeerSession {
             target_id: &self.me.peer_id,
             message: &reason.message,
         })
+    }
+
+    fn writer_for(&self, access: &SiteAccess) -> Option<Writer> {
+        match access {
+            SiteAccess::ReadWrite => self.access.writer(),
+            _ => None,
+        }
     }
 
     fn unavailable(&self, doc: &DocumentId) -> SessionEffect {

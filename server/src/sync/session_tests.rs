@@ -5,6 +5,8 @@ use std::time::Duration;
 use automerge::{AutoCommit, ROOT, sync::SyncDoc, transaction::Transactable};
 
 use super::*;
+use floorwalk_shared::policy::Writer;
+
 use crate::storage::Role;
 
 const ME: &str = "fw-7-abc";
@@ -172,7 +174,7 @@ fn access_is_decided_before_the_document_is_touched() {
             SessionEffect::Open {
                 doc: doc.clone(),
                 site: NORTH,
-                writable: true
+                writer: Some(Writer::Staff)
             },
             SessionEffect::Sync {
                 doc: doc.clone(),
@@ -207,10 +209,7 @@ fn viewers_open_documents_read_only_and_cannot_offer_new_ones() {
     s.on_message(now(), sync(SyncKind::Request, &stored, empty()));
     assert!(matches!(
         s.site_found(Some(NORTH))[0],
-        SessionEffect::Open {
-            writable: false,
-            ..
-        }
+        SessionEffect::Open { writer: None, .. }
     ));
     s.on_message(now(), sync(SyncKind::Sync, &new, offer()));
     assert_eq!(reply_type(&s.site_found(None)[0]), "doc-unavailable");
@@ -285,9 +284,9 @@ fn access_changes_close_forbidden_documents_and_downgrade_the_rest() {
         Ok(Access::new(Role::Viewer, [NORTH])),
         &[(creating.clone(), Some(SOUTH))],
     );
-    assert!(effects.contains(&SessionEffect::SetWritable {
+    assert!(effects.contains(&SessionEffect::SetWriter {
         doc: north_doc.clone(),
-        writable: false
+        writer: None
     }));
     assert!(effects.contains(&SessionEffect::Leave {
         doc: south_doc.clone()

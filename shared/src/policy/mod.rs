@@ -30,10 +30,32 @@ mod shipment;
 #[cfg(test)]
 mod tests;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::{DocumentType, DomainEnum};
 pub use records::authorship;
+
+/// The root key of the list where the server tells people which of their edits it
+/// undid. Only the server writes it; phones show the notices addressed to their user.
+pub const NOTICES_KEY: &str = "policy_notices";
+/// Notices kept per document: the oldest go first.
+pub const MAX_NOTICES: usize = 20;
+
+/// One undone edit, as the phone shows it: "only a manager can approve counts".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PolicyNotice {
+    pub id: String,
+    /// The user and device whose edit was undone.
+    pub user: String,
+    pub device: String,
+    /// The part, e.g. `lines["A-01|SKU-1"]`.
+    pub part: String,
+    pub message: String,
+    /// When the server undid it (RFC 3339).
+    pub at: String,
+}
 
 /// A role that can write. Viewers never write and the server is trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,6 +19,7 @@ export const MAX_TEMPLATE_ITEMS = 1000;
 export const MAX_EVENTS = 1000;
 export const MAX_SMALL_LIST = 100;
 export const MAX_PHOTOS = 50;
+export const POLICY_NOTICES_KEY = "policy_notices";
 export const LINE_KEY_SEPARATOR = "|";
 export const DOCUMENT_TYPES = ["site", "count_session", "checklist_run", "shipment", "stock_log"] as const;
 export const CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/avif", "application/pdf"] as const;

@@ -24,6 +24,7 @@ export type { LineApproval } from "./LineApproval";
 export type { Location } from "./Location";
 export type { LocationKind } from "./LocationKind";
 export type { MovementCause } from "./MovementCause";
+export type { PolicyNotice } from "./PolicyNotice";
 export type { Priority } from "./Priority";
 export type { ProofOfDelivery } from "./ProofOfDelivery";
 export type { ReasonCode } from "./ReasonCode";

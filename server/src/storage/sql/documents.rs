@@ -3,7 +3,10 @@ use async_trait::async_trait;
 use super::{SqlStore, db::Conn};
 use crate::{
     stmt,
-    storage::{ChangeRecord, DocumentStore, NewChange, StoreResult, StoredDocument, now_millis},
+    storage::{
+        ChangeRecord, DocumentStore, NewChange, NewViolation, StoreResult, StoredDocument,
+        now_millis,
+    },
 };
 
 async fn insert_changes(tx: &mut Conn, doc_id: &str, changes: &[NewChange]) -> StoreResult<()> {
@@ -18,6 +21,30 @@ async fn insert_changes(tx: &mut Conn, doc_id: &str, changes: &[NewChange]) -> S
             change.user_id,
             &change.peer_id,
             change.received_at
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Policy violations are stored with the changes (and the undo) they came with.
+async fn insert_violations(
+    tx: &mut Conn,
+    doc_id: &str,
+    violations: &[NewViolation],
+) -> StoreResult<()> {
+    for v in violations {
+        tx.execute(&stmt!(
+            "INSERT INTO policy_violations (document_id, user_id, peer_id, part, message, \
+             attempted, changes, detected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            doc_id,
+            v.user_id,
+            &v.peer_id,
+            &v.part,
+            &v.message,
+            v.attempted.as_deref(),
+            &v.changes,
+            v.detected_at
         ))
         .await?;
     }
@@ -88,6 +115,7 @@ impl DocumentStore for SqlStore {
         created_by: Option<i64>,
         changes: &[NewChange],
         heads: &str,
+        violations: &[NewViolation],
     ) -> StoreResult<i64> {
         let mut tx = self.db.begin().await?;
         tx.execute(&stmt!(
@@ -100,6 +128,7 @@ impl DocumentStore for SqlStore {
         ))
         .await?;
         insert_changes(&mut tx, doc_id, changes).await?;
+        insert_violations(&mut tx, doc_id, violations).await?;
         commit_last_seq(tx, doc_id).await
     }
 
@@ -108,9 +137,11 @@ impl DocumentStore for SqlStore {
         doc_id: &str,
         changes: &[NewChange],
         heads: &str,
+        violations: &[NewViolation],
     ) -> StoreResult<i64> {
         let mut tx = self.db.begin().await?;
         insert_changes(&mut tx, doc_id, changes).await?;
+        insert_violations(&mut tx, doc_id, violations).await?;
         tx.execute(&stmt!(
             "UPDATE documents SET heads = $1 WHERE id = $2",
             heads,

@@ -56,6 +56,15 @@ impl SessionStore for SqlStore {
         tx.commit().await
     }
 
+    async fn peer_ids_of(&self, user_id: i64) -> StoreResult<Vec<String>> {
+        let select = stmt!(
+            "SELECT peer_id FROM device_sessions WHERE user_id = $1 ORDER BY created_at",
+            user_id
+        );
+        let rows: Vec<(String,)> = self.db.fetch_all(&select).await?;
+        Ok(rows.into_iter().map(|(peer,)| peer).collect())
+    }
+
     async fn find_session(&self, id: &str) -> StoreResult<Option<DeviceSession>> {
         let select = stmt!(
             "SELECT id, user_id, peer_id, revoked_at IS NOT NULL AS revoked \

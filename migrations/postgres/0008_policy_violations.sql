@@ -1,0 +1,15 @@
+-- Parts of documents that a delivered change wrote against the write policy
+-- (shared/src/policy), each undone by a server-made change stored with it.
+-- The desk lists them per site; the audit trail shows them per document.
+CREATE TABLE policy_violations (
+    id BIGSERIAL PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    user_id BIGINT REFERENCES users (id),
+    peer_id TEXT NOT NULL,
+    part TEXT NOT NULL,
+    message TEXT NOT NULL,
+    attempted TEXT,
+    changes TEXT NOT NULL,
+    detected_at BIGINT NOT NULL
+);
+CREATE INDEX policy_violations_document ON policy_violations (document_id, detected_at);
