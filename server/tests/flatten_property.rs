@@ -19,7 +19,7 @@ use common::{Backend, TestDb};
 use floorwalk::{
     flatten::{
         apply::apply_flatten,
-        plan::{Plan, parse_heads, plan},
+        plan::{MasterData, Plan, parse_heads, plan},
     },
     storage::Store,
 };
@@ -128,7 +128,14 @@ async fn flatten(store: &dyn Store, doc: &mut AutoCommit, id: &str, site: i64) {
         .await
         .expect("heads")
         .map(|h| parse_heads(&h));
-    match plan(doc.document(), since.as_deref(), id, site, 0) {
+    match plan(
+        doc.document(),
+        since.as_deref(),
+        id,
+        site,
+        0,
+        MasterData::Any,
+    ) {
         Plan::Write(batch) => apply_flatten(store, &batch).await.expect("apply"),
         Plan::UpToDate => {}
         Plan::Invalid(problems) => panic!("{id} fails validation: {problems:?}"),

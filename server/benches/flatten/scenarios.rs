@@ -8,7 +8,7 @@ use automerge::AutoCommit;
 use floorwalk::{
     flatten::{
         apply::apply_flatten,
-        plan::{Plan, parse_heads, plan},
+        plan::{MasterData, Plan, parse_heads, plan},
     },
     storage::{Store, now_millis},
 };
@@ -69,7 +69,14 @@ async fn flatten(
     let start = Instant::now();
     let since = store.flattened_heads(id).await?.map(|h| parse_heads(&h));
     let read = Instant::now();
-    let planned = plan(doc.document(), since.as_deref(), id, site, now_millis());
+    let planned = plan(
+        doc.document(),
+        since.as_deref(),
+        id,
+        site,
+        now_millis(),
+        MasterData::Any,
+    );
     let planned_at = Instant::now();
     match planned {
         Plan::Write(batch) => apply_flatten(store, &batch).await?,

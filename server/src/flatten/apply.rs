@@ -14,6 +14,22 @@ pub struct FlattenBatch {
     pub heads: String,
     pub rows: Rows,
     pub now: i64,
+    /// Problems of the members left out (quarantined) in this flatten.
+    pub problems: Vec<MemberProblem>,
+    /// The members this flatten checked (their old problems are replaced);
+    /// `None`: it checked everything.
+    pub checked: Option<Vec<String>>,
+}
+
+/// A problem of one member of a document, kept out of the reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberProblem {
+    /// The member: `lines["A-01|SKU-1"]`, `entries[id="…"]`.
+    pub part: String,
+    pub path: String,
+    pub message: String,
+    /// The change that wrote it (hex hash), for who delivered it.
+    pub written_in: Option<String>,
 }
 
 /// Writes the batch and commits.
@@ -55,11 +71,7 @@ async fn apply_batch(tx: &mut FlattenTx, batch: &FlattenBatch) -> StoreResult<()
             tx.exec(&statement).await?;
         }
     }
-    tx.exec(&stmt!(
-        "DELETE FROM document_problems WHERE document_id = $1",
-        batch.document_id.as_str()
-    ))
-    .await?;
+    replace_problems(tx, batch).await?;
     tx.exec(&heads_statement(
         &batch.document_id,
         batch.site_id,
@@ -68,6 +80,51 @@ async fn apply_batch(tx: &mut FlattenTx, batch: &FlattenBatch) -> StoreResult<()
         batch.now,
     ))
     .await
+}
+
+/// Problems of the members this flatten checked are replaced; those of members
+/// it did not touch stay (they are as wrong as they were).
+async fn replace_problems(tx: &mut FlattenTx, batch: &FlattenBatch) -> StoreResult<()> {
+    let document = batch.document_id.as_str();
+    match &batch.checked {
+        None => {
+            tx.exec(&stmt!(
+                "DELETE FROM document_problems WHERE document_id = $1",
+                document
+            ))
+            .await?
+        }
+        Some(parts) => {
+            tx.exec(&stmt!(
+                "DELETE FROM document_problems WHERE document_id = $1 AND part = ''",
+                document
+            ))
+            .await?;
+            for part in parts {
+                tx.exec(&stmt!(
+                    "DELETE FROM document_problems WHERE document_id = $1 AND part = $2",
+                    document,
+                    part.as_str()
+                ))
+                .await?;
+            }
+        }
+    }
+    for problem in &batch.problems {
+        tx.exec(&stmt!(
+            "INSERT INTO document_problems (document_id, site_id, path, message, detected_at, part, written_in) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id, path, message) DO NOTHING",
+            document,
+            batch.site_id,
+            problem.path.as_str(),
+            problem.message.as_str(),
+            batch.now,
+            problem.part.as_str(),
+            problem.written_in.as_deref()
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 fn heads_statement(

@@ -10,7 +10,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::{
     apply::apply_flatten,
-    plan::{Plan, parse_heads, plan},
+    plan::{MasterData, Plan, parse_heads, plan},
     queue::{MAX_UNAVAILABLE_TRIES, Queue, sleep_until_some},
 };
 use crate::{
@@ -143,10 +143,24 @@ impl Flattener {
             .map(|h| parse_heads(&h));
         let id = doc.as_str().to_string();
         let now = now_millis();
+        // Only the site's own document may feed its master data.
+        let own = self
+            .store
+            .site_by_id(site_id)
+            .await?
+            .and_then(|site| site.document_id)
+            .unwrap_or_default();
         let work = self
             .hub
             .inspect(doc, site_id, move |automerge| {
-                plan(automerge, since.as_deref(), &id, site_id, now)
+                plan(
+                    automerge,
+                    since.as_deref(),
+                    &id,
+                    site_id,
+                    now,
+                    MasterData::Only(&own),
+                )
             })
             .await;
         let mut document_type = String::new();

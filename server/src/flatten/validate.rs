@@ -19,10 +19,90 @@ pub struct Validated {
     /// Changed map members in conflict, per collection (see `Extract`).
     pub conflicts: BTreeMap<String, Conflicts>,
     pub full: bool,
+    /// Changed members that fail the schema: left out of `document`, so their
+    /// last valid rows stay and everything else flattens.
+    pub quarantined: Vec<Quarantined>,
 }
 
-/// The part of the document that changed, checked: typed, or every problem.
+/// One member that fails the schema, with every problem found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quarantined {
+    pub collection: String,
+    pub key: String,
+    /// The member as people read it: `lines["A-01|SKU-1"]`, `entries[id="…"]`.
+    pub part: String,
+    pub problems: Vec<Problem>,
+}
+
+/// Removing a member can break another (an entry pointing at a removed line):
+/// a few rounds always settle, but bound them anyway.
+const MAX_QUARANTINE_ROUNDS: usize = 8;
+
+/// The part of the document that changed, checked: typed (with the members
+/// that fail the schema quarantined), or every problem when the root itself
+/// fails, since nothing can be flattened without it.
 pub fn validate_changes(extract: &Extract) -> Result<Validated, Vec<Problem>> {
+    let mut quarantined: Vec<Quarantined> = Vec::new();
+    for _ in 0..MAX_QUARANTINE_ROUNDS {
+        let (skeleton, list_keys, removed) = skeleton(extract, &quarantined);
+        let problems = match validate(&Json::Object(skeleton)) {
+            Ok(document) => {
+                return Ok(Validated {
+                    document,
+                    removed,
+                    conflicts: extract.conflicts.clone(),
+                    full: extract.full,
+                    quarantined,
+                });
+            }
+            Err(problems) => problems,
+        };
+        let mut found: Vec<Quarantined> = Vec::new();
+        for problem in &problems {
+            let Some((collection, key)) = member_of(&problem.path, &list_keys, extract) else {
+                // The root (or the document as a whole) is wrong.
+                return Err(problems
+                    .into_iter()
+                    .map(|p| with_member_keys(p, &list_keys))
+                    .collect());
+            };
+            let problem = with_member_keys(problem.clone(), &list_keys);
+            match found
+                .iter_mut()
+                .find(|q| q.collection == collection && q.key == key)
+            {
+                Some(member) => member.problems.push(problem),
+                None => found.push(Quarantined {
+                    part: part_name(&collection, &key),
+                    collection,
+                    key,
+                    problems: vec![problem],
+                }),
+            }
+        }
+        quarantined.extend(found);
+    }
+    let all = quarantined.into_iter().flat_map(|q| q.problems).collect();
+    Err(all)
+}
+
+/// `lines["A-01|SKU-1"]` for a map member, `entries[id="…"]` for a list member.
+pub fn part_name(collection: &str, key: &str) -> String {
+    if is_list(collection) {
+        format!("{collection}[id={}]", Json::from(key))
+    } else {
+        format!("{collection}[{}]", Json::from(key))
+    }
+}
+
+type Skeleton = (
+    Map<String, Json>,
+    BTreeMap<String, Vec<String>>,
+    BTreeMap<String, Vec<String>>,
+);
+
+/// The root and the changed members, minus the quarantined ones.
+fn skeleton(extract: &Extract, quarantined: &[Quarantined]) -> Skeleton {
     let mut skeleton: Map<String, Json> = extract.root.clone();
     let mut removed = BTreeMap::new();
     let mut list_keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -35,7 +115,16 @@ pub fn validate_changes(extract: &Extract) -> Result<Validated, Vec<Problem>> {
         if !gone.is_empty() {
             removed.insert(name.clone(), gone);
         }
-        let (value, keys) = as_collection(name, members);
+        let kept: Members = members
+            .iter()
+            .filter(|(k, _)| {
+                !quarantined
+                    .iter()
+                    .any(|q| &q.collection == name && &q.key == *k)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let (value, keys) = as_collection(name, &kept);
         if let Some(keys) = keys {
             list_keys.insert(name.clone(), keys);
         }
@@ -58,18 +147,38 @@ pub fn validate_changes(extract: &Extract) -> Result<Validated, Vec<Problem>> {
             }
         });
     }
-    match validate(&Json::Object(skeleton)) {
-        Ok(document) => Ok(Validated {
-            document,
-            removed,
-            conflicts: extract.conflicts.clone(),
-            full: extract.full,
-        }),
-        Err(problems) => Err(problems
-            .into_iter()
-            .map(|p| with_member_keys(p, &list_keys))
-            .collect()),
+    (skeleton, list_keys, removed)
+}
+
+/// The member a problem's path points into: `entries[3]…` (a position in the
+/// checked subset) or `lines["key"]…` (map keys longer than paths show are
+/// matched by the part shown).
+fn member_of(
+    path: &str,
+    list_keys: &BTreeMap<String, Vec<String>>,
+    extract: &Extract,
+) -> Option<(String, String)> {
+    let (collection, rest) = path.split_once('[')?;
+    let members = extract.members.get(collection)?;
+    if let Some(keys) = list_keys.get(collection) {
+        let index: usize = rest.split_once(']')?.0.parse().ok()?;
+        return Some((collection.to_string(), keys.get(index)?.clone()));
     }
+    let quoted = rest.strip_prefix('"')?;
+    let shown = quoted.split_once("\"]").map_or(quoted, |(key, _)| key);
+    let shown: String =
+        serde_json::from_str(&format!("\"{}\"", shown.trim_end_matches('…'))).ok()?;
+    let cut = quoted.contains("…\"]");
+    members
+        .keys()
+        .find(|k| {
+            if cut {
+                k.starts_with(&shown)
+            } else {
+                **k == shown
+            }
+        })
+        .map(|k| (collection.to_string(), k.clone()))
 }
 
 /// Map collections stay maps; list collections become lists of the changed
@@ -183,19 +292,71 @@ mod tests {
     }
 
     #[test]
-    fn problems_name_the_member_not_its_position_in_the_subset() {
+    fn a_bad_member_is_quarantined_and_the_rest_is_typed() {
         let good = "0b7e2c1a-1111-4e5e-9d6f-000000000001";
         let bad = "0b7e2c1a-1111-4e5e-9d6f-000000000002";
-        let problems = validate_changes(&extract_with(vec![
+        let validated = validate_changes(&extract_with(vec![
             (good, entry(good, 3.into())),
             (bad, entry(bad, (-2).into())),
         ]))
-        .expect_err("invalid");
+        .expect("the good entry still flattens");
+        let Document::CountSession(session) = &validated.document else {
+            panic!("type")
+        };
+        assert_eq!(session.entries.len(), 1);
+        assert_eq!(session.entries[0].id, good);
+        let [quarantined] = &validated.quarantined[..] else {
+            panic!("one member quarantined: {:?}", validated.quarantined)
+        };
+        assert_eq!(quarantined.part, format!("entries[id={bad:?}]"));
         assert!(
-            problems
+            quarantined
+                .problems
                 .iter()
                 .any(|p| p.path == format!("entries[id={bad:?}].qty")),
-            "{problems:?}"
+            "problems name the member, not its position in the subset: {:?}",
+            quarantined.problems
+        );
+    }
+
+    #[test]
+    fn a_bad_line_is_found_by_its_key_and_a_bad_root_still_fails_whole() {
+        let mut extract = extract_with(vec![]);
+        let long = format!("A-01|{}", "S".repeat(100));
+        extract.members.insert(
+            "lines".into(),
+            [
+                (
+                    "A-01|SKU-1".to_string(),
+                    Some(serde_json::json!({"reason": {"x": 1}})),
+                ),
+                (long.clone(), Some(serde_json::json!({"expected_qty": -1}))),
+                (
+                    "A-01|SKU-2".to_string(),
+                    Some(serde_json::json!({"expected_qty": 4})),
+                ),
+            ]
+            .into(),
+        );
+        let validated = validate_changes(&extract).expect("other lines flatten");
+        let keys: Vec<&str> = validated
+            .quarantined
+            .iter()
+            .map(|q| q.key.as_str())
+            .collect();
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        assert!(keys.contains(&"A-01|SKU-1") && keys.contains(&long.as_str()));
+        let Document::CountSession(session) = &validated.document else {
+            panic!("type")
+        };
+        assert_eq!(session.lines.keys().collect::<Vec<_>>(), ["A-01|SKU-2"]);
+
+        extract
+            .root
+            .insert("title".into(), serde_json::json!({"not": "text"}));
+        assert!(
+            validate_changes(&extract).is_err(),
+            "the root cannot be quarantined"
         );
     }
 }
