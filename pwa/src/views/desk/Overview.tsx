@@ -31,6 +31,8 @@ export function Overview() {
   const series = (kpi: string): TrendPoint[] | null => trend.data?.map((t) => ({ at: t.at, value: tileFigures(t.report.figures, kpi)?.current.value ?? null })) ?? null
   const figures = kpis.data?.figures ?? []
   const currency = useSiteDoc(singleSite(s)).doc?.currency
+  // Every figure on screen is for the chosen site and range (not the previous choice's, kept while refetching).
+  const current = kpis.dataKey === key && reorder.dataKey === `reorder|${s}` && trend.dataKey === `trend|${key}` && !kpis.loading && !reorder.loading && !trend.loading
   return (
     <>
       <div class="desk-toolbar">
@@ -43,7 +45,7 @@ export function Overview() {
       <ErrorNote error={kpis.error} onRetry={kpis.reload} />
       <ErrorNote error={reorder.error} onRetry={reorder.reload} />
       <ErrorNote error={trend.error && `Trend: ${trend.error}`} onRetry={trend.reload} />
-      <div class="desk-tiles">
+      <div class="desk-tiles" aria-busy={!current} data-scope={current ? key : undefined}>
         {KPIS.map((def) => {
           if (def.current) {
             const total = reorder.data?.total ?? null
