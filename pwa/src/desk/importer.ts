@@ -1,7 +1,6 @@
 // CSV import of master data: POST /api/sites/{slug}/import/{items|locations}?mode=
 // with the file as text/csv; a row-by-row report either way.
-import { authFetch } from '../data/session'
-import { errorOf } from './api'
+import { authFetch, readError } from '../data/session'
 
 export type ImportKind = 'items' | 'locations'
 export type ImportMode = 'all_or_nothing' | 'valid_only'
@@ -19,7 +18,7 @@ export async function importCsv(slug: string, kind: ImportKind, mode: ImportMode
     if (res.ok || Array.isArray(body.errors)) return { ok: res.ok, report: { imported: body.imported ?? 0, skipped: body.skipped ?? 0, errors: body.errors ?? [] } }
     throw Object.assign(new Error(body.message ?? 'The server refused the file'), { status: res.status })
   }
-  throw await errorOf(res)
+  throw await readError(res)
 }
 
 export const IMPORT_HEADERS: Record<ImportKind, string> = {

@@ -2,10 +2,9 @@
 // URL), reconnected with backoff; a fresh access token is used on every attempt, so a
 // stream the server ends at token expiry simply reconnects.
 import { backoffDelay } from '../lib/backoff'
-import { ApiError, authFetch } from '../data/session'
+import { ApiError, authFetch, readError } from '../data/session'
 import { SseParser } from './sse'
 import { live, noteChange } from './state'
-import { errorOf } from './api'
 
 export interface SiteChanged {
   site: string
@@ -61,7 +60,7 @@ async function loop(signal: AbortSignal): Promise<void> {
 /** One connection; resolves when the server ends it (true if it was ever ready). */
 async function stream(signal: AbortSignal, first: boolean): Promise<boolean> {
   const res = await authFetch('/api/events', { signal, headers: { accept: 'text/event-stream' } })
-  if (!res.ok) throw await errorOf(res)
+  if (!res.ok) throw await readError(res)
   if (!res.body) throw new Error('the browser gave no stream body')
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
   const parser = new SseParser()

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { fetchList, type Page } from '../../desk/api'
 import { fetchHistory, type History } from '../../desk/history'
 import { historyCsv, show } from '../../desk/historyCsv'
-import { downloadText } from '../../desk/csv'
+import { offerDownload } from '../../desk/csv'
 import { fmtDateTime } from '../../desk/format'
 import { site } from '../../desk/state'
 import { navigate } from '../../ui/router'
@@ -92,7 +92,7 @@ export function Audit({ id }: { id?: string }) {
         >
           <Loading loading={history.loading} />
           {history.data && (
-            <button type="button" class="btn small secondary" onClick={() => downloadText(`history-${id}${user ? `-user-${user}` : ''}.csv`, historyCsv(changes))}>
+            <button type="button" class="btn small secondary" onClick={() => offerDownload(`history-${id}${user ? `-user-${user}` : ''}.csv`, historyCsv(changes))}>
               Export history (CSV)
             </button>
           )}

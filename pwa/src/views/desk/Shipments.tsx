@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { fetchList, listPath, type Page } from '../../desk/api'
 import { discrepancies, type DiscrepancyGroup } from '../../desk/discrepancy'
-import { downloadText, toCsv } from '../../desk/csv'
+import { offerDownload, toCsv } from '../../desk/csv'
 import { fmtDateTime, fmtNumber, fmtPercent } from '../../desk/format'
 import type { ShipmentLineRow, ShipmentRow } from '../../desk/rows'
 import { range, site, today } from '../../desk/state'
@@ -96,7 +96,7 @@ export function Shipments() {
 
 function downloadDiscrepancies(rows: ShipmentRow[], filename: string): void {
   const groups = [...discrepancies(rows, 'supplier'), ...discrepancies(rows, 'carrier')]
-  downloadText(filename, toCsv(['by', 'name', 'shipments', 'lines', 'discrepant_lines', 'damaged_units', 'rate'], groups.map((g) => [g.by, g.name, g.shipments, g.lines, g.discrepant_lines, g.damaged_units, g.rate])))
+  offerDownload(filename, toCsv(['by', 'name', 'shipments', 'lines', 'discrepant_lines', 'damaged_units', 'rate'], groups.map((g) => [g.by, g.name, g.shipments, g.lines, g.discrepant_lines, g.damaged_units, g.rate])))
 }
 
 function Summary({ label, value, testId }: { label: string; value: number; testId: string }) {

@@ -2,7 +2,7 @@
 // supplier that export as CSV or become an expected inbound shipment.
 import { useState } from 'preact/hooks'
 import { errorText, fetchList, listPath, sendJson, type Page } from '../../desk/api'
-import { downloadText } from '../../desk/csv'
+import { offerDownload } from '../../desk/csv'
 import { fmtDateTime, fmtMoney } from '../../desk/format'
 import { draftPoCsv, draftPos, inboundShipment, NO_SUPPLIER, type DraftPo } from '../../desk/po'
 import type { ReplenishmentRow, StockLevelRow } from '../../desk/rows'
@@ -45,7 +45,7 @@ export function Stock() {
         title={`Below reorder point (${reorder.data?.total ?? '…'})`}
         actions={
           <>
-            <button type="button" class="btn small secondary" disabled={!pos.length} onClick={() => downloadText(`draft-purchase-orders-${today.value}.csv`, draftPoCsv(pos, today.value))}>
+            <button type="button" class="btn small secondary" disabled={!pos.length} onClick={() => offerDownload(`draft-purchase-orders-${today.value}.csv`, draftPoCsv(pos, today.value))}>
               Export draft POs (CSV)
             </button>
             <CsvButton path={listPath('replenishment', { site: s, limit: 10_000 }, 'csv')} filename="replenishment.csv" label="Export list (CSV)" />
