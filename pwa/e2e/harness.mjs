@@ -237,7 +237,7 @@ export async function launchBrowser() {
 
 /** A phone: fresh browser context (its own storage) at 360×740. */
 export async function newPhone(browser, server) {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: server.url, serviceWorkers: 'allow' })
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: server.url, serviceWorkers: 'allow', locale: 'en-US' })
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))

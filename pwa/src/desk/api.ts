@@ -1,6 +1,7 @@
 // Typed calls to the reporting and manager APIs (see /api/openapi.json and the contract).
 import { ApiError, authFetch, getJson, readError } from '../data/session'
 import { offerDownload } from './csv'
+import { t } from '../i18n'
 import type { DateRange } from './range'
 
 export interface FigureValue {
@@ -86,10 +87,10 @@ export async function downloadCsv(path: string, filename: string): Promise<void>
 
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 403) return `Not allowed: ${e.message}. Ask an admin for the manager role at this site.`
-    if (e.status === 404) return `Not found: ${e.message}. The server may not have this feature yet, or the record is gone.`
+    if (e.status === 403) return t('desk.error.forbidden', { message: e.message })
+    if (e.status === 404) return t('desk.error.notFound', { message: e.message })
     return e.message
   }
-  if (e instanceof TypeError) return 'Cannot reach the server. Check the connection; the view retries on the next update.'
+  if (e instanceof TypeError) return t('desk.error.unreachable')
   return e instanceof Error ? e.message : String(e)
 }

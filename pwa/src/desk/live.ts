@@ -4,6 +4,7 @@
 import { backoffDelay } from '../lib/backoff'
 import { ApiError, authFetch, readError } from '../data/session'
 import { SseParser } from './sse'
+import { t } from '../i18n'
 import { live, noteChange } from './state'
 
 export interface SiteChanged {
@@ -39,7 +40,7 @@ async function loop(signal: AbortSignal): Promise<void> {
   let first = true
   while (!signal.aborted) {
     live.value = { kind: 'connecting' }
-    let reason = 'the connection closed'
+    let reason = t('live.closed')
     try {
       const gotEvents = await stream(signal, first)
       if (gotEvents) {
@@ -61,7 +62,7 @@ async function loop(signal: AbortSignal): Promise<void> {
 async function stream(signal: AbortSignal, first: boolean): Promise<boolean> {
   const res = await authFetch('/api/events', { signal, headers: { accept: 'text/event-stream' } })
   if (!res.ok) throw await readError(res)
-  if (!res.body) throw new Error('the browser gave no stream body')
+  if (!res.body) throw new Error(t('live.noBody'))
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
   const parser = new SseParser()
   let ready = false
