@@ -5,7 +5,12 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   resolve: {
     // The app uses automerge's "slim" entry points and loads the WASM itself.
-    alias: [{ find: /^@automerge\/automerge-repo$/, replacement: '@automerge/automerge-repo/slim' }],
+    alias: [
+      { find: /^@automerge\/automerge-repo$/, replacement: '@automerge/automerge-repo/slim' },
+      // cbor-x's own build without `new Function` (the default build probes for it at load,
+      // which a strict Content-Security-Policy reports as a violation on every start).
+      { find: /^cbor-x$/, replacement: 'cbor-x/index-no-eval' },
+    ],
   },
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 4096 },
   plugins: [

@@ -45,7 +45,7 @@ after(async () => {
 })
 
 test('the camera scans continuously and counts a label once while it stays in view', async () => {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: server.url })
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: server.url, locale: 'en-US' })
   await context.grantPermissions(['camera'])
   const page = await context.newPage()
   await loginInBrowser(page, server.users.ana)

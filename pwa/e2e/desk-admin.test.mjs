@@ -1,37 +1,24 @@
 // Administration: an admin creates a user with a role and a site, changes the role,
 // creates a site, and disables a user, which cuts their live sync at once; the Admin
 // view is not offered to a manager.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { requirePrereqs, screenshot } from './harness.mjs'
+import { screenshot } from './harness.mjs'
 import WebSocket from 'ws'
-import { deskServer, launchBrowser, openDesk, waitFor } from './desk-fixtures.mjs'
+import { deskSuite, waitFor } from './desk-fixtures.mjs'
 
-let env
-let browser
-let staffSocket
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-admin')
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  staffSocket?.terminate()
-  await env?.server.stop()
-})
+const suite = deskSuite('desk-admin', { manager: false, master: false })
 
 test('an admin manages users and sites; disabling cuts live sync', async () => {
   // The staff's live sync connection (a raw socket: a repo client would keep retrying for an hour).
-  const staffToken = (await env.server.login(env.staff)).access_token
-  const { ticket } = await (await env.server.api('/api/sync/ticket', { method: 'POST', token: staffToken })).json()
-  staffSocket = new WebSocket(`${env.server.url.replace(/^http/, 'ws')}/sync?ticket=${encodeURIComponent(ticket)}`)
+  const staffToken = (await suite.server.login(suite.users.staff)).access_token
+  const { ticket } = await (await suite.server.api('/api/sync/ticket', { method: 'POST', token: staffToken })).json()
+  const staffSocket = new WebSocket(`${suite.server.url.replace(/^http/, 'ws')}/sync?ticket=${encodeURIComponent(ticket)}`)
   let socketClosed = false
   staffSocket.on('close', () => (socketClosed = true))
+  suite.defer(() => staffSocket.terminate())
   await new Promise((resolve, reject) => (staffSocket.once('open', resolve), staffSocket.once('error', reject)))
-  const { page, context, errors } = await openDesk(browser, env.server, env.admin, '/desk/admin')
+  const { page, context, errors } = await suite.openDesk(suite.users.admin, '/desk/admin')
   try {
     const table = page.getByTestId('admin-users')
     await table.locator('tr[data-email="staff@north.test"]').waitFor({ timeout: 15_000 })
@@ -48,10 +35,10 @@ test('an admin manages users and sites; disabling cuts live sync', async () => {
     const nina = table.locator('tr[data-email="new@north.test"]')
     await nina.waitFor()
     assert.equal(await nina.getByRole('checkbox', { name: 'new@north.test at North DC' }).isChecked(), true)
-    const login = await env.server.api('/api/auth/login', { method: 'POST', body: { email: 'new@north.test', password: 'a-long-password-1' } })
+    const login = await suite.server.api('/api/auth/login', { method: 'POST', body: { email: 'new@north.test', password: 'a-long-password-1' } })
     assert.equal(login.status, 200)
     const ninaToken = (await login.json()).access_token
-    const ninaMe = await (await env.server.api('/api/me', { token: ninaToken })).json()
+    const ninaMe = await (await suite.server.api('/api/me', { token: ninaToken })).json()
     assert.deepEqual(ninaMe.sites.map((s) => s.slug), ['north'])
 
     // Promote her to manager, add her to south.
@@ -59,9 +46,9 @@ test('an admin manages users and sites; disabling cuts live sync', async () => {
     await page.getByTestId('admin-message').filter({ hasText: 'new@north.test is now manager' }).waitFor()
     await nina.getByRole('checkbox', { name: 'new@north.test at South DC' }).click()
     await page.getByTestId('admin-message').filter({ hasText: 'new@north.test added to South DC' }).waitFor()
-    const row = env.server.sql("SELECT u.role FROM users u WHERE u.email = 'new@north.test'")[0]
+    const row = suite.server.sql("SELECT u.role FROM users u WHERE u.email = 'new@north.test'")[0]
     assert.equal(row.role, 'manager')
-    const ninaSites = await (await env.server.api('/api/me', { token: (await env.server.login({ email: 'new@north.test', password: 'a-long-password-1' })).access_token })).json()
+    const ninaSites = await (await suite.server.api('/api/me', { token: (await suite.server.login({ email: 'new@north.test', password: 'a-long-password-1' })).access_token })).json()
     assert.deepEqual(ninaSites.sites.map((s) => s.slug).sort(), ['north', 'south'])
 
     // A new site.
@@ -75,7 +62,7 @@ test('an admin manages users and sites; disabling cuts live sync', async () => {
     await table.locator('tr[data-email="staff@north.test"]').getByRole('button', { name: 'Disable staff@north.test' }).click()
     await page.getByTestId('admin-message').filter({ hasText: 'staff@north.test disabled' }).waitFor()
     await waitFor(() => socketClosed, { timeout: 10_000, what: "the staff's sync connection to be cut" })
-    const refused = await env.server.api('/api/auth/login', { method: 'POST', body: { email: env.staff.email, password: env.staff.password } })
+    const refused = await suite.server.api('/api/auth/login', { method: 'POST', body: { email: suite.users.staff.email, password: suite.users.staff.password } })
     assert.notEqual(refused.status, 200)
     assert.deepEqual(errors, [])
   } finally {
@@ -84,12 +71,12 @@ test('an admin manages users and sites; disabling cuts live sync', async () => {
 })
 
 test('a manager is not offered the Admin view, and the API refuses them', async () => {
-  const { page, context } = await openDesk(browser, env.server, env.manager)
+  const { page, context } = await suite.openDesk(suite.users.manager)
   try {
     await page.getByRole('link', { name: 'Overview' }).waitFor()
     assert.equal(await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Admin', exact: true }).count(), 0)
-    const token = (await env.server.login(env.manager)).access_token
-    assert.equal((await env.server.api('/api/admin/users', { token })).status, 403)
+    const token = (await suite.server.login(suite.users.manager)).access_token
+    assert.equal((await suite.server.api('/api/admin/users', { token })).status, 403)
   } finally {
     await context.close()
   }

@@ -1,39 +1,21 @@
 // Audit trail: a count session's history shows who changed what, from which device,
 // when it was made and when it reached the server, before and after; filter by user.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { requirePrereqs, screenshot } from './harness.mjs'
-import { addEntry, clock, deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFlattened, writeCount } from './desk-fixtures.mjs'
+import { screenshot } from './harness.mjs'
+import { addEntry, clock, deskSuite, waitFlattened, writeCount } from './desk-fixtures.mjs'
 
-let env
-let browser
-let manager
-let phone
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-audit')
-  manager = await NodeClient.connect(env.server, env.manager)
-  await seedMaster(manager, 'north')
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await phone?.close()
-  await manager?.close()
-  await env?.server.stop()
-})
+const suite = deskSuite('desk-audit')
 
 test("a document's history with provenance, filtered by user, seen by a viewer", async () => {
   const c = clock()
-  const session = await writeCount(manager, 'north', { title: 'Audited count', lines: { 'A-01-01|SKU-1': 10 }, dueAt: c.cur(0.9) })
-  phone = await NodeClient.connect(env.server, env.staff)
+  const session = await writeCount(suite.manager, 'north', { title: 'Audited count', lines: { 'A-01-01|SKU-1': 10 }, dueAt: c.cur(0.9) })
+  const phone = await suite.connect(suite.users.staff)
   const handle = await phone.repo.find(session.url)
   await addEntry(phone, handle, { key: 'A-01-01|SKU-1', qty: 9 })
-  await waitFlattened(env.server, [session])
+  await waitFlattened(suite.server, [session])
   // The viewer (auditor) reads the trail too.
-  const { page, context, errors } = await openDesk(browser, env.server, env.viewer, '/desk/audit')
+  const { page, context, errors } = await suite.openDesk(suite.users.viewer, '/desk/audit')
   try {
     await page.locator('select[name=audit-doc]').selectOption({ label: 'Count: Audited count (north)' })
     await page.getByRole('button', { name: 'Show history' }).click()

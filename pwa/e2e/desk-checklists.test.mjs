@@ -1,38 +1,21 @@
 // Corrective actions as a work list: an overdue action stands out; the manager assigns
 // it, reprioritises, comments and closes it with an evidence photo; SQL and a phone's
 // copy of the run show the change.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { PHOTO } from './flows.mjs'
-import { requirePrereqs, screenshot } from './harness.mjs'
-import { clock, deskServer, launchBrowser, NodeClient, openDesk, waitFlattened, waitFor, waitServerRows, writeChecklist } from './desk-fixtures.mjs'
+import { screenshot } from './harness.mjs'
+import { clock, deskSuite, waitFlattened, waitFor, waitServerRows, writeChecklist } from './desk-fixtures.mjs'
 
-let env
-let browser
-let manager
-let phone
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-checklists')
-  manager = await NodeClient.connect(env.server, env.manager)
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await phone?.close()
-  await manager?.close()
-  await env?.server.stop()
-})
+const suite = deskSuite('desk-checklists', { master: false })
 
 test('an overdue corrective action is assigned and closed with evidence', async () => {
   const c = clock()
-  const run = await writeChecklist(manager, 'north', { dueAt: c.cur(0.5), answers: { check: 'pass', number: 9 }, answeredAt: c.cur(0.3), completedAt: c.cur(0.4), action: { priority: 'medium', dueAt: c.cur(0.45) } })
-  await waitFlattened(env.server, [run], { items: 0 })
-  phone = await NodeClient.connect(env.server, env.staff)
+  const run = await writeChecklist(suite.manager, 'north', { dueAt: c.cur(0.5), answers: { check: 'pass', number: 9 }, answeredAt: c.cur(0.3), completedAt: c.cur(0.4), action: { priority: 'medium', dueAt: c.cur(0.45) } })
+  await waitFlattened(suite.server, [run], { items: 0 })
+  const phone = await suite.connect(suite.users.staff)
   const phoneCopy = await phone.repo.find(run.url)
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager, '/desk/checklists')
+  const { page, context, errors } = await suite.openDesk(suite.users.manager, '/desk/checklists')
   try {
     await page.locator('select[name=site]').selectOption('north')
     const row = page.getByTestId('corrective-actions').locator('tbody tr').filter({ hasText: 'Chiller too warm' })
@@ -54,7 +37,7 @@ test('an overdue corrective action is assigned and closed with evidence', async 
     await page.getByRole('status').filter({ hasText: 'saved' }).waitFor({ timeout: 10_000 })
 
     const staffId = phone.userId
-    const [ca] = await waitServerRows(env.server, "SELECT assignee, priority, status, due_at, closed_at FROM corrective_actions", (r) => r.length === 1 && r[0].status === 'done', 'the action closed in SQL')
+    const [ca] = await waitServerRows(suite.server, "SELECT assignee, priority, status, due_at, closed_at FROM corrective_actions", (r) => r.length === 1 && r[0].status === 'done', 'the action closed in SQL')
     assert.equal(ca.assignee, staffId)
     assert.equal(ca.priority, 'urgent')
     assert.ok(ca.closed_at, 'closed_at set')

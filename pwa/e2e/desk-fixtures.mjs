@@ -2,7 +2,8 @@
 // checklist runs and shipments written as documents by a manager's automerge-repo client,
 // with times placed in today's period or the previous one so KPI figures can be
 // computed by hand in the tests.
-import { launchBrowser, loginInBrowser, NodeClient, Server, waitFor } from './harness.mjs'
+import { after, before } from 'node:test'
+import { launchBrowser, loginInBrowser, NodeClient, requirePrereqs, Server, waitFor } from './harness.mjs'
 
 export const DESK = { width: 1440, height: 900 }
 const DAY = 86_400_000
@@ -22,6 +23,63 @@ export function clock(now = Date.now()) {
     daysAgo: (days, hh = 10) => iso(todayStart - days * DAY + hh * 3600_000),
     iso,
   }
+}
+
+/**
+ * The lifecycle every desk test file shares. Registers `before`: prerequisites, a fresh
+ * `deskServer(label)`, the manager's Node client (`manager: false` skips it), north's
+ * master data (`master: false` skips it), then `setup(suite)`, then Chromium; and `after`:
+ * whatever the tests handed to `suite.defer` (last first), Node clients from
+ * `suite.connect`, the browser, the manager's client and the server.
+ *
+ * The returned suite is filled in by `before`: `server`; `users` (the accounts of
+ * `deskServer`: manager, viewer, staff, admin); `manager` (the manager's Node client);
+ * `site` (north's site document handle); `browser`; and whatever `setup` puts on it.
+ */
+export function deskSuite(label, { manager = true, master = true, setup } = {}) {
+  const cleanups = []
+  const suite = {
+    label,
+    /** Runs `fn` in `after`, before the browser and server go. */
+    defer: (fn) => cleanups.push(fn),
+    /** A Node client for `user`, closed in `after`. */
+    connect: async (user) => {
+      const client = await NodeClient.connect(suite.server, user)
+      cleanups.push(() => client.close())
+      return client
+    },
+    /** A logged-in desk page of `user` at `deskPath` (1440×900, en-US, UTC). */
+    openDesk: (user, deskPath) => openDesk(suite.browser, suite.server, user, deskPath),
+  }
+  before(async () => {
+    requirePrereqs()
+    const { server, ...users } = await deskServer(label)
+    Object.assign(suite, { server, users })
+    if (manager || master) suite.manager = await NodeClient.connect(server, users.manager)
+    if (master) suite.site = await seedMaster(suite.manager, 'north')
+    if (!manager) {
+      await suite.manager?.close()
+      suite.manager = undefined
+    }
+    if (setup) await setup(suite)
+    suite.browser = await launchBrowser()
+  })
+  after(async () => {
+    for (const fn of cleanups.reverse()) await fn()
+    await suite.browser?.close()
+    await suite.manager?.close()
+    await suite.server?.stop()
+  })
+  return suite
+}
+
+/**
+ * Waits, if UTC midnight is less than `margin` ms away, until it has passed: tests that
+ * compare "today" and "the last 7 days" figures seeded now must not cross a day boundary.
+ */
+export async function clearOfMidnight(margin) {
+  const toMidnight = DAY - (Date.now() % DAY)
+  if (toMidnight < margin) await new Promise((r) => setTimeout(r, toMidnight + 1000))
 }
 
 /** A server with sites north and south, a manager and an admin of both, a viewer and staff at north. */

@@ -1,23 +1,11 @@
 // CSV import of items: a file with two bad rows gets a report naming both rows and why
 // (nothing imported); a valid file imports and the items appear in the site document.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFromServer, requirePrereqs, screenshot } from './harness.mjs'
-import { deskServer, launchBrowser, openDesk } from './desk-fixtures.mjs'
+import { readFromServer, screenshot } from './harness.mjs'
+import { deskSuite } from './desk-fixtures.mjs'
 
-let env
-let browser
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-import')
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await env?.server.stop()
-})
+const suite = deskSuite('desk-import', { manager: false, master: false })
 
 const HEADER = 'sku,name,barcodes,unit,unit_cost_minor,min,reorder_point,max,supplier'
 
@@ -29,7 +17,7 @@ async function upload(page, name, text, mode) {
 }
 
 test('two bad rows are reported; a valid file imports into the site document', async () => {
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager, '/desk/master-data')
+  const { page, context, errors } = await suite.openDesk(suite.users.manager, '/desk/master-data')
   try {
     await page.locator('select[name=site]').selectOption('north')
     // Data rows 2 and 4 (file lines 3 and 5) are bad: a cost that is not a number, no SKU.
@@ -46,7 +34,7 @@ test('two bad rows are reported; a valid file imports into the site document', a
     await screenshot(page, 'desk-import-report')
 
     // Nothing of the bad file was imported.
-    const north = env.server.sql("SELECT COUNT(*) AS n FROM items i JOIN sites s ON s.id = i.site_id WHERE s.slug = 'north'")[0].n
+    const north = suite.server.sql("SELECT COUNT(*) AS n FROM items i JOIN sites s ON s.id = i.site_id WHERE s.slug = 'north'")[0].n
     assert.equal(north, 0)
 
     const good = [HEADER, 'IMP-1,Pallet wrap,4006381333931,each,1299,1,2,10,Acme', 'IMP-3,Gloves,,pair,450,,,,', ''].join('\n')
@@ -54,9 +42,9 @@ test('two bad rows are reported; a valid file imports into the site document', a
     await report.filter({ hasText: 'Imported 2 rows' }).waitFor({ timeout: 10_000 })
     await page.getByTestId('items').locator('tbody tr').filter({ hasText: 'IMP-3' }).waitFor({ timeout: 10_000 })
 
-    const me = await (await env.server.api('/api/me', { token: (await env.server.login(env.staff)).access_token })).json()
+    const me = await (await suite.server.api('/api/me', { token: (await suite.server.login(suite.users.staff)).access_token })).json()
     const url = me.sites.find((s) => s.slug === 'north').site_document_url
-    const doc = await readFromServer(env.server, env.staff, url, (d) => Object.values(d.items ?? {}).length === 2)
+    const doc = await readFromServer(suite.server, suite.users.staff, url, (d) => Object.values(d.items ?? {}).length === 2)
     const items = Object.values(doc.items).sort((a, b) => a.sku.localeCompare(b.sku))
     assert.deepEqual(
       items.map((i) => [i.sku, i.name, i.unit, i.unit_cost_minor]),

@@ -1,42 +1,25 @@
 // Live: with the dashboard open, a count entry synced by a Node automerge-repo client
 // (a phone) changes the accuracy tile and the session's line within 2 s, no reload.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { FLOORWALK_BIN, requirePrereqs, screenshot } from './harness.mjs'
-import { addEntry, clock, deskServer, launchBrowser, NodeClient, openDesk, seedMaster, tileText, waitFlattened, waitFor, writeCount } from './desk-fixtures.mjs'
+import { FLOORWALK_BIN, screenshot } from './harness.mjs'
+import { addEntry, clock, deskSuite, tileText, waitFlattened, waitFor, writeCount } from './desk-fixtures.mjs'
 
-let env
-let browser
-let manager
+const suite = deskSuite('desk-live')
 let phone
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-live')
-  manager = await NodeClient.connect(env.server, env.manager)
-  await seedMaster(manager, 'north')
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await phone?.close()
-  await manager?.close()
-  await env?.server.stop()
-})
 
 test('a synced count entry shows on the open dashboard within 2 s', async () => {
   const c = clock()
   // SKU-1 counted 10 of 10; SKU-2 not yet counted → accuracy 1 / 1 = 100.0%.
-  const session = await writeCount(manager, 'north', {
+  const session = await writeCount(suite.manager, 'north', {
     title: 'Live count',
     lines: { 'A-01-01|SKU-1': 10, 'A-01-01|SKU-2': 10 },
     entries: [{ key: 'A-01-01|SKU-1', qty: 10, at: c.cur(0.5) }],
     dueAt: new Date(Date.now() + 3600_000).toISOString(),
   })
-  await waitFlattened(env.server, [session])
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager)
+  await waitFlattened(suite.server, [session])
+  const { page, context, errors } = await suite.openDesk(suite.users.manager)
   try {
     await page.locator('select[name=site]').selectOption('north')
     await page.getByRole('group', { name: 'Date range' }).getByRole('button', { name: 'Today', exact: true }).click()
@@ -53,7 +36,7 @@ test('a synced count entry shows on the open dashboard within 2 s', async () => 
     await waitFor(async () => (await review.getByTestId('live-status').getAttribute('data-state')) === 'live', { what: 'the review to be live' })
 
     // A phone counts SKU-2: 7 of 10 → 1 of 2 lines within tolerance = 50.0%; variance −3.
-    phone = await NodeClient.connect(env.server, env.manager)
+    phone = await suite.connect(suite.users.manager)
     const handle = await phone.repo.find(session.url)
     await addEntry(phone, handle, { key: 'A-01-01|SKU-2', qty: 7 })
     const synced = Date.now()
@@ -72,23 +55,23 @@ test('a synced count entry shows on the open dashboard within 2 s', async () => 
 })
 
 test('a lost live connection is shown and retried until the server is back', async () => {
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager)
+  const { page, context, errors } = await suite.openDesk(suite.users.manager)
   try {
     await waitFor(async () => (await page.getByTestId('live-status').getAttribute('data-state')) === 'live', { what: 'live' })
     // Node clients would keep the test process alive retrying (hourly) after the restart.
     await phone?.close()
-    await manager?.close()
-    phone = manager = undefined
+    await suite.manager?.close()
+    phone = suite.manager = undefined
     // The server goes away: the stream ends, the desk says so and keeps retrying.
-    const port = new URL(env.server.url).port
-    const old = env.server.proc
+    const port = new URL(suite.server.url).port
+    const old = suite.server.proc
     const exited = new Promise((r) => old.once('exit', r))
     old.kill('SIGTERM')
     await exited
     await page.getByTestId('live-status').filter({ hasText: /Live updates lost.*retrying in \d+ s/ }).waitFor({ timeout: 10_000 })
     await screenshot(page, 'desk-live-lost')
     // The same server (database, port) comes back: the desk reconnects by itself.
-    env.server.proc = spawn(FLOORWALK_BIN, ['serve', '--bind', `127.0.0.1:${port}`], { env: env.server.env(), stdio: ['ignore', 'ignore', 'ignore'] })
+    suite.server.proc = spawn(FLOORWALK_BIN, ['serve', '--bind', `127.0.0.1:${port}`], { env: suite.server.env(), stdio: ['ignore', 'ignore', 'ignore'] })
     await waitFor(async () => (await page.getByTestId('live-status').getAttribute('data-state')) === 'live', { timeout: 45_000, what: 'the live connection to come back' })
     assert.deepEqual(errors, [])
   } finally {

@@ -1,31 +1,23 @@
 // The desk overview at 1440×900: every KPI tile shows the hand-computed figure for site
 // north and the 7-day range, beside the previous 7 days; a viewer sees the same figures
 // with no action buttons, and the server refuses a forged approval by the viewer.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { requirePrereqs, screenshot } from './harness.mjs'
-import { clock, deskServer, launchBrowser, NodeClient, openDesk, seedKpiFixtures, tileText, waitFlattened } from './desk-fixtures.mjs'
+import { screenshot } from './harness.mjs'
+import { clearOfMidnight, clock, deskSuite, seedKpiFixtures, tileText, waitFlattened } from './desk-fixtures.mjs'
 
-let env
-let browser
-let manager
-let sessionA
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-overview')
-  manager = await NodeClient.connect(env.server, env.manager)
-  const docs = await seedKpiFixtures(manager, clock())
-  sessionA = docs[0]
-  await waitFlattened(env.server, docs)
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await manager?.close()
-  await env?.server.stop()
+// Every test reads the figures of the fixtures seeded once here, on the seeding day
+// (the suite takes well under the 3 minutes kept clear of UTC midnight).
+const suite = deskSuite('desk-overview', {
+  master: false,
+  setup: async (s) => {
+    await clearOfMidnight(3 * 60_000)
+    s.clock = clock()
+    const docs = await seedKpiFixtures(s.manager, s.clock)
+    s.sessionA = docs[0]
+    await waitFlattened(s.server, docs)
+  },
 })
 
 /**
@@ -68,11 +60,24 @@ const EXPECTED = {
   damage_rate: { value: '10.0%', detail: '2 / 20', previous: 'Previous period: 0.0% (0 / 5)' },
 }
 
+const sevenDays = () => ({ from: new Date(suite.clock.todayStart - 6 * 86_400_000).toISOString().slice(0, 10), to: suite.clock.today })
+
+/**
+ * Chooses north and the last 7 days, then waits until every figure on screen is for that
+ * choice. The figures of the previous choice (all sites, 7 days: accuracy 2 / 5 with the
+ * south count) stay on screen while north's load, so waiting for the range alone, or for a
+ * tile value both choices share, read them now and then.
+ */
 async function chooseNorthSevenDays(page) {
   await page.locator('select[name=site]').selectOption('north')
   await page.getByRole('group', { name: 'Date range' }).getByRole('button', { name: '7 days', exact: true }).click()
-  const c = clock()
-  await page.locator(`[data-testid=periods][data-from="${new Date(c.todayStart - 6 * 86_400_000).toISOString().slice(0, 10)}"][data-to="${c.today}"]`).waitFor()
+  await waitForScope(page, 'north')
+}
+
+async function waitForScope(page, site) {
+  const { from, to } = sevenDays()
+  await page.locator(`[data-testid=periods][data-from="${from}"][data-to="${to}"]`).waitFor()
+  await page.locator(`.desk-tiles[data-scope="${site}|${from}|${to}"]`).waitFor({ timeout: 15_000 })
 }
 
 async function readTiles(page) {
@@ -92,7 +97,7 @@ async function assertTiles(page) {
 }
 
 test('every KPI tile shows the hand-computed value and previous period, with a trend', async () => {
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager)
+  const { page, context, errors } = await suite.openDesk(suite.users.manager)
   try {
     await chooseNorthSevenDays(page)
     await assertTiles(page)
@@ -106,7 +111,7 @@ test('every KPI tile shows the hand-computed value and previous period, with a t
     const csv = readFileSync(await download.path(), 'utf8').split(/\r?\n/)
     assert.equal(csv[0], 'kpi,site,group,from,to,value,numerator,denominator,previous_from,previous_to,previous_value,previous_numerator,previous_denominator,change')
     const accuracy = csv.find((l) => l.startsWith('inventory_record_accuracy,'))?.split(',')
-    assert.deepEqual(accuracy?.slice(3, 8), [new Date(clock().todayStart - 6 * 86_400_000).toISOString().slice(0, 10), clock().today, '0.5', '2', '4'])
+    assert.deepEqual(accuracy?.slice(3, 8), [sevenDays().from, sevenDays().to, '0.5', '2', '4'])
     // Clicking a tile opens the rows behind it: session A's 4 lines and B's 3 (SKU-5 uncounted has no date).
     await page.getByTestId('kpi-inventory_record_accuracy').getByRole('button', { name: /Show the rows/ }).click()
     await page.getByTestId('rows-total').filter({ hasText: '4 rows' }).waitFor()
@@ -128,10 +133,11 @@ test('every KPI tile shows the hand-computed value and previous period, with a t
 })
 
 test('a viewer sees the same figures, no action buttons, and a forged approve gets 403', async () => {
-  const { page, context, errors } = await openDesk(browser, env.server, env.viewer)
+  const { page, context, errors } = await suite.openDesk(suite.users.viewer)
   try {
-    await assertTiles(page) // north is the viewer's only site
-    await page.goto(`/desk/counts/${sessionA.documentId}`)
+    await waitForScope(page, 'north') // north is the viewer's only site
+    await assertTiles(page)
+    await page.goto(`/desk/counts/${suite.sessionA.documentId}`)
     await page.getByTestId('count-lines').locator('tbody tr').nth(3).waitFor()
     for (const name of [/^Approve/, /Recount/, /^Resolve/, 'Move to review', 'Close session', /Approve session/]) {
       assert.equal(await page.getByRole('button', { name }).count(), 0, `viewer sees a ${name} button`)
@@ -141,8 +147,8 @@ test('a viewer sees the same figures, no action buttons, and a forged approve ge
     await page.getByTestId('draft-po').first().waitFor()
     assert.equal(await page.getByRole('button', { name: 'Create expected inbound shipment' }).count(), 0)
     await screenshot(page, 'desk-viewer-stock')
-    const tokens = await env.server.login(env.viewer)
-    const res = await env.server.api(`/api/documents/${sessionA.documentId}/actions`, { method: 'POST', token: tokens.access_token, body: { action: 'approve_line', line: 'A-01-01|SKU-2' } })
+    const tokens = await suite.server.login(suite.users.viewer)
+    const res = await suite.server.api(`/api/documents/${suite.sessionA.documentId}/actions`, { method: 'POST', token: tokens.access_token, body: { action: 'approve_line', line: 'A-01-01|SKU-2' } })
     assert.equal(res.status, 403, `forged approve answered ${res.status}: ${await res.text()}`)
     assert.deepEqual(errors, [])
   } finally {
@@ -151,7 +157,7 @@ test('a viewer sees the same figures, no action buttons, and a forged approve ge
 })
 
 test('screenshots of every desk view at 1440×900', async () => {
-  const { page, context, errors } = await openDesk(browser, env.server, env.admin)
+  const { page, context, errors } = await suite.openDesk(suite.users.admin)
   try {
     await page.locator('select[name=site]').selectOption('north')
     const views = [
@@ -187,7 +193,7 @@ test('screenshots of every desk view at 1440×900', async () => {
 })
 
 test('usable on a tablet: the overview and a count review at 1024×768', async () => {
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager)
+  const { page, context, errors } = await suite.openDesk(suite.users.manager)
   try {
     await page.setViewportSize({ width: 1024, height: 768 })
     await chooseNorthSevenDays(page)
@@ -195,7 +201,7 @@ test('usable on a tablet: the overview and a count review at 1024×768', async (
     // Nothing wider than the screen: the layout reflows instead of scrolling sideways.
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll')
     await screenshot(page, 'desk-tablet-overview')
-    await page.goto(`/desk/counts/${sessionA.documentId}`)
+    await page.goto(`/desk/counts/${suite.sessionA.documentId}`)
     await page.getByTestId('count-lines').locator('tbody tr').nth(3).waitFor()
     await screenshot(page, 'desk-tablet-count-review')
     assert.deepEqual(errors, [])

@@ -1,39 +1,23 @@
 // Replenishment: after a shipment and an approved count take SKU-1 below its reorder
 // point, it appears with max − on hand; the draft PO CSV has the expected rows; a draft
 // PO becomes an expected inbound shipment.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { requirePrereqs, screenshot } from './harness.mjs'
-import { clock, deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFlattened, waitFor, writeCount, writeShipment } from './desk-fixtures.mjs'
+import { screenshot } from './harness.mjs'
+import { clock, deskSuite, waitFlattened, waitFor, writeCount, writeShipment } from './desk-fixtures.mjs'
 
-let env
-let browser
-let manager
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-replenishment')
-  manager = await NodeClient.connect(env.server, env.manager)
-  await seedMaster(manager, 'north')
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await manager?.close()
-  await env?.server.stop()
-})
+const suite = deskSuite('desk-replenishment')
 
 const reorderSkus = (server) => server.sql("SELECT i.sku FROM items i JOIN sites s ON s.id = i.site_id WHERE s.slug = 'north' AND i.reorder_point IS NOT NULL ORDER BY i.sku").map((r) => r.sku)
 
 test('an item taken below its reorder point is suggested, exported and ordered', async () => {
   const c = clock()
   // Receive 8 of SKU-1 (reorder point 5, max 20): on hand 8 > 5, not suggested.
-  const receipt = await writeShipment(manager, 'north', { reference: 'PO-IN', expectedAt: c.cur(0.1), arrivedAt: c.cur(0.12), lines: [{ sku: 'SKU-1', qty: 8 }], received: [{ sku: 'SKU-1', qty: 8 }] })
-  await waitFlattened(env.server, [receipt])
-  assert.deepEqual(reorderSkus(env.server), ['SKU-1', 'SKU-3', 'SKU-9'])
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager, '/desk/stock')
+  const receipt = await writeShipment(suite.manager, 'north', { reference: 'PO-IN', expectedAt: c.cur(0.1), arrivedAt: c.cur(0.12), lines: [{ sku: 'SKU-1', qty: 8 }], received: [{ sku: 'SKU-1', qty: 8 }] })
+  await waitFlattened(suite.server, [receipt])
+  assert.deepEqual(reorderSkus(suite.server), ['SKU-1', 'SKU-3', 'SKU-9'])
+  const { page, context, errors } = await suite.openDesk(suite.users.manager, '/desk/stock')
   try {
     await page.locator('select[name=site]').selectOption('north')
     const acme = page.getByTestId('draft-po').filter({ has: page.getByRole('heading', { name: /Draft PO: Acme/ }) })
@@ -42,9 +26,9 @@ test('an item taken below its reorder point is suggested, exported and ordered',
     assert.equal(await acme.locator('tbody tr').filter({ hasText: 'SKU-1' }).count(), 0)
 
     // A count finds 3 of SKU-1 where 8 were expected; the manager approves: on hand 8 − 5 = 3 ≤ 5.
-    const session = await writeCount(manager, 'north', { title: 'Spot check', lines: { 'A-01-01|SKU-1': 8 }, entries: [{ key: 'A-01-01|SKU-1', qty: 3, at: c.cur(0.5) }], dueAt: new Date(Date.now() + 3600_000).toISOString() })
-    await waitFlattened(env.server, [session])
-    const res = await env.server.api(`/api/documents/${session.documentId}/actions`, { method: 'POST', token: manager.tokens.access_token, body: { action: 'approve_line', line: 'A-01-01|SKU-1' } })
+    const session = await writeCount(suite.manager, 'north', { title: 'Spot check', lines: { 'A-01-01|SKU-1': 8 }, entries: [{ key: 'A-01-01|SKU-1', qty: 3, at: c.cur(0.5) }], dueAt: new Date(Date.now() + 3600_000).toISOString() })
+    await waitFlattened(suite.server, [session])
+    const res = await suite.server.api(`/api/documents/${session.documentId}/actions`, { method: 'POST', token: suite.manager.tokens.access_token, body: { action: 'approve_line', line: 'A-01-01|SKU-1' } })
     assert.equal(res.status, 200, await res.text())
 
     // Live: SKU-1 appears with the suggested 20 − 3 = 17, no reload.
@@ -74,7 +58,7 @@ test('an item taken below its reorder point is suggested, exported and ordered',
     await acme.getByRole('status').filter({ hasText: 'Expected inbound shipment' }).waitFor({ timeout: 10_000 })
     const rows = await waitFor(
       () => {
-        const r = env.server.sql("SELECT l.sku, l.expected_qty FROM shipment_lines l JOIN shipments h ON h.document_id = l.document_id WHERE h.direction = 'inbound' AND h.reference LIKE 'PO-north-%' ORDER BY l.sku")
+        const r = suite.server.sql("SELECT l.sku, l.expected_qty FROM shipment_lines l JOIN shipments h ON h.document_id = l.document_id WHERE h.direction = 'inbound' AND h.reference LIKE 'PO-north-%' ORDER BY l.sku")
         return r.length === 2 ? r : false
       },
       { timeout: 10_000, what: 'the expected inbound shipment in SQL' },

@@ -1,36 +1,18 @@
 // Review loop: the manager approves a variance and resolves a conflict in the desk; the
 // stock level changes in SQL, and a connected phone's copy of the document shows both.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { requirePrereqs, screenshot } from './harness.mjs'
-import { clock, deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFlattened, waitFor, waitServerRows, writeCount, writeShipment } from './desk-fixtures.mjs'
+import { screenshot } from './harness.mjs'
+import { clock, deskSuite, waitFlattened, waitFor, waitServerRows, writeCount, writeShipment } from './desk-fixtures.mjs'
 
-let env
-let browser
-let manager
-let phone
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-review')
-  manager = await NodeClient.connect(env.server, env.manager)
-  await seedMaster(manager, 'north')
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await phone?.close()
-  await manager?.close()
-  await env?.server.stop()
-})
+const suite = deskSuite('desk-review')
 
 const onHand = (server, sku) => server.sql(`SELECT COALESCE(SUM(on_hand), 0) AS n FROM stock_levels l JOIN sites s ON s.id = l.site_id WHERE s.slug = 'north' AND l.sku = '${sku}'`)[0].n
 
 test('approve a variance and resolve a conflict from the desk', async () => {
   const c = clock()
   // Stock first: 10 of SKU-1 and 10 of SKU-2 received into A-01-01.
-  const receipt = await writeShipment(manager, 'north', {
+  const receipt = await writeShipment(suite.manager, 'north', {
     reference: 'PO-R1',
     expectedAt: c.cur(0.1),
     arrivedAt: c.cur(0.15),
@@ -44,7 +26,7 @@ test('approve a variance and resolve a conflict from the desk', async () => {
     ],
   })
   // SKU-1 counted 7 (variance −3); SKU-2 counted 12 and 11 in the same pass on two devices: a conflict.
-  const session = await writeCount(manager, 'north', {
+  const session = await writeCount(suite.manager, 'north', {
     title: 'Review loop',
     lines: { 'A-01-01|SKU-1': 10, 'A-01-01|SKU-2': 10 },
     entries: [
@@ -54,14 +36,14 @@ test('approve a variance and resolve a conflict from the desk', async () => {
     ],
     dueAt: new Date(Date.now() + 3600_000).toISOString(),
   })
-  await waitFlattened(env.server, [receipt, session])
-  await waitFor(() => onHand(env.server, 'SKU-1') === 10 && onHand(env.server, 'SKU-2') === 10, { what: 'the receipt in stock' })
+  await waitFlattened(suite.server, [receipt, session])
+  await waitFor(() => onHand(suite.server, 'SKU-1') === 10 && onHand(suite.server, 'SKU-2') === 10, { what: 'the receipt in stock' })
 
   // A phone with the session open, as the counter's would be.
-  phone = await NodeClient.connect(env.server, env.staff)
+  const phone = await suite.connect(suite.users.staff)
   const phoneCopy = await phone.repo.find(session.url)
 
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager, `/desk/counts/${session.documentId}`)
+  const { page, context, errors } = await suite.openDesk(suite.users.manager, `/desk/counts/${session.documentId}`)
   try {
     const lines = page.getByTestId('count-lines')
     const sku1 = lines.locator('tr[data-key="A-01-01|SKU-1"]')
@@ -94,7 +76,7 @@ test('approve a variance and resolve a conflict from the desk', async () => {
     await screenshot(page, 'desk-review-after')
 
     // Stock in SQL: SKU-1 10 − 3 = 7; SKU-2 10 + 1 = 11.
-    await waitServerRows(env.server, "SELECT 1", () => onHand(env.server, 'SKU-1') === 7 && onHand(env.server, 'SKU-2') === 11, 'stock levels 7 and 11')
+    await waitServerRows(suite.server, "SELECT 1", () => onHand(suite.server, 'SKU-1') === 7 && onHand(suite.server, 'SKU-2') === 11, 'stock levels 7 and 11')
     // The phone's copy shows the approval and the resolution.
     await waitFor(
       () => {
@@ -105,7 +87,7 @@ test('approve a variance and resolve a conflict from the desk', async () => {
     )
     const d = JSON.parse(JSON.stringify(phoneCopy.doc()))
     assert.equal(d.lines['A-01-01|SKU-2'].reason, 'found')
-    assert.equal(d.lines['A-01-01|SKU-1'].approval.by, manager.userId)
+    assert.equal(d.lines['A-01-01|SKU-1'].approval.by, suite.manager.userId)
     assert.deepEqual(errors, [])
   } finally {
     await context.close()
@@ -115,7 +97,7 @@ test('approve a variance and resolve a conflict from the desk', async () => {
 test('bulk approve within a tolerance approves only the lines inside it', async () => {
   const c = clock()
   // Variances: SKU-3 +1, SKU-4 −2, SKU-5 +5 → tolerance 2 approves SKU-3 and SKU-4 only.
-  const session = await writeCount(manager, 'north', {
+  const session = await writeCount(suite.manager, 'north', {
     title: 'Bulk',
     lines: { 'A-01-02|SKU-3': 10, 'A-01-02|SKU-4': 10, 'A-01-02|SKU-5': 10 },
     entries: [
@@ -125,8 +107,8 @@ test('bulk approve within a tolerance approves only the lines inside it', async 
     ],
     dueAt: new Date(Date.now() + 3600_000).toISOString(),
   })
-  await waitFlattened(env.server, [session])
-  const { page, context } = await openDesk(browser, env.server, env.manager, `/desk/counts/${session.documentId}`)
+  await waitFlattened(suite.server, [session])
+  const { page, context } = await suite.openDesk(suite.users.manager, `/desk/counts/${session.documentId}`)
   try {
     const lines = page.getByTestId('count-lines')
     await lines.locator('tr[data-key="A-01-02|SKU-5"]').filter({ hasText: 'counted' }).waitFor({ timeout: 15_000 })

@@ -1,30 +1,15 @@
 // Checklist template editor: a manager creates a template and publishes a second
 // version; the phones' copy of the site document has both versions.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFromServer, requirePrereqs, screenshot } from './harness.mjs'
-import { deskServer, launchBrowser, NodeClient, openDesk, seedMaster, waitFor } from './desk-fixtures.mjs'
+import { readFromServer, screenshot } from './harness.mjs'
+import { deskSuite, waitFor } from './desk-fixtures.mjs'
 
-let env
-let browser
-
-before(async () => {
-  requirePrereqs()
-  env = await deskServer('desk-templates')
-  // Master data first, as a site has before anyone writes templates.
-  const manager = await NodeClient.connect(env.server, env.manager)
-  await seedMaster(manager, 'north')
-  await manager.close()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await env?.server.stop()
-})
+// Master data first, as a site has before anyone writes templates.
+const suite = deskSuite('desk-templates', { manager: false })
 
 test('create a checklist template and publish a new version', async () => {
-  const { page, context, errors } = await openDesk(browser, env.server, env.manager, '/desk/master-data')
+  const { page, context, errors } = await suite.openDesk(suite.users.manager, '/desk/master-data')
   try {
     await page.locator('select[name=site]').selectOption('north')
     const editor = page.getByRole('form', { name: 'Checklist template editor' })
@@ -48,9 +33,9 @@ test('create a checklist template and publish a new version', async () => {
     await editor.getByRole('button', { name: 'Publish version' }).click()
     await editor.getByRole('status').filter({ hasText: 'version 2 published' }).waitFor()
 
-    const me = await (await env.server.api('/api/me', { token: (await env.server.login(env.staff)).access_token })).json()
+    const me = await (await suite.server.api('/api/me', { token: (await suite.server.login(suite.users.staff)).access_token })).json()
     const url = me.sites.find((s) => s.slug === 'north').site_document_url
-    const doc = await readFromServer(env.server, env.staff, url, (d) => Object.values(d.checklist_templates ?? {}).some((t) => t.versions.length === 2))
+    const doc = await readFromServer(suite.server, suite.users.staff, url, (d) => Object.values(d.checklist_templates ?? {}).some((t) => t.versions.length === 2))
     const [tpl] = Object.values(doc.checklist_templates)
     assert.equal(tpl.name, 'Cold chain walk')
     assert.deepEqual(
@@ -62,8 +47,8 @@ test('create a checklist template and publish a new version', async () => {
     )
     assert.deepEqual([tpl.versions[0].items[1].unit, tpl.versions[0].items[1].min, tpl.versions[0].items[1].max], ['C', -25, -18])
     // The server accepts both versions: flattened as the latest, no validation problem.
-    await waitFor(() => env.server.sql("SELECT latest_version FROM checklist_templates WHERE name = 'Cold chain walk'")[0]?.latest_version === 2, { timeout: 10_000, what: 'version 2 flattened' })
-    assert.deepEqual(env.server.sql('SELECT path, message FROM document_problems'), [])
+    await waitFor(() => suite.server.sql("SELECT latest_version FROM checklist_templates WHERE name = 'Cold chain walk'")[0]?.latest_version === 2, { timeout: 10_000, what: 'version 2 flattened' })
+    assert.deepEqual(suite.server.sql('SELECT path, message FROM document_problems'), [])
     assert.deepEqual(errors, [])
   } finally {
     await context.close()

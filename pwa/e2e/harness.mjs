@@ -13,6 +13,7 @@ import { Repo } from '@automerge/automerge-repo'
 import * as A from '@automerge/automerge'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { ean13 } from './barcode.mjs'
+import { waitFor as sharedWaitFor } from '../../tests/js/lib/wait.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const PWA_ROOT = path.resolve(here, '..')
@@ -31,19 +32,12 @@ export function requirePrereqs() {
   if (missing.length) throw new Error(`Browser tests cannot run, missing: ${missing.join('; ')}`)
 }
 
-export async function waitFor(fn, { timeout = 10_000, interval = 100, what = 'condition' } = {}) {
-  const t0 = Date.now()
-  let last
-  for (;;) {
-    try {
-      const v = await fn()
-      if (v) return v
-    } catch (e) {
-      last = e
-    }
-    if (Date.now() - t0 > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message}` : ''}`)
-    await new Promise((r) => setTimeout(r, interval))
-  }
+/**
+ * The repository's one polling helper (tests/js/lib/wait.mjs), polling every 100 ms by
+ * default here: browser-test conditions often run the sqlite3 CLI or a page query.
+ */
+export function waitFor(cond, options = {}) {
+  return sharedWaitFor(cond, { interval: 100, ...options })
 }
 
 /** A floorwalk server on its own SQLite file in a temp dir. */
@@ -243,7 +237,7 @@ export async function launchBrowser() {
 
 /** A phone: fresh browser context (its own storage) at 360×740. */
 export async function newPhone(browser, server) {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: server.url, serviceWorkers: 'allow' })
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: server.url, serviceWorkers: 'allow', locale: 'en-US' })
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))

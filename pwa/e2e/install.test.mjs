@@ -44,7 +44,7 @@ test('installable: valid manifest with icons, an active service worker, no insta
   // A real (non-incognito) profile in a fresh user-data dir: Chromium does not offer
   // installation in incognito contexts.
   const profile = mkdtempSync(path.join(tmpdir(), 'fw-pwa-profile-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: PHONE, baseURL: server.url, serviceWorkers: 'allow' })
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: PHONE, baseURL: server.url, serviceWorkers: 'allow', locale: 'en-US' })
   after(() => rmSync(profile, { recursive: true, force: true }))
   const page = context.pages()[0] ?? (await context.newPage())
   await page.goto('/')

@@ -5,6 +5,7 @@ import { App } from './app'
 import { start } from './data/runtime'
 import { sessionStatus } from './data/session'
 import './styles/app.css'
+import { t } from './i18n'
 
 async function boot(): Promise<void> {
   await initializeWasm(wasmUrl)
@@ -15,5 +16,5 @@ async function boot(): Promise<void> {
 
 boot().catch((e: unknown) => {
   const root = document.getElementById('app')
-  if (root) root.textContent = `Floorwalk could not start: ${e instanceof Error ? e.message : String(e)}`
+  if (root) root.textContent = t('app.startFailed', { error: e instanceof Error ? e.message : String(e) })
 })

@@ -5,6 +5,7 @@
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import type { PeerId, PeerMetadata } from '@automerge/automerge-repo/slim'
 import { backoffDelay } from '../lib/backoff'
+import { t } from '../i18n'
 import { NeedsLogin } from '../lib/auth'
 
 /** The base class's own retry timers: far enough out never to matter. */
@@ -39,7 +40,7 @@ export class TicketedWebSocketAdapter extends WebSocketClientAdapter {
     }
     // The base handler rethrows some errors; a close event always follows an error.
     this.onError = () => {
-      this.lastError = 'connection failed'
+      this.lastError = t('sync.connectionFailed')
     }
   }
 

@@ -1,11 +1,12 @@
 // A tiny promise wrapper over IndexedDB for the app's own stores (photos, caches).
+import { t } from '../i18n'
 export function openDb(name: string, version: number, upgrade: (db: IDBDatabase) => void): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(name, version)
     req.onupgradeneeded = () => upgrade(req.result)
     req.onsuccess = () => resolve(req.result)
     req.onerror = () => reject(req.error)
-    req.onblocked = () => reject(new Error(`IndexedDB ${name} is blocked by another tab`))
+    req.onblocked = () => reject(new Error(t('idb.blocked', { name })))
   })
 }
 

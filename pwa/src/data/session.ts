@@ -83,7 +83,8 @@ export function currentSession(): StoredSession | null {
   return load()
 }
 
-async function readError(res: Response): Promise<ApiError> {
+/** Reads an error body (`{error, message}`) into an ApiError: the server's message says what to do. */
+export async function readError(res: Response): Promise<ApiError> {
   let code: string | undefined
   let message = `${res.status} ${res.statusText}`
   try {

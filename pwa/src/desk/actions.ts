@@ -1,14 +1,15 @@
 // Manager actions on documents: POST /api/documents/{id}/actions (see the contract).
 import { sendJson } from './api'
+import type { MessageKey } from '../i18n'
 
 export type ReasonCode = 'damaged' | 'lost' | 'found' | 'mis_picked' | 'unit_error' | 'other'
-export const REASONS: { code: ReasonCode; label: string }[] = [
-  { code: 'damaged', label: 'Damaged' },
-  { code: 'lost', label: 'Lost' },
-  { code: 'found', label: 'Found' },
-  { code: 'mis_picked', label: 'Mis-picked' },
-  { code: 'unit_error', label: 'Unit error' },
-  { code: 'other', label: 'Other' },
+export const REASONS: { code: ReasonCode; label: MessageKey }[] = [
+  { code: 'damaged', label: 'reason.damaged' },
+  { code: 'lost', label: 'reason.lost' },
+  { code: 'found', label: 'reason.found' },
+  { code: 'mis_picked', label: 'reason.mis_picked' },
+  { code: 'unit_error', label: 'reason.unit_error' },
+  { code: 'other', label: 'reason.other' },
 ]
 
 export type CountStatus = 'open' | 'counting' | 'review' | 'closed'

@@ -1,5 +1,7 @@
 // Typed calls to the reporting and manager APIs (see /api/openapi.json and the contract).
-import { ApiError, authFetch, getJson } from '../data/session'
+import { ApiError, authFetch, getJson, readError } from '../data/session'
+import { offerDownload } from './csv'
+import { t } from '../i18n'
 import type { DateRange } from './range'
 
 export interface FigureValue {
@@ -69,23 +71,9 @@ export function fetchList<T>(list: string, p: ListParams): Promise<Page<T>> {
   return getJson<Page<T>>(listPath(list, p))
 }
 
-/** Reads an error body into an ApiError (the server's message says what to do). */
-export async function errorOf(res: Response): Promise<ApiError> {
-  let code: string | undefined
-  let message = `${res.status} ${res.statusText}`
-  try {
-    const body = (await res.json()) as { error?: string; message?: string }
-    code = body.error
-    if (body.message) message = body.message
-  } catch {
-    /* not JSON */
-  }
-  return new ApiError(res.status, code, message)
-}
-
 export async function sendJson<T>(path: string, method: string, body: unknown): Promise<T> {
   const res = await authFetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  if (!res.ok) throw await errorOf(res)
+  if (!res.ok) throw await readError(res)
   const text = await res.text()
   return (text ? JSON.parse(text) : {}) as T
 }
@@ -93,24 +81,16 @@ export async function sendJson<T>(path: string, method: string, body: unknown): 
 /** Fetches a CSV with the access token and offers it as a download. */
 export async function downloadCsv(path: string, filename: string): Promise<void> {
   const res = await authFetch(path)
-  if (!res.ok) throw await errorOf(res)
-  const blob = await res.blob()
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  if (!res.ok) throw await readError(res)
+  offerDownload(filename, await res.blob())
 }
 
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 403) return `Not allowed: ${e.message}. Ask an admin for the manager role at this site.`
-    if (e.status === 404) return `Not found: ${e.message}. The server may not have this feature yet, or the record is gone.`
+    if (e.status === 403) return t('desk.error.forbidden', { message: e.message })
+    if (e.status === 404) return t('desk.error.notFound', { message: e.message })
     return e.message
   }
-  if (e instanceof TypeError) return 'Cannot reach the server. Check the connection; the view retries on the next update.'
+  if (e instanceof TypeError) return t('desk.error.unreachable')
   return e instanceof Error ? e.message : String(e)
 }

@@ -1,7 +1,6 @@
 // Evidence photos for closing a corrective action: content-addressed uploads
 // (PUT /api/attachments/{sha256}?site=), then referenced by hash.
-import { authFetch } from '../data/session'
-import { errorOf } from './api'
+import { authFetch, readError } from '../data/session'
 
 export interface EvidenceRef {
   sha256: string
@@ -19,6 +18,6 @@ export async function uploadEvidence(site: string, file: File): Promise<Evidence
   const sha256 = await sha256Hex(data)
   const content_type = file.type || 'application/octet-stream'
   const res = await authFetch(`/api/attachments/${sha256}?site=${encodeURIComponent(site)}`, { method: 'PUT', headers: { 'content-type': content_type }, body: data })
-  if (!res.ok) throw await errorOf(res)
+  if (!res.ok) throw await readError(res)
   return { sha256, content_type, size: data.byteLength }
 }

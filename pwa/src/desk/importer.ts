@@ -1,7 +1,7 @@
 // CSV import of master data: POST /api/sites/{slug}/import/{items|locations}?mode=
 // with the file as text/csv; a row-by-row report either way.
-import { authFetch } from '../data/session'
-import { errorOf } from './api'
+import { authFetch, readError } from '../data/session'
+import { t } from '../i18n'
 
 export type ImportKind = 'items' | 'locations'
 export type ImportMode = 'all_or_nothing' | 'valid_only'
@@ -17,9 +17,9 @@ export async function importCsv(slug: string, kind: ImportKind, mode: ImportMode
   if (res.ok || res.status === 422) {
     const body = (await res.json()) as Partial<ImportReport> & { message?: string }
     if (res.ok || Array.isArray(body.errors)) return { ok: res.ok, report: { imported: body.imported ?? 0, skipped: body.skipped ?? 0, errors: body.errors ?? [] } }
-    throw Object.assign(new Error(body.message ?? 'The server refused the file'), { status: res.status })
+    throw Object.assign(new Error(body.message ?? t('import.refused')), { status: res.status })
   }
-  throw await errorOf(res)
+  throw await readError(res)
 }
 
 export const IMPORT_HEADERS: Record<ImportKind, string> = {

@@ -3,41 +3,42 @@
 // are summed into one tile; ratios sum their numerators and denominators.
 import type { Figure, FigureValue } from './api'
 import type { DateRange } from './range'
+import type { MessageKey } from '../i18n'
 
 export type KpiFormat = 'percent' | 'count' | 'money'
 
 export interface KpiDef {
   key: string
-  label: string
+  label: MessageKey
   format: KpiFormat
   /** What the figure means, for the tile's description. */
-  help: string
+  help: MessageKey
   /** The report list behind the tile, its status filter, and whether it is dated. */
   list: { name: string; status?: string; dated: boolean }
   /** A second figure shown beside the value (e.g. net adjustment value). */
-  beside?: { kpi: string; label: string }
+  beside?: { kpi: string; label: MessageKey }
   /** Figures come from the replenishment list, not the KPI endpoint (current state). */
   current?: boolean
 }
 
 export const KPIS: KpiDef[] = [
-  { key: 'inventory_record_accuracy', label: 'Inventory record accuracy', format: 'percent', help: 'Count lines within tolerance ÷ lines counted', list: { name: 'count-lines', dated: true } },
-  { key: 'variance_value_minor', label: 'Variance value', format: 'money', help: 'Σ |counted − expected| × unit cost', list: { name: 'count-lines', dated: true }, beside: { kpi: 'net_adjustment_value_minor', label: 'Net adjustment' } },
-  { key: 'count_completion', label: 'Count completion', format: 'percent', help: 'Sessions closed by due date ÷ sessions due', list: { name: 'count-sessions', dated: true } },
-  { key: 'count_coverage', label: 'Count coverage', format: 'percent', help: 'Items counted ÷ active items', list: { name: 'count-lines', dated: true } },
-  { key: 'below_reorder_point', label: 'Below reorder point', format: 'count', help: 'Items with stock on hand ≤ reorder point (now)', list: { name: 'replenishment', dated: false }, current: true },
-  { key: 'checklist_completion', label: 'Checklist completion', format: 'percent', help: 'Runs completed ÷ runs scheduled', list: { name: 'checklist-runs', dated: true } },
-  { key: 'checklist_on_time', label: 'Checklists on time', format: 'percent', help: 'Runs completed by due ÷ runs scheduled', list: { name: 'checklist-runs', dated: true } },
-  { key: 'overdue_open_runs', label: 'Overdue open runs', format: 'count', help: 'Runs past due and not completed', list: { name: 'checklist-runs', status: 'open', dated: true } },
-  { key: 'failed_item_rate', label: 'Failed-item rate', format: 'percent', help: 'Failed responses ÷ responses answered', list: { name: 'checklist-responses', status: 'failed', dated: true } },
-  { key: 'open_corrective_actions', label: 'Open corrective actions', format: 'count', help: 'Not done or cancelled, by priority', list: { name: 'corrective-actions', status: 'open,in_progress', dated: false } },
-  { key: 'overdue_corrective_actions', label: 'Overdue corrective actions', format: 'count', help: 'Open and past due, by priority', list: { name: 'corrective-actions', status: 'open,in_progress', dated: false } },
-  { key: 'shipments_expected_today', label: 'Shipments expected today', format: 'count', help: 'Today, beside yesterday', list: { name: 'shipments', dated: false } },
-  { key: 'shipments_expected', label: 'Shipments expected', format: 'count', help: 'Expected in the period', list: { name: 'shipments', dated: true } },
-  { key: 'shipments_arrived', label: 'Shipments arrived', format: 'count', help: 'Arrived (inbound) or dispatched (outbound)', list: { name: 'shipments', dated: true } },
-  { key: 'shipments_late', label: 'Shipments late', format: 'count', help: 'Past expected time, not arrived', list: { name: 'shipments', dated: true } },
-  { key: 'receiving_discrepancy_rate', label: 'Receiving discrepancy rate', format: 'percent', help: 'Received lines over / short / damaged ÷ lines received', list: { name: 'shipment-lines', dated: true } },
-  { key: 'damage_rate', label: 'Damage rate', format: 'percent', help: 'Damaged units ÷ units received', list: { name: 'shipment-lines', dated: true } },
+  { key: 'inventory_record_accuracy', label: 'kpi.inventory_record_accuracy', format: 'percent', help: 'kpi.inventory_record_accuracy.help', list: { name: 'count-lines', dated: true } },
+  { key: 'variance_value_minor', label: 'kpi.variance_value_minor', format: 'money', help: 'kpi.variance_value_minor.help', list: { name: 'count-lines', dated: true }, beside: { kpi: 'net_adjustment_value_minor', label: 'kpi.net_adjustment' } },
+  { key: 'count_completion', label: 'kpi.count_completion', format: 'percent', help: 'kpi.count_completion.help', list: { name: 'count-sessions', dated: true } },
+  { key: 'count_coverage', label: 'kpi.count_coverage', format: 'percent', help: 'kpi.count_coverage.help', list: { name: 'count-lines', dated: true } },
+  { key: 'below_reorder_point', label: 'kpi.below_reorder_point', format: 'count', help: 'kpi.below_reorder_point.help', list: { name: 'replenishment', dated: false }, current: true },
+  { key: 'checklist_completion', label: 'kpi.checklist_completion', format: 'percent', help: 'kpi.checklist_completion.help', list: { name: 'checklist-runs', dated: true } },
+  { key: 'checklist_on_time', label: 'kpi.checklist_on_time', format: 'percent', help: 'kpi.checklist_on_time.help', list: { name: 'checklist-runs', dated: true } },
+  { key: 'overdue_open_runs', label: 'kpi.overdue_open_runs', format: 'count', help: 'kpi.overdue_open_runs.help', list: { name: 'checklist-runs', status: 'open', dated: true } },
+  { key: 'failed_item_rate', label: 'kpi.failed_item_rate', format: 'percent', help: 'kpi.failed_item_rate.help', list: { name: 'checklist-responses', status: 'failed', dated: true } },
+  { key: 'open_corrective_actions', label: 'kpi.open_corrective_actions', format: 'count', help: 'kpi.open_corrective_actions.help', list: { name: 'corrective-actions', status: 'open,in_progress', dated: false } },
+  { key: 'overdue_corrective_actions', label: 'kpi.overdue_corrective_actions', format: 'count', help: 'kpi.overdue_corrective_actions.help', list: { name: 'corrective-actions', status: 'open,in_progress', dated: false } },
+  { key: 'shipments_expected_today', label: 'kpi.shipments_expected_today', format: 'count', help: 'kpi.shipments_expected_today.help', list: { name: 'shipments', dated: false } },
+  { key: 'shipments_expected', label: 'kpi.shipments_expected', format: 'count', help: 'kpi.shipments_expected.help', list: { name: 'shipments', dated: true } },
+  { key: 'shipments_arrived', label: 'kpi.shipments_arrived', format: 'count', help: 'kpi.shipments_arrived.help', list: { name: 'shipments', dated: true } },
+  { key: 'shipments_late', label: 'kpi.shipments_late', format: 'count', help: 'kpi.shipments_late.help', list: { name: 'shipments', dated: true } },
+  { key: 'receiving_discrepancy_rate', label: 'kpi.receiving_discrepancy_rate', format: 'percent', help: 'kpi.receiving_discrepancy_rate.help', list: { name: 'shipment-lines', dated: true } },
+  { key: 'damage_rate', label: 'kpi.damage_rate', format: 'percent', help: 'kpi.damage_rate.help', list: { name: 'shipment-lines', dated: true } },
 ]
 
 export interface Aggregate {

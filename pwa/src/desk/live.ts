@@ -2,10 +2,10 @@
 // URL), reconnected with backoff; a fresh access token is used on every attempt, so a
 // stream the server ends at token expiry simply reconnects.
 import { backoffDelay } from '../lib/backoff'
-import { ApiError, authFetch } from '../data/session'
+import { ApiError, authFetch, readError } from '../data/session'
 import { SseParser } from './sse'
+import { t } from '../i18n'
 import { live, noteChange } from './state'
-import { errorOf } from './api'
 
 export interface SiteChanged {
   site: string
@@ -40,7 +40,7 @@ async function loop(signal: AbortSignal): Promise<void> {
   let first = true
   while (!signal.aborted) {
     live.value = { kind: 'connecting' }
-    let reason = 'the connection closed'
+    let reason = t('live.closed')
     try {
       const gotEvents = await stream(signal, first)
       if (gotEvents) {
@@ -61,8 +61,8 @@ async function loop(signal: AbortSignal): Promise<void> {
 /** One connection; resolves when the server ends it (true if it was ever ready). */
 async function stream(signal: AbortSignal, first: boolean): Promise<boolean> {
   const res = await authFetch('/api/events', { signal, headers: { accept: 'text/event-stream' } })
-  if (!res.ok) throw await errorOf(res)
-  if (!res.body) throw new Error('the browser gave no stream body')
+  if (!res.ok) throw await readError(res)
+  if (!res.body) throw new Error(t('live.noBody'))
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
   const parser = new SseParser()
   let ready = false

@@ -1,5 +1,6 @@
 // Who is who at a site: user ids in documents shown as names.
 import { getJson } from '../data/session'
+import { t } from '../i18n'
 
 export interface Member {
   user_id: string
@@ -16,5 +17,5 @@ export async function fetchMembers(slug: string): Promise<Member[]> {
 export function nameOf(members: Member[] | null, userId: string | null | undefined): string {
   if (!userId) return '—'
   const m = members?.find((x) => String(x.user_id) === String(userId))
-  return m ? m.display_name || m.email : `user ${userId}`
+  return m ? m.display_name || m.email : t('members.user', { id: userId })
 }

@@ -10,7 +10,6 @@ export interface DraftPo {
   lines: ReplenishmentRow[]
 }
 
-export const NO_SUPPLIER = 'No supplier'
 
 export function draftPos(rows: ReplenishmentRow[]): DraftPo[] {
   const by = new Map<string, DraftPo>()

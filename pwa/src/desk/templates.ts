@@ -1,6 +1,7 @@
 // Checklist template editing on the site document: a new template, or a new version of
 // one (runs keep the snapshot of the version they used). Plain functions, unit-tested.
 import type { ChecklistTemplate, TemplateItem } from '../types/generated'
+import { t } from '../i18n'
 
 export interface DraftItem {
   id: string
@@ -18,16 +19,16 @@ export function draftOf(items: TemplateItem[]): DraftItem[] {
 
 /** The template items of a draft, or the first problem found. */
 export function itemsOf(draft: DraftItem[]): { items: TemplateItem[] } | { error: string } {
-  if (!draft.length) return { error: 'Add at least one item.' }
+  if (!draft.length) return { error: t('tpl.error.noItems') }
   const items: TemplateItem[] = []
   for (const [n, d] of draft.entries()) {
-    if (!d.label.trim()) return { error: `Item ${n + 1} needs a label.` }
+    if (!d.label.trim()) return { error: t('tpl.error.noLabel', { n: n + 1 }) }
     const item: TemplateItem = { id: d.id, label: d.label.trim(), kind: d.kind, required: d.required }
     if (d.kind === 'number') {
       const min = d.min.trim() === '' ? null : Number(d.min)
       const max = d.max.trim() === '' ? null : Number(d.max)
-      if ((min !== null && Number.isNaN(min)) || (max !== null && Number.isNaN(max))) return { error: `Item ${n + 1}: min and max must be numbers.` }
-      if (min !== null && max !== null && min > max) return { error: `Item ${n + 1}: min is above max.` }
+      if ((min !== null && Number.isNaN(min)) || (max !== null && Number.isNaN(max))) return { error: t('tpl.error.notNumbers', { n: n + 1 }) }
+      if (min !== null && max !== null && min > max) return { error: t('tpl.error.minAboveMax', { n: n + 1 }) }
       if (d.unit.trim()) item.unit = d.unit.trim()
       if (min !== null) item.min = min
       if (max !== null) item.max = max

@@ -1,4 +1,5 @@
 // Plain rules about tokens and server errors (unit-tested).
+import { t } from '../i18n'
 
 /** 401 codes after which only a new login helps; everything unsynced stays on the phone. */
 export const RELOGIN_CODES = new Set(['refresh_invalid', 'refresh_reused', 'refresh_expired', 'session_revoked', 'account_disabled'])
@@ -18,13 +19,13 @@ export function classifyError(status: number, code: string | undefined): ErrorKi
 export function reloginMessage(code: string | undefined): string {
   switch (code) {
     case 'account_disabled':
-      return 'Your account has been disabled. Ask your manager, then log in again.'
+      return t('auth.relogin.disabled')
     case 'session_revoked':
-      return 'You were signed out from this phone (session revoked). Log in again to send your work.'
+      return t('auth.relogin.revoked')
     case 'refresh_expired':
-      return 'Your login has expired. Log in again to send your work.'
+      return t('auth.relogin.expired')
     default:
-      return 'Your login is no longer valid. Log in again to send your work.'
+      return t('auth.relogin.invalid')
   }
 }
 

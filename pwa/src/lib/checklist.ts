@@ -2,6 +2,7 @@
 import type { Answer, ChecklistTemplate, TemplateItem, TemplateSnapshot } from '../types/generated'
 import type { ChecklistDoc } from '../types/docs'
 import { latestEvent } from './count'
+import { t } from '../i18n'
 
 export function isFailed(item: TemplateItem, answer: Answer | undefined): boolean {
   if (!answer) return false
@@ -59,7 +60,7 @@ export function runState(run: Pick<ChecklistDoc, 'template' | 'responses' | 'com
 }
 
 function describeAnswer(a: Answer): string {
-  if (a.kind === 'check') return a.outcome === 'pass' ? 'Pass' : a.outcome === 'fail' ? 'Fail' : 'N/A'
+  if (a.kind === 'check') return t(a.outcome === 'pass' ? 'checklist.answer.pass' : a.outcome === 'fail' ? 'checklist.answer.fail' : 'checklist.answer.na')
   if (a.kind === 'number') return String(a.value)
   return `"${a.text.length > 40 ? a.text.slice(0, 40) + '…' : a.text}"`
 }
@@ -77,7 +78,7 @@ export function responseConflictMessage(
   const distinct = new Set(answers.map((a) => JSON.stringify(a.answer)))
   if (distinct.size < 2) return null
   const mine = answers.find((a) => a.by === me.userId && a.device === me.deviceId)
-  const others = answers.filter((a) => a !== mine).map((a) => `${nameOf(a.by)} answered ${describeAnswer(a.answer)}`)
+  const others = answers.filter((a) => a !== mine).map((a) => t('checklist.conflict.other', { name: nameOf(a.by), answer: describeAnswer(a.answer) }))
   const head = others.join(', ')
-  return mine ? `${head}, you answered ${describeAnswer(mine.answer)}: a manager will review` : `${head}: a manager will review`
+  return mine ? t('checklist.conflict.withMine', { others: head, answer: describeAnswer(mine.answer) }) : t('checklist.conflict.others', { others: head })
 }

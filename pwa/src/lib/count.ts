@@ -3,14 +3,15 @@
 import type { CountEntry, CountStatus, Location, ReasonCode } from '../types/generated'
 import type { CountDoc, SiteDoc } from '../types/docs'
 import type { Actor } from './ids'
+import { t, type MessageKey } from '../i18n'
 
-export const REASON_CODES: { code: ReasonCode; label: string }[] = [
-  { code: 'damaged', label: 'Damaged' },
-  { code: 'lost', label: 'Lost' },
-  { code: 'found', label: 'Found' },
-  { code: 'mis_picked', label: 'Mis-picked' },
-  { code: 'unit_error', label: 'Unit error' },
-  { code: 'other', label: 'Other' },
+export const REASON_CODES: { code: ReasonCode; label: MessageKey }[] = [
+  { code: 'damaged', label: 'reason.damaged' },
+  { code: 'lost', label: 'reason.lost' },
+  { code: 'found', label: 'reason.found' },
+  { code: 'mis_picked', label: 'reason.mis_picked' },
+  { code: 'unit_error', label: 'reason.unit_error' },
+  { code: 'other', label: 'reason.other' },
 ]
 
 export function lineKey(location: string, sku: string): string {
@@ -145,14 +146,14 @@ export function allLineKeys(doc: Pick<CountDoc, 'lines' | 'entries'>): string[] 
 export function conflictMessage(view: LineView, actor: Pick<Actor, 'userId' | 'deviceId'>, nameOf: (userId: string) => string): string | null {
   if (view.status !== 'conflict') return null
   const others = view.entries.filter((e) => e !== view.mine && (!view.mine || e.qty !== view.mine.qty))
-  const parts = others.map((e) => `${e.by === actor.userId ? 'you (another device)' : nameOf(e.by)} counted ${e.qty} here`)
+  const parts = others.map((e) => (e.by === actor.userId ? t('count.conflict.youElsewhere', { qty: e.qty }) : t('count.conflict.other', { name: nameOf(e.by), qty: e.qty })))
   const uniq = [...new Set(parts)]
-  if (view.mine) return `${capitalize(uniq.join(', '))}, you counted ${view.mine.qty}: a manager will review`
-  return `Counts disagree (${[...new Set(view.entries.map((e) => e.qty))].join(' vs ')}): a manager will review`
+  if (view.mine) return t('count.conflict.withMine', { others: capitalize(uniq.join(', ')), qty: view.mine.qty })
+  return t('count.conflict.disagree', { counts: [...new Set(view.entries.map((e) => e.qty))].join(' / ') })
 }
 
 function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1)
+  return s.charAt(0).toLocaleUpperCase() + s.slice(1)
 }
 
 /** Location ids under (and including) the given one, via the parent links. */

@@ -2,19 +2,32 @@
 import type { Direction, ShipmentStatus } from '../types/generated'
 import type { ShipmentDoc } from '../types/docs'
 import { latestEvent } from './count'
+import type { MessageKey } from '../i18n'
 
 export const INBOUND_FLOW: ShipmentStatus[] = ['expected', 'arrived', 'unloading', 'received', 'put_away']
 export const OUTBOUND_FLOW: ShipmentStatus[] = ['expected', 'packed', 'dispatched', 'delivered']
 
-export const STATUS_LABEL: Record<ShipmentStatus, string> = {
-  expected: 'Expected',
-  arrived: 'Arrived',
-  unloading: 'Unloading',
-  received: 'Received',
-  put_away: 'Put away',
-  packed: 'Packed',
-  dispatched: 'Dispatched',
-  delivered: 'Delivered',
+export const STATUS_LABEL: Record<ShipmentStatus, MessageKey> = {
+  expected: 'shipment.status.expected',
+  arrived: 'shipment.status.arrived',
+  unloading: 'shipment.status.unloading',
+  received: 'shipment.status.received',
+  put_away: 'shipment.status.put_away',
+  packed: 'shipment.status.packed',
+  dispatched: 'shipment.status.dispatched',
+  delivered: 'shipment.status.delivered',
+}
+
+/** The button that moves a shipment to a status. */
+export const MARK_LABEL: Record<ShipmentStatus, MessageKey> = {
+  expected: 'shipment.mark.expected',
+  arrived: 'shipment.mark.arrived',
+  unloading: 'shipment.mark.unloading',
+  received: 'shipment.mark.received',
+  put_away: 'shipment.mark.put_away',
+  packed: 'shipment.mark.packed',
+  dispatched: 'shipment.mark.dispatched',
+  delivered: 'shipment.mark.delivered',
 }
 
 export function flowOf(direction: Direction): ShipmentStatus[] {

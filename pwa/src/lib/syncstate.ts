@@ -1,6 +1,7 @@
 // Sync-status bookkeeping as plain data: per document, what this phone has, what is
 // saved on the phone, and what the server has acknowledged; and the totals shown in
-// the banner. The Repo wiring feeds it (data/tracker.ts); this part is unit-tested.
+// the banner. The Repo wiring feeds it (data/runtime.ts); this part is unit-tested.
+import { t, type MessageKey } from '../i18n'
 
 export type DocSyncState = 'saved' | 'pending' | 'synced' | 'error'
 
@@ -41,11 +42,11 @@ export function docState(t: DocTrack, connected: boolean): DocSyncState {
   return 'saved'
 }
 
-export const STATE_LABEL: Record<DocSyncState, string> = {
-  saved: 'Saved on phone',
-  pending: 'Sending…',
-  synced: 'Synced',
-  error: 'Sync error',
+export const STATE_LABEL: Record<DocSyncState, MessageKey> = {
+  saved: 'sync.state.saved',
+  pending: 'sync.state.pending',
+  synced: 'sync.state.synced',
+  error: 'sync.state.error',
 }
 
 export interface SyncTotals {
@@ -73,12 +74,14 @@ export function totals(tracks: Iterable<DocTrack>, photos: { state: string }[]):
 }
 
 /** The one-line summary for the banner (the banner says online/offline beside it). */
-export function summaryText(t: SyncTotals, online: boolean): string {
-  const parts: string[] = []
-  if (t.unsyncedChanges) parts.push(`${t.unsyncedChanges} change${t.unsyncedChanges === 1 ? '' : 's'}`)
-  if (t.photosPending) parts.push(`${t.photosPending} photo${t.photosPending === 1 ? '' : 's'}`)
-  const failed = t.photosFailed ? `, ${t.photosFailed} photo${t.photosFailed === 1 ? '' : 's'} failed` : ''
-  const errors = t.errors ? `, ${t.errors} sync error${t.errors === 1 ? '' : 's'}` : ''
-  if (parts.length === 0) return (online ? 'All work synced' : 'Nothing waiting') + failed + errors
-  return `${parts.join(' + ')} ${online ? 'sending' : 'kept on phone'}${failed}${errors}`
+export function summaryText(s: SyncTotals, online: boolean): string {
+  const counts = { changes: s.unsyncedChanges, photos: s.photosPending }
+  const what = s.unsyncedChanges && s.photosPending ? t('sync.summary.both', counts) : s.unsyncedChanges ? t('sync.summary.changes', counts) : t('sync.summary.photos', counts)
+  const waiting =
+    s.unsyncedChanges || s.photosPending
+      ? t(online ? 'sync.summary.sending' : 'sync.summary.kept', { what })
+      : t(online ? 'sync.summary.allSynced' : 'sync.summary.nothingWaiting')
+  const failed = s.photosFailed ? t('sync.summary.photosFailed', { count: s.photosFailed }) : ''
+  const errors = s.errors ? t('sync.summary.errors', { count: s.errors }) : ''
+  return waiting + failed + errors
 }

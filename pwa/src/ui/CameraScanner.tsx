@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { getDetector } from './camera'
+import { t } from '../i18n'
 
 /** Continuous camera scanning: stays open and reports each code as it comes into view. */
 export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => void; onClose: () => void }) {
@@ -44,21 +45,21 @@ export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => v
         }
         void tick()
       } catch (e) {
-        setError(e instanceof Error ? `Camera unavailable: ${e.message}. Type the code instead.` : 'Camera unavailable. Type the code instead.')
+        setError(e instanceof Error ? t('scan.cameraUnavailableBecause', { reason: e.message }) : t('scan.cameraUnavailable'))
       }
     })()
     return () => {
       stopped = true
-      stream?.getTracks().forEach((t) => t.stop())
+      stream?.getTracks().forEach((track) => track.stop())
     }
   }, [])
   return (
-    <div class="camera" role="region" aria-label="Camera scanner">
-      {error ? <p class="error" role="alert">{error}</p> : <video ref={video} class="camera-video" muted playsInline aria-label="Camera view" />}
+    <div class="camera" role="region" aria-label={t('scan.cameraRegion')}>
+      {error ? <p class="error" role="alert">{error}</p> : <video ref={video} class="camera-video" muted playsInline aria-label={t('scan.cameraView')} />}
       <div class="row">
-        <span class="muted" aria-live="polite">{last ? `Last scan: ${last}` : 'Point the camera at a barcode or QR code'}</span>
+        <span class="muted" aria-live="polite">{last ? t('scan.last', { code: last }) : t('scan.point')}</span>
         <button type="button" class="btn secondary" onClick={onClose}>
-          Close camera
+          {t('scan.closeCamera')}
         </button>
       </div>
     </div>
@@ -82,17 +83,17 @@ export function ScanFromPhoto({ onScan, onError }: { onScan: (code: string) => v
       const bitmap = await createImageBitmap(file)
       const found = await detector.detect(bitmap)
       bitmap.close?.()
-      if (found.length === 0) onError('No barcode found in that photo. Try again closer, or type the code.')
+      if (found.length === 0) onError(t('scan.noneInPhoto'))
       for (const f of found) onScan(f.rawValue)
     } catch (e) {
-      onError(`Could not read the photo: ${e instanceof Error ? e.message : String(e)}`)
+      onError(t('scan.photoUnreadable', { reason: e instanceof Error ? e.message : String(e) }))
     } finally {
       setBusy(false)
     }
   }
   return (
     <label class="btn secondary">
-      {busy ? 'Reading…' : 'Scan a photo'}
+      {busy ? t('scan.reading') : t('scan.photo')}
       <input type="file" accept="image/*" capture="environment" class="visually-hidden" data-testid="scan-photo-input" onChange={onChange} disabled={busy} />
     </label>
   )

@@ -1,5 +1,6 @@
 import { useRegisterSW } from 'virtual:pwa-register/preact'
 import { flush } from '../data/runtime'
+import { t } from '../i18n'
 
 /** "A new version is available": the new service worker waits until the user says so. */
 export function UpdatePrompt() {
@@ -9,13 +10,13 @@ export function UpdatePrompt() {
   } = useRegisterSW({ immediate: true })
   if (!needRefresh) return null
   return (
-    <div class="update" role="alertdialog" aria-label="Update available">
-      <span>A new version of Floorwalk is available. Your unsynced work is kept.</span>
+    <div class="update" role="alertdialog" aria-label={t('update.label')}>
+      <span>{t('update.text')}</span>
       <button type="button" class="btn small" onClick={() => void flush().then(() => updateServiceWorker(true))}>
-        Update now
+        {t('update.now')}
       </button>
       <button type="button" class="btn small secondary" onClick={() => setNeedRefresh(false)}>
-        Later
+        {t('update.later')}
       </button>
     </div>
   )

@@ -3,22 +3,23 @@ import { connected, connection, online, retryNow, syncTotals, trackState } from 
 import { sessionStatus } from '../data/session'
 import { STATE_LABEL, summaryText } from '../lib/syncstate'
 import { navigate } from './router'
+import { locale, t } from '../i18n'
 
 /** Online/offline banner with what is waiting, on every screen. */
 export function SyncBanner() {
-  const t = syncTotals.value
+  const totals = syncTotals.value
   const isOnline = online.value && connection.value !== 'offline'
   const needsLogin = sessionStatus.value.kind === 'needs_login'
   const cls = needsLogin ? 'banner danger' : !isOnline ? 'banner offline' : connected.value ? 'banner ok' : 'banner waiting'
-  const state = needsLogin ? 'Log in needed' : !isOnline ? 'Offline' : connected.value ? 'Online' : 'Connecting…'
+  const state = t(needsLogin ? 'banner.loginNeeded' : !isOnline ? 'banner.offline' : connected.value ? 'banner.online' : 'banner.connecting')
   return (
     <div class={cls} role="status" aria-live="polite" data-testid="sync-banner" data-online={String(isOnline)} data-connected={String(connected.value)}>
       <span class="banner-state">{state}</span>
-      <a class="banner-text" data-testid="sync-summary" href="/sync" onClick={(e) => { e.preventDefault(); navigate('/sync') }} aria-label={`${summaryText(t, isOnline)}: sync details`}>
-        {summaryText(t, isOnline)}
+      <a class="banner-text" data-testid="sync-summary" href="/sync" onClick={(e) => { e.preventDefault(); navigate('/sync') }} aria-label={t('banner.details', { summary: summaryText(totals, isOnline) })}>
+        {summaryText(totals, isOnline)}
       </a>
       <button type="button" class="btn small" onClick={() => (needsLogin ? navigate('/login') : retryNow())}>
-        {needsLogin ? 'Log in' : 'Retry'}
+        {t(needsLogin ? 'banner.login' : 'banner.retry')}
       </button>
     </div>
   )
@@ -28,7 +29,7 @@ export function DocStatus({ url }: { url: string }) {
   const st = trackState(url)
   return (
     <span class={`chip chip-${st}`} data-testid="doc-status" data-state={st}>
-      {STATE_LABEL[st]}
+      {t(STATE_LABEL[st])}
     </span>
   )
 }
@@ -39,7 +40,7 @@ export function Screen({ title, back, children, actions }: { title: string; back
       <div class="sticky-top">
       <header class="topbar">
         {back !== undefined && (
-          <button type="button" class="btn icon" aria-label="Back" onClick={() => (history.length > 1 ? history.back() : navigate(back))}>
+          <button type="button" class="btn icon" aria-label={t('common.back')} onClick={() => (history.length > 1 ? history.back() : navigate(back))}>
             ←
           </button>
         )}
@@ -66,5 +67,5 @@ export function Field({ label, children, hint }: { label: string; children: Comp
 export function fmtDate(iso: string | null | undefined): string {
   if (!iso) return ''
   const d = new Date(iso)
-  return d.toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'short' })
+  return d.toLocaleString(locale.value, { weekday: 'short', hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'short' })
 }

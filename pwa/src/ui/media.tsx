@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { AttachmentRef } from '../types/generated'
 import { authFetch } from '../data/session'
 import { photoQueue } from '../data/runtime'
+import { t } from '../i18n'
 
 const MAX_SIDE = 1600
 
@@ -16,15 +17,15 @@ export async function compressImage(file: Blob): Promise<{ bytes: ArrayBuffer; t
   canvas.width = w
   canvas.height = h
   const ctx = canvas.getContext('2d')
-  if (!ctx) throw new Error('no canvas')
+  if (!ctx) throw new Error(t('photo.noCanvas'))
   ctx.drawImage(bitmap, 0, 0, w, h)
   bitmap.close?.()
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8))
-  if (!blob) throw new Error('could not encode the photo')
+  if (!blob) throw new Error(t('photo.encodeFailed'))
   return { bytes: await blob.arrayBuffer(), type: 'image/jpeg' }
 }
 
-export function PhotoButton({ site, label = 'Add photo', onAdded, disabled }: { site: string; label?: string; onAdded: (ref: AttachmentRef) => void; disabled?: boolean }) {
+export function PhotoButton({ site, label, onAdded, disabled }: { site: string; label?: string; onAdded: (ref: AttachmentRef) => void; disabled?: boolean }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const onChange = async (ev: Event) => {
@@ -48,7 +49,7 @@ export function PhotoButton({ site, label = 'Add photo', onAdded, disabled }: { 
   return (
     <span class="photo-button">
       <label class={`btn secondary${disabled ? ' disabled' : ''}`}>
-        {busy ? 'Saving photo…' : label}
+        {busy ? t('photo.saving') : (label ?? t('photo.add'))}
         <input type="file" accept="image/*" capture="environment" class="visually-hidden" onChange={onChange} disabled={disabled || busy} />
       </label>
       {error && <span class="error" role="alert">{error}</span>}
@@ -84,7 +85,7 @@ export function AttachmentImg({ att, alt }: { att: AttachmentRef; alt: string })
       if (url) URL.revokeObjectURL(url)
     }
   }, [att.sha256])
-  return src ? <img class="thumb" src={src} alt={alt} /> : <span class="thumb placeholder" aria-label={`${alt} (not on this phone yet)`}>…</span>
+  return src ? <img class="thumb" src={src} alt={alt} /> : <span class="thumb placeholder" aria-label={t('photo.notHere', { alt })}>…</span>
 }
 
 export function Thumbs({ photos, label }: { photos: AttachmentRef[] | undefined; label: string }) {
@@ -92,7 +93,7 @@ export function Thumbs({ photos, label }: { photos: AttachmentRef[] | undefined;
   return (
     <div class="thumbs">
       {photos.map((p, i) => (
-        <AttachmentImg key={p.sha256} att={p} alt={`${label} photo ${i + 1}`} />
+        <AttachmentImg key={p.sha256} att={p} alt={t('photo.nth', { label, n: i + 1 })} />
       ))}
     </div>
   )
@@ -180,11 +181,11 @@ export function SignaturePad({ label, onChange, typedName }: { label: string; on
       <canvas ref={ref} class="signature-pad" role="img" aria-label={label} data-testid="signature-pad" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerLeave={up} />
       <div class="row">
         <button type="button" class="btn secondary" onClick={clear}>
-          Clear
+          {t('signature.clear')}
         </button>
         {typedName && (
           <button type="button" class="btn secondary" onClick={typed}>
-            Sign with typed name
+            {t('signature.typed')}
           </button>
         )}
       </div>
@@ -194,6 +195,6 @@ export function SignaturePad({ label, onChange, typedName }: { label: string; on
 
 export function canvasPng(canvas: HTMLCanvasElement): Promise<ArrayBuffer> {
   return new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? b.arrayBuffer().then(resolve, reject) : reject(new Error('could not encode the signature'))), 'image/png'),
+    canvas.toBlob((b) => (b ? b.arrayBuffer().then(resolve, reject) : reject(new Error(t('signature.encodeFailed')))), 'image/png'),
   )
 }

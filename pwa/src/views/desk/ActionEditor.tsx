@@ -7,6 +7,8 @@ import type { Member } from '../../desk/members'
 import type { CorrectiveActionRow } from '../../desk/rows'
 import { uploadEvidence } from '../../desk/evidence'
 import { ErrorNote } from './ui'
+import { t } from '../../i18n'
+import { PRIORITY, statusText } from '../../ui/status'
 
 const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const
 const STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const
@@ -42,7 +44,7 @@ export function ActionEditor({ row, members, onDone, onCancel }: { row: Correcti
         note: note || undefined,
         evidence,
       })
-      onDone(`Corrective action "${row.description}" saved.`)
+      onDone(t('ca.saved', { action: row.description }))
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -50,50 +52,52 @@ export function ActionEditor({ row, members, onDone, onCancel }: { row: Correcti
     }
   }
   return (
-    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label={`Edit corrective action ${row.description}`}>
+    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label={t('ca.editLabel', { action: row.description })}>
       <fieldset>
         <legend>{row.description}</legend>
         <div class="desk-form-grid">
           <label class="desk-field">
-            <span>Assignee</span>
+            <span>{t('col.assignee')}</span>
             <select name="ca-assignee" value={assignee} onChange={(e) => setAssignee((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">Nobody</option>
+              <option value="">{t('ca.nobody')}</option>
               {members?.map((m) => (
                 <option key={m.user_id} value={String(m.user_id)}>
                   {m.display_name || m.email}
                 </option>
               ))}
-              {assignee && !members?.some((m) => String(m.user_id) === assignee) && <option value={assignee}>user {assignee}</option>}
+              {assignee && !members?.some((m) => String(m.user_id) === assignee) && <option value={assignee}>{t('members.user', { id: assignee })}</option>}
             </select>
           </label>
           <label class="desk-field">
-            <span>Due</span>
+            <span>{t('col.due')}</span>
             <input name="ca-due" type="datetime-local" value={due} onInput={(e) => setDue((e.currentTarget as HTMLInputElement).value)} />
           </label>
           <label class="desk-field">
-            <span>Priority</span>
+            <span>{t('checklist.priority')}</span>
             <select name="ca-priority" value={priority} onChange={(e) => setPriority((e.currentTarget as HTMLSelectElement).value as CorrectiveActionRow['priority'])}>
               {PRIORITIES.map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </select>
-          </label>
-          <label class="desk-field">
-            <span>Status</span>
-            <select name="ca-status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as CorrectiveActionRow['status'])}>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s.replace('_', ' ')}
+                <option key={p} value={p}>
+                  {t(PRIORITY[p])}
                 </option>
               ))}
             </select>
           </label>
           <label class="desk-field">
-            <span>Comment</span>
+            <span>{t('col.status')}</span>
+            <select name="ca-status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as CorrectiveActionRow['status'])}>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {statusText(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="desk-field">
+            <span>{t('ca.comment')}</span>
             <input name="ca-note" value={note} onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)} />
           </label>
           <label class="desk-field">
-            <span>Evidence photos</span>
+            <span>{t('ca.evidence')}</span>
             <input name="ca-evidence" type="file" accept="image/*" multiple onChange={(e) => setFiles([...((e.currentTarget as HTMLInputElement).files ?? [])])} />
           </label>
         </div>
@@ -101,10 +105,10 @@ export function ActionEditor({ row, members, onDone, onCancel }: { row: Correcti
       <ErrorNote error={error} />
       <div class="row">
         <button class="btn small" type="submit" disabled={busy}>
-          Save action
+          {t('ca.save')}
         </button>
         <button class="btn small secondary" type="button" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

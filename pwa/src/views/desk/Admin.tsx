@@ -6,6 +6,8 @@ import { errorText } from '../../desk/api'
 import { useQuery } from './useQuery'
 import { NewSiteForm, NewUserForm } from './AdminForms'
 import { ErrorNote, Loading, Panel } from './ui'
+import { t } from '../../i18n'
+import { roleText } from '../../ui/status'
 
 export function Admin() {
   const users = useQuery<AdminUser[]>('admin-users', adminApi.users)
@@ -33,24 +35,24 @@ export function Admin() {
         </p>
       )}
       <ErrorNote error={error} />
-      <Panel id="users" title="Users">
+      <Panel id="users" title={t('admin.users')}>
         <Loading loading={users.loading} />
         <ErrorNote error={users.error} onRetry={users.reload} />
-        <NewUserForm sites={siteList} onCreate={(u) => void run(() => adminApi.createUser(u), `User ${u.email} created.`)} />
+        <NewUserForm sites={siteList} onCreate={(u) => void run(() => adminApi.createUser(u), t('admin.userCreated', { email: u.email }))} />
         <div class="desk-table-wrap">
           <table class="desk-table" data-testid="admin-users">
-            <caption>Users, their role and sites</caption>
+            <caption>{t('admin.usersCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
+                <th scope="col">{t('col.name')}</th>
+                <th scope="col">{t('login.email')}</th>
+                <th scope="col">{t('admin.role')}</th>
                 {siteList.map((s) => (
                   <th scope="col" key={s.slug}>
                     {s.name}
                   </th>
                 ))}
-                <th scope="col">State</th>
+                <th scope="col">{t('admin.state')}</th>
               </tr>
             </thead>
             <tbody>
@@ -60,15 +62,17 @@ export function Admin() {
                   <td>{u.email}</td>
                   <td>
                     <select
-                      aria-label={`Role of ${u.email}`}
+                      aria-label={t('admin.roleOf', { email: u.email })}
                       value={u.role}
                       onChange={(e) => {
                         const role = (e.currentTarget as HTMLSelectElement).value as Role
-                        void run(() => adminApi.patchUser(u.user_id, { role }), `${u.email} is now ${role}.`)
+                        void run(() => adminApi.patchUser(u.user_id, { role }), t('admin.roleSet', { email: u.email, role: roleText(role) }))
                       }}
                     >
                       {ROLES.map((r) => (
-                        <option key={r}>{r}</option>
+                        <option key={r} value={r}>
+                          {roleText(r)}
+                        </option>
                       ))}
                     </select>
                   </td>
@@ -79,11 +83,11 @@ export function Admin() {
                         <label class="desk-radio">
                           <input
                             type="checkbox"
-                            aria-label={`${u.email} at ${s.name}`}
+                            aria-label={t('admin.memberOf', { email: u.email, site: s.name })}
                             checked={member}
-                            onChange={() => void run(() => (member ? adminApi.removeFromSite(u.user_id, s.slug) : adminApi.addToSite(u.user_id, s.slug)), member ? `${u.email} removed from ${s.name}.` : `${u.email} added to ${s.name}.`)}
+                            onChange={() => void run(() => (member ? adminApi.removeFromSite(u.user_id, s.slug) : adminApi.addToSite(u.user_id, s.slug)), member ? t('admin.removed', { email: u.email, site: s.name }) : t('admin.added', { email: u.email, site: s.name }))}
                           />
-                          <span>{member ? 'member' : '—'}</span>
+                          <span>{member ? t('admin.member') : '—'}</span>
                         </label>
                       </td>
                     )
@@ -92,9 +96,9 @@ export function Admin() {
                     <button
                       type="button"
                       class="btn small secondary"
-                      onClick={() => void run(() => adminApi.patchUser(u.user_id, { disabled: !u.disabled }), u.disabled ? `${u.email} enabled.` : `${u.email} disabled: logged out and live sync cut.`)}
+                      onClick={() => void run(() => adminApi.patchUser(u.user_id, { disabled: !u.disabled }), u.disabled ? t('admin.enabled', { email: u.email }) : t('admin.disabled', { email: u.email }))}
                     >
-                      {u.disabled ? `Enable ${u.email}` : `Disable ${u.email}`}
+                      {t(u.disabled ? 'admin.enable' : 'admin.disable', { email: u.email })}
                     </button>
                   </td>
                 </tr>
@@ -103,13 +107,13 @@ export function Admin() {
           </table>
         </div>
       </Panel>
-      <Panel id="sites" title="Sites">
+      <Panel id="sites" title={t('admin.sites')}>
         <ErrorNote error={sites.error} onRetry={sites.reload} />
-        <NewSiteForm onCreate={(s) => void run(() => adminApi.createSite(s), `Site ${s.name} created.`)} />
+        <NewSiteForm onCreate={(s) => void run(() => adminApi.createSite(s), t('admin.siteCreated', { name: s.name }))} />
         <ul data-testid="admin-sites">
           {siteList.map((s) => (
             <li key={s.slug}>
-              {s.name} ({s.slug}): {s.members.toLocaleString()} members
+              {t('admin.siteLine', { name: s.name, slug: s.slug, count: s.members })}
             </li>
           ))}
         </ul>

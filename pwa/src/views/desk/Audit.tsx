@@ -4,12 +4,13 @@ import { useEffect, useState } from 'preact/hooks'
 import { fetchList, type Page } from '../../desk/api'
 import { fetchHistory, type History } from '../../desk/history'
 import { historyCsv, show } from '../../desk/historyCsv'
-import { downloadText } from '../../desk/csv'
+import { offerDownload } from '../../desk/csv'
 import { fmtDateTime } from '../../desk/format'
 import { site } from '../../desk/state'
 import { navigate } from '../../ui/router'
 import { useQuery } from './useQuery'
 import { ErrorNote, Loading, Panel } from './ui'
+import { t, type MessageKey } from '../../i18n'
 
 interface DocRow {
   site: string
@@ -22,8 +23,9 @@ interface DocRow {
 async function recentDocuments(s: string): Promise<{ id: string; label: string }[]> {
   const p = { site: s, limit: 50 }
   const [counts, runs, ships] = await Promise.all([fetchList<DocRow>('count-sessions', p), fetchList<DocRow>('checklist-runs', p), fetchList<DocRow>('shipments', p)])
-  const pick = (page: Page<DocRow>, kind: string, name: (r: DocRow) => string | undefined) => page.rows.map((r) => ({ id: r.document_id, label: `${kind}: ${name(r) ?? r.document_id} (${r.site})` }))
-  return [...pick(counts, 'Count', (r) => r.title), ...pick(runs, 'Checklist', (r) => r.template_name), ...pick(ships, 'Shipment', (r) => r.reference)]
+  const pick = (page: Page<DocRow>, kind: MessageKey, name: (r: DocRow) => string | undefined) =>
+    page.rows.map((r) => ({ id: r.document_id, label: t('audit.docOption', { kind: t(kind), name: name(r) ?? r.document_id, site: r.site }) }))
+  return [...pick(counts, 'home.type.count', (r) => r.title), ...pick(runs, 'home.type.checklist', (r) => r.template_name), ...pick(ships, 'home.type.shipment', (r) => r.reference)]
 }
 
 export function Audit({ id }: { id?: string }) {
@@ -42,7 +44,7 @@ export function Audit({ id }: { id?: string }) {
   const users = allUsers
   return (
     <>
-      <Panel id="audit-pick" title="Document">
+      <Panel id="audit-pick" title={t('sync.document')}>
         <form
           class="row wrap"
           onSubmit={(e) => {
@@ -51,9 +53,9 @@ export function Audit({ id }: { id?: string }) {
           }}
         >
           <label class="desk-field">
-            <span>Document</span>
+            <span>{t('sync.document')}</span>
             <select name="audit-doc" value={docInput} onChange={(e) => setDocInput((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">Choose…</option>
+              <option value="">{t('audit.choose')}</option>
               {docs.data?.map((d) => (
                 <option key={d.id} value={d.id}>
                   {d.label}
@@ -62,11 +64,11 @@ export function Audit({ id }: { id?: string }) {
             </select>
           </label>
           <label class="desk-field">
-            <span>or id</span>
+            <span>{t('audit.orId')}</span>
             <input name="audit-id" value={docInput} onInput={(e) => setDocInput((e.currentTarget as HTMLInputElement).value)} />
           </label>
           <button class="btn small" type="submit">
-            Show history
+            {t('audit.show')}
           </button>
         </form>
         <ErrorNote error={docs.error} onRetry={docs.reload} />
@@ -74,46 +76,47 @@ export function Audit({ id }: { id?: string }) {
       {id && (
         <Panel
           id="audit"
-          title={`History of ${id}`}
+          title={t('audit.historyOf', { id })}
           actions={
             <label class="desk-field">
-              <span>User</span>
+              <span>{t('audit.user')}</span>
               <select name="audit-user" value={user} onChange={(e) => setUser((e.currentTarget as HTMLSelectElement).value)}>
-                <option value="">Everyone</option>
+                <option value="">{t('audit.everyone')}</option>
                 {users.map(([uid, email]) => (
                   <option key={uid} value={uid}>
                     {email}
                   </option>
                 ))}
-                {user && !users.some(([uid]) => uid === user) && <option value={user}>user {user}</option>}
+                {user && !users.some(([uid]) => uid === user) && <option value={user}>{t('members.user', { id: user })}</option>}
               </select>
             </label>
           }
         >
           <Loading loading={history.loading} />
           {history.data && (
-            <button type="button" class="btn small secondary" onClick={() => downloadText(`history-${id}${user ? `-user-${user}` : ''}.csv`, historyCsv(changes))}>
-              Export history (CSV)
+            <button type="button" class="btn small secondary" onClick={() => offerDownload(`history-${id}${user ? `-user-${user}` : ''}.csv`, historyCsv(changes))}>
+              {t('audit.export')}
             </button>
           )}
           {history.data && (
             <p class="hint" data-testid="history-total">
-              {history.data.total.toLocaleString()} changes{history.data.total > changes.length ? `, first ${changes.length} shown` : ''}
+              {t('audit.total', { count: history.data.total })}
+              {history.data.total > changes.length ? t('audit.firstShown', { shown: changes.length }) : ''}
             </p>
           )}
           <ErrorNote error={history.error} onRetry={history.reload} />
           <div class="desk-table-wrap">
             <table class="desk-table" data-testid="history">
-              <caption>Changes, oldest first</caption>
+              <caption>{t('audit.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Made</th>
-                  <th scope="col">Reached server</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Device</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Before</th>
-                  <th scope="col">After</th>
+                  <th scope="col">{t('audit.made')}</th>
+                  <th scope="col">{t('audit.reached')}</th>
+                  <th scope="col">{t('audit.user')}</th>
+                  <th scope="col">{t('audit.device')}</th>
+                  <th scope="col">{t('audit.field')}</th>
+                  <th scope="col">{t('audit.before')}</th>
+                  <th scope="col">{t('audit.after')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -122,11 +125,11 @@ export function Audit({ id }: { id?: string }) {
                     <tr key={`${c.hash}-${i}`}>
                       <td>{i === 0 ? fmtDateTime(c.made_at) : ''}</td>
                       <td>{i === 0 ? fmtDateTime(c.received_at) : ''}</td>
-                      <td>{i === 0 ? (c.user_email ?? c.user_id ?? 'server') : ''}</td>
+                      <td>{i === 0 ? (c.user_email ?? c.user_id ?? t('audit.server')) : ''}</td>
                       <td>{i === 0 ? c.device || c.peer_id : ''}</td>
                       <td>
                         {op.action} {op.path}
-                        {i === c.ops.length - 1 && c.more_ops > 0 ? ` (+${c.more_ops} more)` : ''}
+                        {i === c.ops.length - 1 && c.more_ops > 0 ? ` ${t('audit.more', { count: c.more_ops })}` : ''}
                       </td>
                       <td>{show(op.before)}</td>
                       <td>{show(op.after)}</td>

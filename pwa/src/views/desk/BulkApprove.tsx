@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import { runAction, type ApproveSessionResult } from '../../desk/actions'
 import { errorText } from '../../desk/api'
 import { ErrorNote } from './ui'
+import { t } from '../../i18n'
 
 export function BulkApprove({ documentId, onDone }: { documentId: string; onDone: (message: string) => void }) {
   const [tolerance, setTolerance] = useState('0')
@@ -10,14 +11,15 @@ export function BulkApprove({ documentId, onDone }: { documentId: string; onDone
   const [error, setError] = useState<string | null>(null)
   const submit = async (e: Event) => {
     e.preventDefault()
-    const t = Number(tolerance)
-    if (!Number.isInteger(t) || t < 0) return setError('Tolerance is a whole number of units, 0 or more.')
+    const tol = Number(tolerance)
+    if (!Number.isInteger(tol) || tol < 0) return setError(t('bulk.toleranceError'))
     setBusy(true)
     setError(null)
     try {
-      const r = await runAction<ApproveSessionResult>(documentId, { action: 'approve_session', tolerance: t })
+      const r = await runAction<ApproveSessionResult>(documentId, { action: 'approve_session', tolerance: tol })
       const skipped = r.result.skipped ?? []
-      onDone(`Approved ${(r.result.approved ?? []).length} lines within ±${t}; skipped ${skipped.length}${skipped.length ? `: ${skipped.map((s) => `${s.line} (${s.reason})`).join(', ')}` : ''}.`)
+      const which = skipped.length ? `: ${skipped.map((s) => `${s.line} (${s.reason})`).join(', ')}` : ''
+      onDone(t('bulk.done', { approved: (r.result.approved ?? []).length, tolerance: tol, skipped: skipped.length, which }))
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -27,11 +29,11 @@ export function BulkApprove({ documentId, onDone }: { documentId: string; onDone
   return (
     <form class="row wrap desk-bulk" onSubmit={(e) => void submit(e)}>
       <label class="desk-field">
-        <span>Tolerance (± units)</span>
+        <span>{t('bulk.tolerance')}</span>
         <input name="tolerance" type="number" min={0} step={1} value={tolerance} onInput={(e) => setTolerance((e.currentTarget as HTMLInputElement).value)} />
       </label>
       <button class="btn small" type="submit" disabled={busy}>
-        Approve session within tolerance
+        {t('bulk.approve')}
       </button>
       <ErrorNote error={error} />
     </form>

@@ -12,6 +12,8 @@ import { useQuery } from './useQuery'
 import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
 import { columnsOf } from './Rows'
 import { Photo, type PhotoRef } from './Photo'
+import { locale, t } from '../../i18n'
+import { PRIORITY, statusText } from '../../ui/status'
 
 type Row = Record<string, unknown>
 
@@ -34,6 +36,10 @@ function isOverdue(a: CorrectiveActionRow, now: number): boolean {
   return (a.status === 'open' || a.status === 'in_progress') && !!a.due_at && Date.parse(a.due_at) < now
 }
 
+function outcomeText(outcome: string): string {
+  return outcome === 'pass' ? t('checklist.answer.pass') : outcome === 'fail' ? t('checklist.answer.fail') : outcome === 'na' ? t('checklist.answer.na') : outcome
+}
+
 export function Checklists() {
   const s = site.value
   const r = range.value
@@ -47,36 +53,36 @@ export function Checklists() {
   const now = Date.now()
   const who = members.error ? null : members.data
   const columns: Column<CorrectiveActionRow>[] = [
-    { key: 'description', label: 'Action', value: (a) => a.description },
-    { key: 'site', label: 'Site', value: (a) => a.site },
-    { key: 'priority', label: 'Priority', value: (a) => ['low', 'medium', 'high', 'urgent'].indexOf(a.priority), render: (a) => <Chip tone={a.priority === 'urgent' || a.priority === 'high' ? 'warn' : undefined}>{a.priority}</Chip> },
-    { key: 'status', label: 'Status', value: (a) => a.status, render: (a) => a.status.replace('_', ' ') },
-    { key: 'assignee', label: 'Assignee', value: (a) => a.assignee, render: (a) => nameOf(who, a.assignee) },
-    { key: 'due_at', label: 'Due', value: (a) => a.due_at, render: (a) => (isOverdue(a, now) ? <Chip tone="danger">overdue: {fmtDateTime(a.due_at)}</Chip> : fmtDateTime(a.due_at)) },
-    { key: 'raised_at', label: 'Raised', value: (a) => a.raised_at, render: (a) => fmtDateTime(a.raised_at) },
+    { key: 'description', label: t('col.action'), value: (a) => a.description },
+    { key: 'site', label: t('col.site'), value: (a) => a.site },
+    { key: 'priority', label: t('checklist.priority'), value: (a) => ['low', 'medium', 'high', 'urgent'].indexOf(a.priority), render: (a) => <Chip tone={a.priority === 'urgent' || a.priority === 'high' ? 'warn' : undefined}>{t(PRIORITY[a.priority])}</Chip> },
+    { key: 'status', label: t('col.status'), value: (a) => a.status, render: (a) => statusText(a.status) },
+    { key: 'assignee', label: t('col.assignee'), value: (a) => a.assignee, render: (a) => nameOf(who, a.assignee) },
+    { key: 'due_at', label: t('col.due'), value: (a) => a.due_at, render: (a) => (isOverdue(a, now) ? <Chip tone="danger">{t('checklists.overdue', { when: fmtDateTime(a.due_at) })}</Chip> : fmtDateTime(a.due_at)) },
+    { key: 'raised_at', label: t('col.raised'), value: (a) => a.raised_at, render: (a) => fmtDateTime(a.raised_at) },
   ]
   if (actions.data?.rows.some((a) => canAct(me.value, a.site)))
     columns.push({
       key: 'edit',
-      label: 'Edit',
+      label: t('col.edit'),
       value: () => null,
       render: (a) =>
         canAct(me.value, a.site) ? (
-          <button type="button" class="btn small secondary" aria-label={`Edit ${a.description}`} onClick={() => setEditing(a.id)}>
-            Edit
+          <button type="button" class="btn small secondary" aria-label={t('checklists.editAction', { action: a.description })} onClick={() => setEditing(a.id)}>
+            {t('col.edit')}
           </button>
         ) : null,
     })
   const editRow = actions.data?.rows.find((a) => a.id === editing)
   const failedColumns: Column<FailedRow>[] = [
-    { key: 'template_name', label: 'Checklist', value: (x) => x.template_name },
-    { key: 'site', label: 'Site', value: (x) => x.site },
-    { key: 'label', label: 'Item', value: (x) => x.label },
-    { key: 'answer', label: 'Answer', value: (x) => x.outcome ?? x.number_value ?? x.text_value, render: (x) => x.outcome ?? (x.number_value !== null ? x.number_value.toLocaleString() : (x.text_value ?? '—')) },
-    { key: 'note', label: 'Note', value: (x) => x.note },
-    { key: 'photos', label: 'Photos', value: (x) => x.photos.length, render: (x) => x.photos.map((p) => <Photo key={p.sha256} site={x.site} photo={p} alt={`Photo of ${x.label}`} />) },
-    { key: 'recorded_by', label: 'By', value: (x) => x.recorded_by, render: (x) => nameOf(who, x.recorded_by) },
-    { key: 'recorded_at', label: 'When', value: (x) => x.recorded_at, render: (x) => fmtDateTime(x.recorded_at) },
+    { key: 'template_name', label: t('checklist.title'), value: (x) => x.template_name },
+    { key: 'site', label: t('col.site'), value: (x) => x.site },
+    { key: 'label', label: t('col.checkItem'), value: (x) => x.label },
+    { key: 'answer', label: t('checklist.answer'), value: (x) => x.outcome ?? x.number_value ?? x.text_value, render: (x) => (x.outcome ? outcomeText(x.outcome) : x.number_value !== null ? x.number_value.toLocaleString(locale.value) : (x.text_value ?? '—')) },
+    { key: 'note', label: t('checklist.note'), value: (x) => x.note },
+    { key: 'photos', label: t('col.photos'), value: (x) => x.photos.length, render: (x) => x.photos.map((p) => <Photo key={p.sha256} site={x.site} photo={p} alt={t('photo.of', { what: x.label })} />) },
+    { key: 'recorded_by', label: t('col.by'), value: (x) => x.recorded_by, render: (x) => nameOf(who, x.recorded_by) },
+    { key: 'recorded_at', label: t('col.when'), value: (x) => x.recorded_at, render: (x) => fmtDateTime(x.recorded_at) },
   ]
   return (
     <>
@@ -85,19 +91,19 @@ export function Checklists() {
           {message}
         </p>
       )}
-      <Panel id="actions" title="Corrective actions" actions={<CsvButton path={listPath('corrective-actions', { site: s, limit: 10_000 }, 'csv')} filename="corrective-actions.csv" />}>
+      <Panel id="actions" title={t('checklist.actions')} actions={<CsvButton path={listPath('corrective-actions', { site: s, limit: 10_000 }, 'csv')} filename="corrective-actions.csv" />}>
         <Loading loading={actions.loading} />
         <ErrorNote error={actions.error} onRetry={actions.reload} />
         {editRow && <ActionEditor row={editRow} members={who} onCancel={() => setEditing(null)} onDone={(m) => (setEditing(null), setMessage(m), actions.reload())} />}
-        <DataTable caption="Corrective actions, overdue highlighted" columns={columns} rows={actions.data?.rows ?? []} rowKey={(a) => a.id} rowClass={(a) => (isOverdue(a, now) ? 'overdue' : '')} testId="corrective-actions" />
+        <DataTable caption={t('checklists.actionsCaption')} columns={columns} rows={actions.data?.rows ?? []} rowKey={(a) => a.id} rowClass={(a) => (isOverdue(a, now) ? 'overdue' : '')} testId="corrective-actions" />
       </Panel>
-      <Panel id="failed" title="Failed items" actions={<CsvButton path={listPath('checklist-responses', { site: s, from: r.from, to: r.to, status: 'failed', limit: 10_000 }, 'csv')} filename="failed-items.csv" />}>
+      <Panel id="failed" title={t('checklists.failed')} actions={<CsvButton path={listPath('checklist-responses', { site: s, from: r.from, to: r.to, status: 'failed', limit: 10_000 }, 'csv')} filename="failed-items.csv" />}>
         <ErrorNote error={failed.error} onRetry={failed.reload} />
-        <DataTable caption="Failed checklist items in the period" columns={failedColumns} rows={failed.data?.rows ?? []} rowKey={(x) => `${x.document_id}|${x.item_id}`} testId="failed-items" />
+        <DataTable caption={t('checklists.failedCaption')} columns={failedColumns} rows={failed.data?.rows ?? []} rowKey={(x) => `${x.document_id}|${x.item_id}`} testId="failed-items" />
       </Panel>
-      <Panel id="runs" title="Checklist runs" actions={<CsvButton path={listPath('checklist-runs', { site: s, from: r.from, to: r.to, limit: 10_000 }, 'csv')} filename="checklist-runs.csv" />}>
+      <Panel id="runs" title={t('checklists.runs')} actions={<CsvButton path={listPath('checklist-runs', { site: s, from: r.from, to: r.to, limit: 10_000 }, 'csv')} filename="checklist-runs.csv" />}>
         <ErrorNote error={runs.error} onRetry={runs.reload} />
-        <DataTable caption="Checklist runs due in the period" columns={columnsOf(runs.data?.rows ?? []).filter((c) => c.key !== 'document_id')} rows={runs.data?.rows ?? []} rowKey={(x) => String(x.document_id)} testId="checklist-runs" />
+        <DataTable caption={t('checklists.runsCaption')} columns={columnsOf(runs.data?.rows ?? []).filter((c) => c.key !== 'document_id')} rows={runs.data?.rows ?? []} rowKey={(x) => String(x.document_id)} testId="checklist-runs" />
       </Panel>
     </>
   )

@@ -2,7 +2,7 @@
 // request a recount, resolve conflicts; j/k move, a approves, r asks for a recount.
 import { useEffect, useState } from 'preact/hooks'
 import { fetchList, listPath, type Page } from '../../desk/api'
-import { runAction, type Action, type CountStatus } from '../../desk/actions'
+import { REASONS, runAction, type Action, type CountStatus } from '../../desk/actions'
 import { errorText } from '../../desk/api'
 import { fmtDateTime, fmtMoney } from '../../desk/format'
 import { fetchMembers, nameOf, type Member } from '../../desk/members'
@@ -14,6 +14,8 @@ import { BulkApprove } from './BulkApprove'
 import { ResolveForm } from './ResolveForm'
 import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
 import { useSiteDoc } from './useSiteDoc'
+import { locale, t, type MessageKey } from '../../i18n'
+import { statusText } from '../../ui/status'
 
 interface SessionData {
   session: CountSessionRow | null
@@ -34,6 +36,16 @@ async function load(id: string): Promise<SessionData> {
 }
 
 const TONE: Record<CountLineRow['status'], 'ok' | 'warn' | 'danger' | undefined> = { approved: 'ok', conflict: 'danger', recount: 'warn', counted: undefined, uncounted: undefined }
+
+const LINE_STATUS: Record<CountLineRow['status'], MessageKey> = {
+  approved: 'review.line.approved',
+  conflict: 'review.line.conflict',
+  recount: 'review.line.recount',
+  counted: 'review.line.counted',
+  uncounted: 'review.line.uncounted',
+}
+
+const qty = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString(locale.value))
 
 export function CountReview({ id }: { id: string }) {
   const q = useQuery<SessionData>(`count|${id}`, () => load(id))
@@ -58,14 +70,14 @@ export function CountReview({ id }: { id: string }) {
       setError(errorText(e))
     }
   }
-  const approve = (l: CountLineRow) => act({ action: 'approve_line', line: l.line_key }, `Approved ${l.line_key} at ${l.counted_qty?.toLocaleString() ?? '—'}.`)
-  const recount = (l: CountLineRow) => act({ action: 'request_recount', line: l.line_key }, `Recount requested for ${l.line_key}.`)
-  const setStatus = (status: CountStatus) => act({ action: 'set_count_status', status }, `Session moved to ${status}.`)
+  const approve = (l: CountLineRow) => act({ action: 'approve_line', line: l.line_key }, t('review.approved', { line: l.line_key, qty: qty(l.counted_qty) }))
+  const recount = (l: CountLineRow) => act({ action: 'request_recount', line: l.line_key }, t('review.recounted', { line: l.line_key }))
+  const setStatus = (status: CountStatus) => act({ action: 'set_count_status', status }, t('review.moved', { status: statusText(status) }))
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null
-      if (e.ctrlKey || e.metaKey || e.altKey || (t && /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName))) return
+      const target = e.target as HTMLElement | null
+      if (e.ctrlKey || e.metaKey || e.altKey || (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName))) return
       const i = lines.findIndex((l) => l.line_key === selected)
       if (e.key === 'j' || e.key === 'k') {
         const next = lines[Math.min(lines.length - 1, Math.max(0, e.key === 'j' ? i + 1 : i < 0 ? 0 : i - 1))]
@@ -86,48 +98,48 @@ export function CountReview({ id }: { id: string }) {
   const entriesOf = (key: string) => (q.data?.entries ?? []).filter((x) => x.line_key === key)
   const conflictOf = (key: string) => (q.data?.conflicts ?? []).find((c) => c.line_key === key && !c.resolved)
   const columns: Column<CountLineRow>[] = [
-    { key: 'line_key', label: 'Location | SKU', value: (l) => l.line_key, render: (l) => <span class="desk-key">{l.line_key}</span> },
-    { key: 'expected_qty', label: 'Expected', numeric: true, value: (l) => l.expected_qty },
-    { key: 'counted_qty', label: 'Counted', numeric: true, value: (l) => l.counted_qty },
+    { key: 'line_key', label: t('col.lineKey'), value: (l) => l.line_key, render: (l) => <span class="desk-key">{l.line_key}</span> },
+    { key: 'expected_qty', label: t('col.expected'), numeric: true, value: (l) => l.expected_qty },
+    { key: 'counted_qty', label: t('col.counted'), numeric: true, value: (l) => l.counted_qty },
     {
       key: 'entries',
-      label: 'Entries',
+      label: t('col.entries'),
       value: (l) => entriesOf(l.line_key).length,
       render: (l) => (
         <ul class="desk-entries">
           {entriesOf(l.line_key).map((x) => (
             <li key={x.id} class={x.voided ? 'voided' : undefined}>
-              {x.qty.toLocaleString()} by {nameOf(who, x.recorded_by)} on {x.device}, {fmtDateTime(x.recorded_at)} (pass {x.count_index}){x.voided ? ', voided' : ''}
+              {t(x.voided ? 'review.entryVoided' : 'review.entry', { qty: x.qty, name: nameOf(who, x.recorded_by), device: x.device, when: fmtDateTime(x.recorded_at), pass: x.count_index })}
             </li>
           ))}
         </ul>
       ),
     },
-    { key: 'variance_units', label: 'Variance', numeric: true, value: (l) => l.variance_units, render: (l) => (l.variance_units === null ? '—' : `${l.variance_units > 0 ? '+' : ''}${l.variance_units.toLocaleString()}`) },
-    { key: 'variance_value_minor', label: 'Variance value', numeric: true, value: (l) => l.variance_value_minor, render: (l) => fmtMoney(l.variance_value_minor, currency) },
-    { key: 'reason', label: 'Reason', value: (l) => l.reason, render: (l) => [l.reason?.replace(/_/g, ' '), l.reason_note].filter(Boolean).join(': ') || '—' },
-    { key: 'status', label: 'Status', value: (l) => l.status, render: (l) => <Chip tone={TONE[l.status]}>{l.status === 'approved' ? `approved ${l.approved_qty?.toLocaleString() ?? ''}` : l.status}</Chip> },
+    { key: 'variance_units', label: t('col.variance'), numeric: true, value: (l) => l.variance_units, render: (l) => (l.variance_units === null ? '—' : l.variance_units.toLocaleString(locale.value, { signDisplay: 'exceptZero' })) },
+    { key: 'variance_value_minor', label: t('kpi.variance_value_minor'), numeric: true, value: (l) => l.variance_value_minor, render: (l) => fmtMoney(l.variance_value_minor, currency) },
+    { key: 'reason', label: t('col.reason'), value: (l) => l.reason, render: (l) => [l.reason && reasonText(l.reason), l.reason_note].filter(Boolean).join(': ') || '—' },
+    { key: 'status', label: t('col.status'), value: (l) => l.status, render: (l) => <Chip tone={TONE[l.status]}>{l.status === 'approved' ? t('review.approvedQty', { qty: qty(l.approved_qty) }) : t(LINE_STATUS[l.status])}</Chip> },
   ]
   if (actor)
     columns.push({
       key: 'actions',
-      label: 'Actions',
+      label: t('col.actions'),
       value: () => null,
       render: (l) => (
         <div class="desk-row-actions">
           {canApprove(l) && (
-            <button type="button" class="btn small" onClick={() => void approve(l)} aria-label={`Approve ${l.line_key}`}>
-              Approve
+            <button type="button" class="btn small" onClick={() => void approve(l)} aria-label={t('review.approveLine', { line: l.line_key })}>
+              {t('review.approve')}
             </button>
           )}
           {l.status !== 'uncounted' && l.status !== 'approved' && (
-            <button type="button" class="btn small secondary" onClick={() => void recount(l)} aria-label={`Request recount of ${l.line_key}`}>
-              Recount
+            <button type="button" class="btn small secondary" onClick={() => void recount(l)} aria-label={t('review.recountLine', { line: l.line_key })}>
+              {t('review.recount')}
             </button>
           )}
           {conflictOf(l.line_key) && (
-            <button type="button" class="btn small secondary" onClick={() => setResolving(l.line_key)} aria-label={`Resolve conflict on ${l.line_key}`}>
-              Resolve
+            <button type="button" class="btn small secondary" onClick={() => setResolving(l.line_key)} aria-label={t('review.resolveLine', { line: l.line_key })}>
+              {t('review.resolve')}
             </button>
           )}
         </div>
@@ -149,15 +161,15 @@ export function CountReview({ id }: { id: string }) {
           title={session.title || id}
           actions={
             <>
-              <Chip>{session.status}</Chip>
+              <Chip>{statusText(session.status)}</Chip>
               {actor && session.status !== 'review' && session.status !== 'closed' && (
                 <button type="button" class="btn small secondary" onClick={() => void setStatus('review')}>
-                  Move to review
+                  {t('review.toReview')}
                 </button>
               )}
               {actor && session.status !== 'closed' && (
                 <button type="button" class="btn small secondary" onClick={() => void setStatus('closed')}>
-                  Close session
+                  {t('review.close')}
                 </button>
               )}
               <CsvButton path={listPath('count-lines', { site: 'all', document: id, limit: 10_000 }, 'csv')} filename={`count-lines-${id}.csv`} />
@@ -165,19 +177,24 @@ export function CountReview({ id }: { id: string }) {
           }
         >
           <p class="hint">
-            Site {session.site} · due {fmtDateTime(session.due_at)} · {session.lines_counted}/{session.lines} lines counted · {session.open_conflicts} open conflicts · {session.blind ? 'blind' : 'not blind'}. Keys: j/k next/previous line
-            {actor ? ', a approve, r recount' : ''}.
+            {t('review.summary', { site: session.site, due: fmtDateTime(session.due_at), counted: session.lines_counted, lines: session.lines, conflicts: session.open_conflicts, blind: String(session.blind) })}{' '}
+            {t(actor ? 'review.keysActor' : 'review.keys')}
           </p>
           {actor && <BulkApprove documentId={id} onDone={(m) => (setMessage(m), q.reload())} />}
           {resolvingConflict && (
             <ResolveForm documentId={id} conflict={resolvingConflict} members={who} onCancel={() => setResolving(null)} onDone={(m) => (setResolving(null), setMessage(m), q.reload())} />
           )}
-          <DataTable caption="Count lines" columns={columns} rows={lines} rowKey={(l) => l.line_key} selected={selected} rowClass={(l) => `line-${l.status}`} testId="count-lines" />
+          <DataTable caption={t('review.caption')} columns={columns} rows={lines} rowKey={(l) => l.line_key} selected={selected} rowClass={(l) => `line-${l.status}`} testId="count-lines" />
         </Panel>
       )}
-      {q.data && !session && <ErrorNote error={`No count session ${id} at your sites (it may not have reached the server yet).`} onRetry={q.reload} />}
+      {q.data && !session && <ErrorNote error={t('review.missing', { id })} onRetry={q.reload} />}
     </>
   )
+}
+
+function reasonText(code: string): string {
+  const r = REASONS.find((x) => x.code === code)
+  return r ? t(r.label) : code.replace(/_/g, ' ')
 }
 
 function canApprove(l: CountLineRow): boolean {

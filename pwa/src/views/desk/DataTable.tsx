@@ -2,6 +2,7 @@
 // numbers right-aligned in the user's locale.
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
+import { locale, t } from '../../i18n'
 
 export interface Column<T> {
   key: string
@@ -26,8 +27,8 @@ interface Props<T> {
 
 function show(v: string | number | boolean | null): ComponentChildren {
   if (v === null || v === undefined) return '—'
-  if (typeof v === 'number') return v.toLocaleString()
-  if (typeof v === 'boolean') return v ? 'yes' : 'no'
+  if (typeof v === 'number') return v.toLocaleString(locale.value)
+  if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no')
   return v
 }
 
@@ -38,7 +39,7 @@ function compare(a: string | number | boolean | null, b: string | number | boole
   return a < b ? -1 : 1
 }
 
-export function DataTable<T>({ caption, columns, rows, rowKey, rowClass, selected, empty = 'Nothing to show for these filters.', testId }: Props<T>) {
+export function DataTable<T>({ caption, columns, rows, rowKey, rowClass, selected, empty, testId }: Props<T>) {
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 } | null>(null)
   const col = sort && columns.find((c) => c.key === sort.key)
   const sorted = col ? [...rows].sort((a, b) => compare(col.value(a), col.value(b)) * sort.dir) : rows
@@ -69,7 +70,7 @@ export function DataTable<T>({ caption, columns, rows, rowKey, rowClass, selecte
           {sorted.length === 0 && (
             <tr>
               <td colSpan={columns.length} class="desk-empty">
-                {empty}
+                {empty ?? t('table.empty')}
               </td>
             </tr>
           )}

@@ -17,6 +17,7 @@ import { MasterData } from './MasterData'
 import { Audit } from './Audit'
 import { Admin } from './Admin'
 import '../../styles/desk.css'
+import { t } from '../../i18n'
 
 export interface DeskRoute {
   name: string
@@ -27,17 +28,17 @@ export function Desk({ route }: { route: DeskRoute }) {
   useEffect(() => {
     void loadMe()
     const stop = startLive()
-    const t = setInterval(() => (today.value = dayOf(Date.now())), 60_000)
+    const timer = setInterval(() => (today.value = dayOf(Date.now())), 60_000)
     return () => {
       stop()
-      clearInterval(t)
+      clearInterval(timer)
     }
   }, [])
   const { name, params } = route
   const view = name === 'desk' ? '' : name === 'desk-view' ? params.view : name.replace(/^desk-/, '').replace(/-doc$/, '')
   const nav = NAV.find((n) => n.view === view) ?? NAV.find((n) => view.startsWith(n.view) && n.view) ?? NAV[0]
   let body
-  if (!me.value) body = <p role="status">Loading your sites…</p>
+  if (!me.value) body = <p role="status">{t('desk.loadingSites')}</p>
   else if (name === 'desk-rows') body = <Rows list={params.list} filter={params.q ?? '-'} />
   else if (name === 'desk-counts-doc') body = <CountReview id={params.id} />
   else if (name === 'desk-audit-doc') body = <Audit id={params.id} />
@@ -71,7 +72,7 @@ export function Desk({ route }: { route: DeskRoute }) {
         body = <Overview />
     }
   return (
-    <Shell current={nav.view} title={name === 'desk-rows' ? 'Rows' : nav.label}>
+    <Shell current={nav.view} title={t(name === 'desk-rows' ? 'nav.rows' : nav.label)}>
       {body}
     </Shell>
   )

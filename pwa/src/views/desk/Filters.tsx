@@ -2,22 +2,23 @@
 import { custom, me, preset, range, setCustom, setPreset, setSite, site } from '../../desk/state'
 import { isDay, type Preset } from '../../desk/range'
 import { fmtDay } from '../../desk/format'
+import { t, type MessageKey } from '../../i18n'
 
-const PRESETS: { id: Preset; label: string }[] = [
-  { id: 'today', label: 'Today' },
-  { id: '7d', label: '7 days' },
-  { id: '30d', label: '30 days' },
-  { id: 'quarter', label: 'Quarter' },
-  { id: 'custom', label: 'Custom' },
+const PRESETS: { id: Preset; label: MessageKey }[] = [
+  { id: 'today', label: 'range.today' },
+  { id: '7d', label: 'range.7d' },
+  { id: '30d', label: 'range.30d' },
+  { id: 'quarter', label: 'range.quarter' },
+  { id: 'custom', label: 'range.custom' },
 ]
 
 export function SitePicker() {
   const m = me.value
   return (
     <label class="desk-field">
-      <span>Site</span>
+      <span>{t('filters.site')}</span>
       <select name="site" value={site.value} onChange={(e) => setSite((e.currentTarget as HTMLSelectElement).value)}>
-        {(m?.sites.length ?? 0) > 1 && <option value="all">All my sites</option>}
+        {(m?.sites.length ?? 0) > 1 && <option value="all">{t('filters.allSites')}</option>}
         {m?.sites.map((s) => (
           <option key={s.slug} value={s.slug}>
             {s.name}
@@ -31,16 +32,16 @@ export function SitePicker() {
 export function RangePicker() {
   const r = range.value
   return (
-    <div class="desk-range" role="group" aria-label="Date range">
+    <div class="desk-range" role="group" aria-label={t('range.label')}>
       {PRESETS.map((p) => (
         <button key={p.id} type="button" class="btn small secondary" aria-pressed={preset.value === p.id} onClick={() => setPreset(p.id)}>
-          {p.label}
+          {t(p.label)}
         </button>
       ))}
       {preset.value === 'custom' && (
         <>
           <label class="desk-field">
-            <span>From</span>
+            <span>{t('range.from')}</span>
             <input
               type="date"
               name="from"
@@ -53,7 +54,7 @@ export function RangePicker() {
             />
           </label>
           <label class="desk-field">
-            <span>To</span>
+            <span>{t('range.to')}</span>
             <input
               type="date"
               name="to"

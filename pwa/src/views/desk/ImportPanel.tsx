@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks'
 import { errorText } from '../../desk/api'
 import { IMPORT_HEADERS, importCsv, type ImportKind, type ImportMode, type ImportReport } from '../../desk/importer'
 import { ErrorNote } from './ui'
+import { t } from '../../i18n'
 
 export function ImportPanel({ slug }: { slug: string }) {
   const [kind, setKind] = useState<ImportKind>('items')
@@ -14,7 +15,7 @@ export function ImportPanel({ slug }: { slug: string }) {
   const [result, setResult] = useState<{ ok: boolean; report: ImportReport } | null>(null)
   const submit = async (e: Event) => {
     e.preventDefault()
-    if (!file) return setError('Choose a CSV file first.')
+    if (!file) return setError(t('import.chooseFile'))
     setBusy(true)
     setError(null)
     setResult(null)
@@ -27,51 +28,51 @@ export function ImportPanel({ slug }: { slug: string }) {
     }
   }
   return (
-    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label="Import CSV">
+    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label={t('import.label')}>
       <div class="desk-form-grid">
         <label class="desk-field">
-          <span>What</span>
+          <span>{t('import.what')}</span>
           <select name="import-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as ImportKind)}>
-            <option value="items">Items</option>
-            <option value="locations">Locations</option>
+            <option value="items">{t('md.itemsCaption')}</option>
+            <option value="locations">{t('md.locationsCaption')}</option>
           </select>
         </label>
         <label class="desk-field">
-          <span>When a row is invalid</span>
+          <span>{t('import.whenInvalid')}</span>
           <select name="import-mode" value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as ImportMode)}>
-            <option value="all_or_nothing">Import nothing (all or nothing)</option>
-            <option value="valid_only">Import the valid rows only</option>
+            <option value="all_or_nothing">{t('import.allOrNothing')}</option>
+            <option value="valid_only">{t('import.validOnly')}</option>
           </select>
         </label>
         <label class="desk-field">
-          <span>CSV file</span>
+          <span>{t('import.file')}</span>
           <input name="import-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)} />
         </label>
       </div>
       <p class="hint">
-        Header: <code>{IMPORT_HEADERS[kind]}</code>
+        {t('import.header')} <code>{IMPORT_HEADERS[kind]}</code>
       </p>
       <ErrorNote error={error} />
       <div class="row">
         <button class="btn small" type="submit" disabled={busy}>
-          Import
+          {t('import.submit')}
         </button>
       </div>
       {result && (
         <div data-testid="import-report" role="status">
           <p class={result.ok ? 'desk-message' : 'desk-error'}>
             {result.ok
-              ? `Imported ${result.report.imported} rows${result.report.skipped ? `, skipped ${result.report.skipped} invalid rows` : ''}.`
-              : `Nothing imported: ${new Set(result.report.errors.map((x) => x.row)).size} rows have errors. Fix them and import again, or choose "valid rows only".`}
+              ? t('import.done', { imported: result.report.imported, skipped: result.report.skipped })
+              : t('import.nothing', { count: new Set(result.report.errors.map((x) => x.row)).size })}
           </p>
           {result.report.errors.length > 0 && (
             <table class="desk-table">
-              <caption>Rows with errors</caption>
+              <caption>{t('import.errorsCaption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Column</th>
-                  <th scope="col">Problem</th>
+                  <th scope="col">{t('import.row')}</th>
+                  <th scope="col">{t('import.column')}</th>
+                  <th scope="col">{t('import.problem')}</th>
                 </tr>
               </thead>
               <tbody>

@@ -2,6 +2,7 @@
 import type { KpiDef, TileFigures, Aggregate } from '../../desk/kpis'
 import { fmtMoney, fmtNumber, fmtPercent } from '../../desk/format'
 import { TrendChart, type TrendPoint } from './TrendChart'
+import { t, type MessageKey } from '../../i18n'
 
 export function fmtKpi(def: KpiDef, v: number | null, currency?: string): string {
   if (def.format === 'percent') return fmtPercent(v)
@@ -11,6 +12,20 @@ export function fmtKpi(def: KpiDef, v: number | null, currency?: string): string
 
 function ratioDetail(a: Aggregate): string | null {
   return a.denominator !== null && a.numerator !== null ? `${fmtNumber(a.numerator)} / ${fmtNumber(a.denominator)}` : null
+}
+
+const GROUPS: Record<string, MessageKey> = {
+  low: 'priority.low',
+  medium: 'priority.medium',
+  high: 'priority.high',
+  urgent: 'priority.urgent',
+  inbound: 'kpi.group.inbound',
+  outbound: 'kpi.group.outbound',
+}
+
+/** A figure's group (priority, direction) in words; other groups (sites) as they are. */
+function groupName(group: string): string {
+  return GROUPS[group] ? t(GROUPS[group]) : group.replace(/_/g, ' ')
 }
 
 interface Props {
@@ -29,7 +44,7 @@ export function KpiTile({ def, figures, beside, trend, onOpen, currency }: Props
   const prev = figures?.previous ?? null
   return (
     <article class="desk-tile" data-testid={`kpi-${def.key}`} aria-labelledby={`kpi-${def.key}-h`}>
-      <h3 id={`kpi-${def.key}-h`}>{def.label}</h3>
+      <h3 id={`kpi-${def.key}-h`}>{t(def.label)}</h3>
       <p class="desk-tile-value" data-testid="value">
         {cur ? fmt(cur.value) : '—'}
       </p>
@@ -39,23 +54,23 @@ export function KpiTile({ def, figures, beside, trend, onOpen, currency }: Props
         </p>
       )}
       <p class="desk-tile-prev" data-testid="previous">
-        {def.current ? 'Current state (no previous period)' : `Previous period: ${prev ? fmt(prev.value) : '—'}`}
+        {def.current ? t('kpi.currentState') : t('kpi.previous', { value: prev ? fmt(prev.value) : '—' })}
         {prev && ratioDetail(prev) ? ` (${ratioDetail(prev)})` : ''}
       </p>
       {def.beside && beside && (
         <p class="desk-tile-detail" data-testid="beside">
-          {def.beside.label}: {fmt(beside.current.value)} (previous {fmt(beside.previous.value)})
+          {t('kpi.beside', { label: t(def.beside.label), value: fmt(beside.current.value), previous: fmt(beside.previous.value) })}
         </p>
       )}
       {figures && figures.groups.length > 0 && (
         <p class="desk-tile-detail" data-testid="groups">
-          {figures.groups.map((g) => `${g.group.replace(/_/g, ' ')} ${fmtNumber(g.value)}`).join(' · ')}
+          {figures.groups.map((g) => `${groupName(g.group)} ${fmtNumber(g.value)}`).join(' · ')}
         </p>
       )}
-      <p class="desk-tile-help">{def.help}</p>
-      {trend ? <TrendChart points={trend} label={def.label} percent={def.format === 'percent'} /> : <p class="desk-tile-help">{def.current ? 'No history: a current-state figure.' : 'Trend loading…'}</p>}
-      <button type="button" class="btn small secondary desk-tile-open" onClick={onOpen} aria-label={`Show the rows behind ${def.label}`}>
-        Show rows
+      <p class="desk-tile-help">{t(def.help)}</p>
+      {trend ? <TrendChart points={trend} label={t(def.label)} percent={def.format === 'percent'} /> : <p class="desk-tile-help">{t(def.current ? 'kpi.noHistory' : 'kpi.trendLoading')}</p>}
+      <button type="button" class="btn small secondary desk-tile-open" onClick={onOpen} aria-label={t('kpi.showRowsOf', { label: t(def.label) })}>
+        {t('kpi.showRows')}
       </button>
     </article>
   )

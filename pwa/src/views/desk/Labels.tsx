@@ -1,6 +1,7 @@
 // Printable barcode labels (Code 128 or QR) for locations and items, drawn by bwip-js
 // (loaded only when labels are shown).
 import { useEffect, useState } from 'preact/hooks'
+import { t } from '../../i18n'
 
 export interface LabelSpec {
   code: string
@@ -27,13 +28,13 @@ export function Labels({ labels, symbology }: { labels: LabelSpec[]; symbology: 
       live = false
     }
   }, [labels.map((l) => l.code).join('\n'), symbology])
-  if (error) return <p class="desk-error">Labels could not be drawn: {error}</p>
-  if (!svgs) return <p role="status">Drawing labels…</p>
+  if (error) return <p class="desk-error">{t('labels.error', { error })}</p>
+  if (!svgs) return <p role="status">{t('labels.drawing')}</p>
   return (
     <div class="desk-labels" data-testid="labels">
       {labels.map((l, i) => (
         <figure class="desk-label" key={l.code}>
-          <img alt={`${symbology === 'qrcode' ? 'QR code' : 'Code 128 barcode'} for ${l.code}`} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgs[i])}`} />
+          <img alt={t(symbology === 'qrcode' ? 'labels.qrFor' : 'labels.code128For', { code: l.code })} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgs[i])}`} />
           <figcaption>
             <strong>{l.code}</strong> {l.title}
           </figcaption>

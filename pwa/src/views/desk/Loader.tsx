@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { FunctionComponent } from 'preact'
 import type { Match } from '../../ui/router'
+import { t } from '../../i18n'
 
 type DeskComponent = FunctionComponent<{ route: Match }>
 
@@ -20,7 +21,7 @@ export function DeskLoader({ route }: { route: Match }) {
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     )
   }, [])
-  if (error) return <p role="alert">The dashboard could not load ({error}). Check the connection and reload the page.</p>
-  if (!Desk) return <p role="status">Loading the dashboard…</p>
+  if (error) return <p role="alert">{t('loader.error', { error })}</p>
+  if (!Desk) return <p role="status">{t('loader.loading')}</p>
   return <Desk route={route} />
 }

@@ -11,6 +11,7 @@ import { KpiTile } from './KpiTile'
 import type { TrendPoint } from './TrendChart'
 import { useQuery } from './useQuery'
 import { CsvButton, ErrorNote, Loading } from './ui'
+import { t } from '../../i18n'
 
 interface Trend {
   at: number
@@ -31,19 +32,21 @@ export function Overview() {
   const series = (kpi: string): TrendPoint[] | null => trend.data?.map((t) => ({ at: t.at, value: tileFigures(t.report.figures, kpi)?.current.value ?? null })) ?? null
   const figures = kpis.data?.figures ?? []
   const currency = useSiteDoc(singleSite(s)).doc?.currency
+  // Every figure on screen is for the chosen site and range (not the previous choice's, kept while refetching).
+  const current = kpis.dataKey === key && reorder.dataKey === `reorder|${s}` && trend.dataKey === `trend|${key}` && !kpis.loading && !reorder.loading && !trend.loading
   return (
     <>
       <div class="desk-toolbar">
         <span data-testid="periods" data-from={kpis.data?.from} data-to={kpis.data?.to}>
-          {kpis.data ? `Period ${fmtDay(kpis.data.from)} – ${fmtDay(kpis.data.to)}; previous ${fmtDay(kpis.data.previous_from)} – ${fmtDay(kpis.data.previous_to)}` : ''}
+          {kpis.data ? t('overview.periods', { from: fmtDay(kpis.data.from), to: fmtDay(kpis.data.to), previousFrom: fmtDay(kpis.data.previous_from), previousTo: fmtDay(kpis.data.previous_to) }) : ''}
         </span>
         <Loading loading={kpis.loading} />
-        <CsvButton path={`/api/reports/kpis${query({ site: s === 'all' ? undefined : s, from: r.from, to: r.to, format: 'csv' })}`} filename={`kpis-${s}-${r.from}-${r.to}.csv`} label="Export KPIs (CSV)" />
+        <CsvButton path={`/api/reports/kpis${query({ site: s === 'all' ? undefined : s, from: r.from, to: r.to, format: 'csv' })}`} filename={`kpis-${s}-${r.from}-${r.to}.csv`} label={t('overview.export')} />
       </div>
       <ErrorNote error={kpis.error} onRetry={kpis.reload} />
       <ErrorNote error={reorder.error} onRetry={reorder.reload} />
-      <ErrorNote error={trend.error && `Trend: ${trend.error}`} onRetry={trend.reload} />
-      <div class="desk-tiles">
+      <ErrorNote error={trend.error && t('overview.trendError', { error: trend.error })} onRetry={trend.reload} />
+      <div class="desk-tiles" aria-busy={!current} data-scope={current ? key : undefined}>
         {KPIS.map((def) => {
           if (def.current) {
             const total = reorder.data?.total ?? null

@@ -1,6 +1,7 @@
 // A photo attachment fetched with the access token (content-addressed by SHA-256).
 import { useEffect, useState } from 'preact/hooks'
 import { authFetch } from '../../data/session'
+import { t } from '../../i18n'
 
 export interface PhotoRef {
   sha256: string
@@ -26,8 +27,8 @@ export function Photo({ site, photo, alt }: { site: string; photo: PhotoRef; alt
       if (url) URL.revokeObjectURL(url)
     }
   }, [photo.sha256, site])
-  if (failed) return <span class="hint">photo not on the server yet</span>
-  if (!src) return <span class="hint">loading photo…</span>
+  if (failed) return <span class="hint">{t('photo.notOnServer')}</span>
+  if (!src) return <span class="hint">{t('photo.loading')}</span>
   return (
     <a href={src} target="_blank" rel="noreferrer">
       <img class="desk-photo" src={src} alt={alt} />

@@ -5,6 +5,8 @@ import { errorText, sendJson } from '../../desk/api'
 import type { Member } from '../../desk/members'
 import type { SiteMaster } from '../../types/generated'
 import { ErrorNote } from './ui'
+import { t } from '../../i18n'
+import { kindText, roleText } from '../../ui/status'
 
 export function PlanCount({ slug, master, members, onDone }: { slug: string; master: SiteMaster | undefined; members: Member[] | null; onDone: (m: string) => void }) {
   const [title, setTitle] = useState('')
@@ -22,9 +24,9 @@ export function PlanCount({ slug, master, members, onDone }: { slug: string; mas
   const submit = async (e: Event) => {
     e.preventDefault()
     const skuList = skus.split(/[\s,]+/).filter(Boolean)
-    if (!title.trim()) return setError('Give the session a title.')
-    if (!locations.length && !skuList.length && !itemClass) return setError('Choose at least one location, item or ABC class for the scope.')
-    if (!due) return setError('Set a due date.')
+    if (!title.trim()) return setError(t('plan.needTitle'))
+    if (!locations.length && !skuList.length && !itemClass) return setError(t('plan.needScope'))
+    if (!due) return setError(t('plan.needDue'))
     setBusy(true)
     setError(null)
     try {
@@ -35,7 +37,7 @@ export function PlanCount({ slug, master, members, onDone }: { slug: string; mas
         assignees,
         due_at: new Date(due).toISOString(),
       })
-      onDone(`Count session "${title.trim()}" planned (${r.document_id}); it appears on the assignees' phones.`)
+      onDone(t('plan.done', { title: title.trim(), id: r.document_id }))
       setTitle('')
     } catch (err) {
       setError(errorText(err))
@@ -45,24 +47,24 @@ export function PlanCount({ slug, master, members, onDone }: { slug: string; mas
   }
   const selected = (e: Event) => [...(e.currentTarget as HTMLSelectElement).selectedOptions].map((o) => o.value)
   return (
-    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label="Plan a count session">
+    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label={t('plan.label')}>
       <div class="desk-form-grid">
         <label class="desk-field">
-          <span>Title</span>
+          <span>{t('plan.title')}</span>
           <input name="count-title" value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
         </label>
         <label class="desk-field">
-          <span>Locations (subtrees)</span>
+          <span>{t('plan.locations')}</span>
           <select name="count-locations" multiple size={4} onChange={(e) => setLocations(selected(e))}>
             {locs.map((l) => (
               <option key={l.code} value={l.code} selected={locations.includes(l.code)}>
-                {l.code} {l.name ?? ''} ({l.kind})
+                {l.code} {l.name ?? ''} ({kindText(l.kind)})
               </option>
             ))}
           </select>
         </label>
         <label class="desk-field">
-          <span>Items (SKUs, comma-separated)</span>
+          <span>{t('plan.skus')}</span>
           <input name="count-skus" value={skus} onInput={(e) => setSkus((e.currentTarget as HTMLInputElement).value)} list="desk-skus" />
           <datalist id="desk-skus">
             {items.map((i) => (
@@ -73,37 +75,37 @@ export function PlanCount({ slug, master, members, onDone }: { slug: string; mas
           </datalist>
         </label>
         <label class="desk-field">
-          <span>ABC class</span>
+          <span>{t('plan.class')}</span>
           <select name="count-class" value={itemClass} onChange={(e) => setItemClass((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">Any</option>
+            <option value="">{t('plan.anyClass')}</option>
             {classes.map((c) => (
               <option key={c}>{c}</option>
             ))}
           </select>
         </label>
         <label class="desk-field">
-          <span>Assignees</span>
+          <span>{t('plan.assignees')}</span>
           <select name="count-assignees" multiple size={4} onChange={(e) => setAssignees(selected(e))}>
             {members?.map((m) => (
               <option key={m.user_id} value={String(m.user_id)}>
-                {m.display_name || m.email} ({m.role})
+                {m.display_name || m.email} ({roleText(m.role)})
               </option>
             ))}
           </select>
         </label>
         <label class="desk-field">
-          <span>Due</span>
+          <span>{t('col.due')}</span>
           <input name="count-due" type="datetime-local" value={due} onInput={(e) => setDue((e.currentTarget as HTMLInputElement).value)} />
         </label>
         <label class="desk-radio">
           <input name="count-blind" type="checkbox" checked={blind} onChange={(e) => setBlind((e.currentTarget as HTMLInputElement).checked)} />
-          <span>Blind count (phones hide expected quantities)</span>
+          <span>{t('plan.blind')}</span>
         </label>
       </div>
       <ErrorNote error={error} />
       <div class="row">
         <button class="btn small" type="submit" disabled={busy}>
-          Plan count session
+          {t('plan.submit')}
         </button>
       </div>
     </form>

@@ -4,6 +4,9 @@ import { errorText, sendJson } from '../../desk/api'
 import type { Member } from '../../desk/members'
 import type { SiteMaster } from '../../types/generated'
 import { ErrorNote } from './ui'
+import { t, type MessageKey } from '../../i18n'
+
+const RECURRENCE: Record<'daily' | 'weekly' | 'monthly', MessageKey> = { daily: 'schedule.every.daily', weekly: 'schedule.every.weekly', monthly: 'schedule.every.monthly' }
 
 export function PlanSchedule({ slug, master, members, onDone }: { slug: string; master: SiteMaster | undefined; members: Member[] | null; onDone: (m: string) => void }) {
   const templates = Object.entries(master?.checklist_templates ?? {})
@@ -17,8 +20,8 @@ export function PlanSchedule({ slug, master, members, onDone }: { slug: string; 
   const submit = async (e: Event) => {
     e.preventDefault()
     const templateId = template || templates[0]?.[0]
-    if (!templateId) return setError('This site has no checklist template yet: add one under Master data.')
-    if (!first) return setError('Set when the first run is due.')
+    if (!templateId) return setError(t('schedule.noTemplate'))
+    if (!first) return setError(t('schedule.noFirst'))
     setBusy(true)
     setError(null)
     try {
@@ -29,7 +32,7 @@ export function PlanSchedule({ slug, master, members, onDone }: { slug: string; 
         assignee: assignee || undefined,
         first_due_at: new Date(first).toISOString(),
       })
-      onDone(`Checklist scheduled ${recurrence} (${r.schedule_id}); first run ${r.document_ids?.[0] ?? ''}.`)
+      onDone(t('schedule.done', { recurrence: t(RECURRENCE[recurrence]), id: r.schedule_id, first: r.document_ids?.[0] ?? '' }))
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -37,22 +40,22 @@ export function PlanSchedule({ slug, master, members, onDone }: { slug: string; 
     }
   }
   return (
-    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label="Schedule a checklist">
+    <form class="desk-form" onSubmit={(e) => void submit(e)} aria-label={t('schedule.label')}>
       <div class="desk-form-grid">
         <label class="desk-field">
-          <span>Template</span>
+          <span>{t('tpl.template')}</span>
           <select name="schedule-template" value={template} onChange={(e) => setTemplate((e.currentTarget as HTMLSelectElement).value)}>
-            {templates.map(([id, t]) => (
+            {templates.map(([id, tpl]) => (
               <option key={id} value={id}>
-                {t.name}
+                {tpl.name}
               </option>
             ))}
           </select>
         </label>
         <label class="desk-field">
-          <span>Location</span>
+          <span>{t('col.location')}</span>
           <select name="schedule-location" value={location} onChange={(e) => setLocation((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">Whole site</option>
+            <option value="">{t('schedule.wholeSite')}</option>
             {Object.values(master?.locations ?? {}).map((l) => (
               <option key={l.code} value={l.code}>
                 {l.code}
@@ -61,17 +64,17 @@ export function PlanSchedule({ slug, master, members, onDone }: { slug: string; 
           </select>
         </label>
         <label class="desk-field">
-          <span>Recurrence</span>
+          <span>{t('schedule.recurrence')}</span>
           <select name="schedule-recurrence" value={recurrence} onChange={(e) => setRecurrence((e.currentTarget as HTMLSelectElement).value as 'daily' | 'weekly' | 'monthly')}>
-            <option value="daily">Daily</option>
-            <option value="weekly">Weekly</option>
-            <option value="monthly">Monthly</option>
+            <option value="daily">{t('schedule.daily')}</option>
+            <option value="weekly">{t('schedule.weekly')}</option>
+            <option value="monthly">{t('schedule.monthly')}</option>
           </select>
         </label>
         <label class="desk-field">
-          <span>Assignee</span>
+          <span>{t('col.assignee')}</span>
           <select name="schedule-assignee" value={assignee} onChange={(e) => setAssignee((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">Anyone at the site</option>
+            <option value="">{t('schedule.anyone')}</option>
             {members?.map((m) => (
               <option key={m.user_id} value={String(m.user_id)}>
                 {m.display_name || m.email}
@@ -80,14 +83,14 @@ export function PlanSchedule({ slug, master, members, onDone }: { slug: string; 
           </select>
         </label>
         <label class="desk-field">
-          <span>First due</span>
+          <span>{t('schedule.firstDue')}</span>
           <input name="schedule-first" type="datetime-local" value={first} onInput={(e) => setFirst((e.currentTarget as HTMLInputElement).value)} />
         </label>
       </div>
       <ErrorNote error={error} />
       <div class="row">
         <button class="btn small" type="submit" disabled={busy}>
-          Schedule checklist
+          {t('schedule.submit')}
         </button>
       </div>
     </form>

@@ -10,6 +10,7 @@ import { PlanSchedule } from './PlanSchedule'
 import { singleSite, useSiteDoc } from './useSiteDoc'
 import { useQuery } from './useQuery'
 import { ErrorNote, Panel } from './ui'
+import { t } from '../../i18n'
 
 type Row = Record<string, unknown>
 
@@ -19,8 +20,8 @@ export function Planning() {
   const members = useQuery<Member[]>(slug ? `members|${slug}` : null, () => fetchMembers(slug ?? ''))
   const schedules = useQuery<{ schedules: Row[] }>(slug ? `schedules|${slug}` : null, () => getJson<{ schedules: Row[] }>(`/api/sites/${encodeURIComponent(slug ?? '')}/checklist-schedules`))
   const [message, setMessage] = useState<string | null>(null)
-  if (!slug) return <p class="desk-error">Pick one site in the site picker to plan its work.</p>
-  if (!canAct(me.value, slug)) return <p class="desk-error">Planning needs the manager role at {slug}; you can read its figures only.</p>
+  if (!slug) return <p class="desk-error">{t('planning.pickSite')}</p>
+  if (!canAct(me.value, slug)) return <p class="desk-error">{t('planning.needsManager', { site: slug })}</p>
   return (
     <>
       {message && (
@@ -28,15 +29,15 @@ export function Planning() {
           {message}
         </p>
       )}
-      <ErrorNote error={members.error && `Members: ${members.error}`} />
-      <ErrorNote error={master.error && `Site master data: ${master.error}`} />
-      <Panel id="plan-count" title="New count session">
+      <ErrorNote error={members.error && t('planning.membersError', { error: members.error })} />
+      <ErrorNote error={master.error && t('planning.masterError', { error: master.error })} />
+      <Panel id="plan-count" title={t('planning.newCount')}>
         <PlanCount slug={slug} master={master.doc} members={members.data} onDone={setMessage} />
       </Panel>
-      <Panel id="plan-schedule" title="Checklist schedules">
+      <Panel id="plan-schedule" title={t('planning.schedules')}>
         <PlanSchedule slug={slug} master={master.doc} members={members.data} onDone={(m) => (setMessage(m), schedules.reload())} />
         <ErrorNote error={schedules.error} onRetry={schedules.reload} />
-        <DataTable caption="Schedules" columns={columnsOf(schedules.data?.schedules ?? [])} rows={schedules.data?.schedules ?? []} rowKey={(r) => JSON.stringify(r)} />
+        <DataTable caption={t('planning.schedulesCaption')} columns={columnsOf(schedules.data?.schedules ?? [])} rows={schedules.data?.schedules ?? []} rowKey={(r) => JSON.stringify(r)} />
       </Panel>
     </>
   )

@@ -7,6 +7,7 @@ import type { Member } from '../../desk/members'
 import { nameOf } from '../../desk/members'
 import { fmtDateTime } from '../../desk/format'
 import { ErrorNote } from './ui'
+import { locale, t } from '../../i18n'
 
 interface Props {
   documentId: string
@@ -27,12 +28,12 @@ export function ResolveForm({ documentId, conflict, members, onDone, onCancel }:
   const submit = async (e: Event) => {
     e.preventDefault()
     const qty = Number(qtyText)
-    if (!Number.isInteger(qty) || qty < 0) return setError('Enter a whole quantity of 0 or more.')
+    if (!Number.isInteger(qty) || qty < 0) return setError(t('resolve.qtyError'))
     setBusy(true)
     setError(null)
     try {
       await runAction(documentId, { action: 'resolve_conflict', line: conflict.line_key, qty, reason, note: note || undefined })
-      onDone(`Conflict on ${conflict.line_key} resolved at ${qty.toLocaleString()}.`)
+      onDone(t('resolve.done', { line: conflict.line_key, qty }))
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -40,55 +41,57 @@ export function ResolveForm({ documentId, conflict, members, onDone, onCancel }:
     }
   }
   return (
-    <form class="desk-resolve" onSubmit={(e) => void submit(e)} aria-label={`Resolve conflict on ${conflict.line_key}`}>
+    <form class="desk-resolve" onSubmit={(e) => void submit(e)} aria-label={t('review.resolveLine', { line: conflict.line_key })}>
       <fieldset>
         <legend>
-          Conflict on {conflict.line_key}, pass {conflict.count_index}: which quantity stands?
+          {t('resolve.legend', { line: conflict.line_key, pass: conflict.count_index })}
         </legend>
         {conflict.quantities.map((q) => (
           <label key={q} class="desk-radio">
             <input type="radio" name="resolve-qty" value={String(q)} checked={choice === String(q)} onChange={() => setChoice(String(q))} />
             <span>
-              {q.toLocaleString()} —{' '}
-              {conflict.entries
-                .filter((x) => x.qty === q)
-                .map((x) => `${nameOf(members, x.by)} on ${x.device} at ${fmtDateTime(x.at)}`)
-                .join('; ')}
+              {t('resolve.option', {
+                qty: q,
+                who: conflict.entries
+                  .filter((x) => x.qty === q)
+                  .map((x) => t('resolve.by', { name: nameOf(members, x.by), device: x.device, when: fmtDateTime(x.at) }))
+                  .join('; '),
+              })}
             </span>
           </label>
         ))}
         <label class="desk-radio">
           <input type="radio" name="resolve-qty" value="other" checked={choice === 'other'} onChange={() => setChoice('other')} />
-          <span>Another quantity</span>
+          <span>{t('resolve.another')}</span>
         </label>
         {choice === 'other' && (
           <label class="desk-field">
-            <span>Quantity</span>
+            <span>{t('count.quantity')}</span>
             <input name="resolve-other" type="number" min={0} step={1} value={other} onInput={(e) => setOther((e.currentTarget as HTMLInputElement).value)} />
           </label>
         )}
       </fieldset>
       <label class="desk-field">
-        <span>Reason</span>
+        <span>{t('col.reason')}</span>
         <select name="resolve-reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as ReasonCode)}>
           {REASONS.map((r) => (
             <option key={r.code} value={r.code}>
-              {r.label}
+              {t(r.label)}
             </option>
           ))}
         </select>
       </label>
       <label class="desk-field">
-        <span>Note</span>
+        <span>{t('checklist.note')}</span>
         <input name="resolve-note" value={note} onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)} />
       </label>
       <ErrorNote error={error} />
       <div class="row">
         <button class="btn small" type="submit" disabled={busy}>
-          Resolve at {qtyText === '' ? '…' : Number(qtyText).toLocaleString()}
+          {t('resolve.submit', { qty: qtyText === '' ? '…' : Number(qtyText).toLocaleString(locale.value) })}
         </button>
         <button class="btn small secondary" type="button" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

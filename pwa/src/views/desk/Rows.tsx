@@ -6,6 +6,7 @@ import { site } from '../../desk/state'
 import { DataTable, type Column } from './DataTable'
 import { useQuery } from './useQuery'
 import { CsvButton, ErrorNote, Loading, Panel } from './ui'
+import { locale, t } from '../../i18n'
 
 type Row = Record<string, unknown>
 
@@ -22,7 +23,7 @@ export function columnsOf(rows: Row[]): Column<Row>[] {
     label: k.replace(/_minor$/, '').replace(/_/g, ' '),
     numeric: typeof rows[0][k] === 'number',
     value: (r: Row) => cellValue(r[k]),
-    render: k.endsWith('_at') ? (r: Row) => fmtDateTime(r[k] as string | null) : k.endsWith('_minor') ? (r: Row) => (typeof r[k] === 'number' ? ((r[k] as number) / 100).toLocaleString(undefined, { minimumFractionDigits: 2 }) : '—') : undefined,
+    render: k.endsWith('_at') ? (r: Row) => fmtDateTime(r[k] as string | null) : k.endsWith('_minor') ? (r: Row) => (typeof r[k] === 'number' ? ((r[k] as number) / 100).toLocaleString(locale.value, { minimumFractionDigits: 2 }) : '—') : undefined,
   }))
 }
 
@@ -32,7 +33,7 @@ export function Rows({ list, filter }: { list: string; filter: string }) {
   const key = `${list}|${site.value}|${filter}`
   const page = useQuery<Page<Row>>(key, () => fetchList<Row>(list, params))
   const rows = page.data?.rows ?? []
-  const described = [params.from && `from ${params.from}`, params.to && `to ${params.to}`, params.status && `status ${params.status}`].filter(Boolean).join(', ')
+  const described = [params.from && t('rows.from', { day: params.from }), params.to && t('rows.to', { day: params.to }), params.status && t('rows.status', { status: params.status })].filter(Boolean).join(', ')
   return (
     <Panel
       title={`${list.replace(/-/g, ' ')}${described ? ` (${described})` : ''}`}
@@ -42,10 +43,11 @@ export function Rows({ list, filter }: { list: string; filter: string }) {
       <ErrorNote error={page.error} onRetry={page.reload} />
       {page.data && (
         <p class="hint" data-testid="rows-total">
-          {page.data.total.toLocaleString()} rows{page.data.total > rows.length ? `, first ${rows.length} shown (export for all)` : ''}
+          {t('rows.total', { count: page.data.total })}
+          {page.data.total > rows.length ? t('rows.firstShown', { shown: rows.length }) : ''}
         </p>
       )}
-      <DataTable caption={`Rows of ${list}`} columns={columnsOf(rows)} rows={rows} rowKey={(r) => JSON.stringify(r)} testId="rows-table" />
+      <DataTable caption={t('rows.caption', { list })} columns={columnsOf(rows)} rows={rows} rowKey={(r) => JSON.stringify(r)} testId="rows-table" />
     </Panel>
   )
 }

@@ -5,26 +5,28 @@ import { logout, sessionStatus } from '../../data/session'
 import { isAdmin, me, meError } from '../../desk/state'
 import { RangePicker, SitePicker } from './Filters'
 import { LiveStatus } from './LiveStatus'
+import { LanguagePicker } from '../../ui/LanguagePicker'
+import { t, type MessageKey } from '../../i18n'
 
-export const NAV: { view: string; label: string }[] = [
-  { view: '', label: 'Overview' },
-  { view: 'counts', label: 'Counts' },
-  { view: 'checklists', label: 'Checklists' },
-  { view: 'shipments', label: 'Shipments' },
-  { view: 'stock', label: 'Stock' },
-  { view: 'planning', label: 'Planning' },
-  { view: 'master-data', label: 'Master data' },
-  { view: 'audit', label: 'Audit' },
-  { view: 'admin', label: 'Admin' },
+export const NAV: { view: string; label: MessageKey }[] = [
+  { view: '', label: 'nav.overview' },
+  { view: 'counts', label: 'nav.counts' },
+  { view: 'checklists', label: 'nav.checklists' },
+  { view: 'shipments', label: 'nav.shipments' },
+  { view: 'stock', label: 'nav.stock' },
+  { view: 'planning', label: 'nav.planning' },
+  { view: 'master-data', label: 'nav.masterData' },
+  { view: 'audit', label: 'nav.audit' },
+  { view: 'admin', label: 'nav.admin' },
 ]
 
 export function Shell({ current, title, children }: { current: string; title: string; children: ComponentChildren }) {
   const m = me.value
   return (
     <div class="desk">
-      <nav class="desk-nav" aria-label="Dashboard">
+      <nav class="desk-nav" aria-label={t('nav.dashboard')}>
         <a class="desk-brand" href="/desk" onClick={(e) => go(e, '/desk')}>
-          Floorwalk desk
+          {t('nav.brand')}
         </a>
         <ul>
           {NAV.filter((n) => n.view !== 'admin' || isAdmin(m)).map((n) => {
@@ -32,7 +34,7 @@ export function Shell({ current, title, children }: { current: string; title: st
             return (
               <li key={n.view}>
                 <a href={href} aria-current={current === n.view ? 'page' : undefined} onClick={(e) => go(e, href)}>
-                  {n.label}
+                  {t(n.label)}
                 </a>
               </li>
             )
@@ -40,10 +42,10 @@ export function Shell({ current, title, children }: { current: string; title: st
         </ul>
         <div class="desk-nav-foot">
           <a href="/" onClick={(e) => go(e, '/')}>
-            Phone app
+            {t('nav.phoneApp')}
           </a>
           <button type="button" class="btn small secondary" onClick={() => void logout()}>
-            Log out
+            {t('home.logout')}
           </button>
         </div>
       </nav>
@@ -53,6 +55,7 @@ export function Shell({ current, title, children }: { current: string; title: st
           <SitePicker />
           <RangePicker />
           <LiveStatus />
+          <LanguagePicker desk />
           {m && <span class="desk-user">{m.user.display_name}</span>}
         </header>
         {sessionStatus.value.kind === 'needs_login' && (
@@ -65,13 +68,13 @@ export function Shell({ current, title, children }: { current: string; title: st
                 go(e, '/login')
               }}
             >
-              Log in again
+              {t('nav.loginAgain')}
             </a>
           </div>
         )}
         {meError.value && sessionStatus.value.kind !== 'needs_login' && (
           <div class="desk-error" role="alert">
-            Could not load your sites: {meError.value}. Check the connection and reload.
+            {t('nav.meError', { error: meError.value })}
           </div>
         )}
         <main class="desk-content">{children}</main>

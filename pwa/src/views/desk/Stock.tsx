@@ -2,34 +2,35 @@
 // supplier that export as CSV or become an expected inbound shipment.
 import { useState } from 'preact/hooks'
 import { errorText, fetchList, listPath, sendJson, type Page } from '../../desk/api'
-import { downloadText } from '../../desk/csv'
+import { offerDownload } from '../../desk/csv'
 import { fmtDateTime, fmtMoney } from '../../desk/format'
-import { draftPoCsv, draftPos, inboundShipment, NO_SUPPLIER, type DraftPo } from '../../desk/po'
+import { draftPoCsv, draftPos, inboundShipment, type DraftPo } from '../../desk/po'
 import type { ReplenishmentRow, StockLevelRow } from '../../desk/rows'
 import { canAct, me, site, today } from '../../desk/state'
 import { DataTable, type Column } from './DataTable'
 import { useQuery } from './useQuery'
 import { CsvButton, ErrorNote, Loading, Panel } from './ui'
 import { useSiteDoc } from './useSiteDoc'
+import { t } from '../../i18n'
 
-const stockColumns: Column<StockLevelRow>[] = [
-  { key: 'site', label: 'Site', value: (r) => r.site },
-  { key: 'sku', label: 'SKU', value: (r) => r.sku },
-  { key: 'item_name', label: 'Item', value: (r) => r.item_name },
-  { key: 'location', label: 'Location', value: (r) => r.location },
-  { key: 'on_hand', label: 'On hand', numeric: true, value: (r) => r.on_hand },
-  { key: 'last_movement_at', label: 'Last movement', value: (r) => r.last_movement_at, render: (r) => fmtDateTime(r.last_movement_at) },
+const stockColumns = (): Column<StockLevelRow>[] => [
+  { key: 'site', label: t('col.site'), value: (r) => r.site },
+  { key: 'sku', label: t('col.sku'), value: (r) => r.sku },
+  { key: 'item_name', label: t('col.item'), value: (r) => r.item_name },
+  { key: 'location', label: t('col.location'), value: (r) => r.location },
+  { key: 'on_hand', label: t('col.onHand'), numeric: true, value: (r) => r.on_hand },
+  { key: 'last_movement_at', label: t('col.lastMovement'), value: (r) => r.last_movement_at, render: (r) => fmtDateTime(r.last_movement_at) },
 ]
 
 const poColumns = (currency?: string): Column<ReplenishmentRow>[] => [
-  { key: 'sku', label: 'SKU', value: (r) => r.sku },
-  { key: 'name', label: 'Item', value: (r) => r.name },
-  { key: 'on_hand', label: 'On hand', numeric: true, value: (r) => r.on_hand },
-  { key: 'reorder_point', label: 'Reorder point', numeric: true, value: (r) => r.reorder_point },
-  { key: 'max_qty', label: 'Max', numeric: true, value: (r) => r.max_qty },
-  { key: 'suggested_qty', label: 'Suggested qty', numeric: true, value: (r) => r.suggested_qty },
-  { key: 'unit', label: 'Unit', value: (r) => r.unit },
-  { key: 'value', label: 'Value', numeric: true, value: (r) => (r.suggested_qty ?? 0) * r.unit_cost_minor, render: (r) => fmtMoney((r.suggested_qty ?? 0) * r.unit_cost_minor, currency) },
+  { key: 'sku', label: t('col.sku'), value: (r) => r.sku },
+  { key: 'name', label: t('col.item'), value: (r) => r.name },
+  { key: 'on_hand', label: t('col.onHand'), numeric: true, value: (r) => r.on_hand },
+  { key: 'reorder_point', label: t('col.reorderPoint'), numeric: true, value: (r) => r.reorder_point },
+  { key: 'max_qty', label: t('col.max'), numeric: true, value: (r) => r.max_qty },
+  { key: 'suggested_qty', label: t('col.suggestedQty'), numeric: true, value: (r) => r.suggested_qty },
+  { key: 'unit', label: t('col.unit'), value: (r) => r.unit },
+  { key: 'value', label: t('col.value'), numeric: true, value: (r) => (r.suggested_qty ?? 0) * r.unit_cost_minor, render: (r) => fmtMoney((r.suggested_qty ?? 0) * r.unit_cost_minor, currency) },
 ]
 
 export function Stock() {
@@ -42,28 +43,28 @@ export function Stock() {
     <>
       <Panel
         id="replenishment"
-        title={`Below reorder point (${reorder.data?.total ?? '…'})`}
+        title={t('stock.below', { count: reorder.data?.total ?? '…' })}
         actions={
           <>
-            <button type="button" class="btn small secondary" disabled={!pos.length} onClick={() => downloadText(`draft-purchase-orders-${today.value}.csv`, draftPoCsv(pos, today.value))}>
-              Export draft POs (CSV)
+            <button type="button" class="btn small secondary" disabled={!pos.length} onClick={() => offerDownload(`draft-purchase-orders-${today.value}.csv`, draftPoCsv(pos, today.value))}>
+              {t('stock.exportPos')}
             </button>
-            <CsvButton path={listPath('replenishment', { site: s, limit: 10_000 }, 'csv')} filename="replenishment.csv" label="Export list (CSV)" />
+            <CsvButton path={listPath('replenishment', { site: s, limit: 10_000 }, 'csv')} filename="replenishment.csv" label={t('stock.exportList')} />
           </>
         }
       >
         <Loading loading={reorder.loading} />
         <ErrorNote error={reorder.error} onRetry={reorder.reload} />
-        {reorder.data && !pos.length && <p class="hint">No item needs ordering.</p>}
+        {reorder.data && !pos.length && <p class="hint">{t('stock.nothing')}</p>}
         {pos.map((po) => (
           <PoCard key={`${po.site}|${po.supplier}`} po={po} />
         ))}
-        {noMax.length > 0 && <p class="hint">{noMax.length} items are below their reorder point but have no max, so no quantity is suggested: {noMax.map((r) => r.sku).join(', ')}.</p>}
+        {noMax.length > 0 && <p class="hint">{t('stock.noMax', { count: noMax.length, skus: noMax.map((r) => r.sku).join(', ') })}</p>}
       </Panel>
-      <Panel id="stock" title="Stock on hand" actions={<CsvButton path={listPath('stock-levels', { site: s, limit: 10_000 }, 'csv')} filename="stock-levels.csv" />}>
+      <Panel id="stock" title={t('stock.onHand')} actions={<CsvButton path={listPath('stock-levels', { site: s, limit: 10_000 }, 'csv')} filename="stock-levels.csv" />}>
         <Loading loading={levels.loading} />
         <ErrorNote error={levels.error} onRetry={levels.reload} />
-        <DataTable caption="Stock on hand by item and location" columns={stockColumns} rows={levels.data?.rows ?? []} rowKey={(r) => `${r.site}|${r.location}|${r.sku}`} testId="stock-levels" />
+        <DataTable caption={t('stock.onHandCaption')} columns={stockColumns()} rows={levels.data?.rows ?? []} rowKey={(r) => `${r.site}|${r.location}|${r.sku}`} testId="stock-levels" />
       </Panel>
     </>
   )
@@ -79,21 +80,21 @@ function PoCard({ po }: { po: DraftPo }) {
     const expected = new Date(Date.now() + 2 * 86_400_000).toISOString()
     try {
       const r = await sendJson<{ document_id: string }>(`/api/sites/${encodeURIComponent(po.site)}/shipments`, 'POST', inboundShipment(po, reference, expected))
-      setState({ busy: false, error: null, created: `Expected inbound shipment ${reference} created (${r.document_id}); receiving on the phone checks against it.` })
+      setState({ busy: false, error: null, created: t('stock.created', { reference, id: r.document_id }) })
     } catch (e) {
       setState({ busy: false, error: errorText(e), created: null })
     }
   }
-  const name = po.supplier ?? NO_SUPPLIER
+  const name = po.supplier ?? t('stock.noSupplier')
   return (
     <div class="desk-po" data-testid="draft-po" data-supplier={name}>
       <div class="row">
         <h3 class="grow">
-          Draft PO: {name} {po.site !== site.value ? `(${po.site})` : ''}
+          {t('stock.draftPo', { name })} {po.site !== site.value ? `(${po.site})` : ''}
         </h3>
         {actor && (
           <button type="button" class="btn small" disabled={state.busy} onClick={() => void create()}>
-            Create expected inbound shipment
+            {t('stock.createShipment')}
           </button>
         )}
       </div>
@@ -103,7 +104,7 @@ function PoCard({ po }: { po: DraftPo }) {
           {state.created}
         </p>
       )}
-      <DataTable caption={`Draft purchase order for ${name}`} columns={poColumns(currency)} rows={po.lines} rowKey={(r) => r.sku} testId="po-lines" />
+      <DataTable caption={t('stock.poCaption', { name })} columns={poColumns(currency)} rows={po.lines} rowKey={(r) => r.sku} testId="po-lines" />
     </div>
   )
 }

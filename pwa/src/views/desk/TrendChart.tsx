@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import { t } from '../../i18n'
 
 export interface TrendPoint {
   /** Last day of the sub-period (ms, UTC midnight). */
@@ -29,5 +30,5 @@ export function TrendChart({ points, label, percent }: { points: TrendPoint[]; l
     )
     return () => chart.destroy()
   }, [JSON.stringify(points), label, percent])
-  return <div class="desk-trend" ref={el} role="img" aria-label={`${label} trend over ${points.length} sub-periods`} data-points={points.length} />
+  return <div class="desk-trend" ref={el} role="img" aria-label={t('trend.label', { label, count: points.length })} data-points={points.length} />
 }

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { downloadCsv, errorText } from '../../desk/api'
+import { t } from '../../i18n'
 
 export function Panel({ title, children, actions, id }: { title: string; children: ComponentChildren; actions?: ComponentChildren; id?: string }) {
   return (
@@ -22,7 +23,7 @@ export function ErrorNote({ error, onRetry }: { error: string | null; onRetry?: 
       <span>{error}</span>
       {onRetry && (
         <button class="btn small secondary" type="button" onClick={onRetry}>
-          Try again
+          {t('ui.tryAgain')}
         </button>
       )}
     </div>
@@ -30,11 +31,11 @@ export function ErrorNote({ error, onRetry }: { error: string | null; onRetry?: 
 }
 
 export function Loading({ loading }: { loading: boolean }) {
-  return loading ? <span class="desk-loading" role="status">Loading…</span> : null
+  return loading ? <span class="desk-loading" role="status">{t('common.loading')}</span> : null
 }
 
 /** Downloads the server's CSV of a report (with the filters of the view). */
-export function CsvButton({ path, filename, label = 'Export CSV' }: { path: string; filename: string; label?: string }) {
+export function CsvButton({ path, filename, label }: { path: string; filename: string; label?: string }) {
   const [error, setError] = useState<string | null>(null)
   return (
     <>
@@ -46,7 +47,7 @@ export function CsvButton({ path, filename, label = 'Export CSV' }: { path: stri
           downloadCsv(path, filename).catch((e: unknown) => setError(errorText(e)))
         }}
       >
-        {label}
+        {label ?? t('ui.exportCsv')}
       </button>
       <ErrorNote error={error} />
     </>

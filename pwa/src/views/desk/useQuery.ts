@@ -1,18 +1,21 @@
 // Fetch-on-render for desk views: refetches when its key changes or live updates bump
-// the data version; keeps the last good data on screen while refetching.
+// the data version; keeps the last good data on screen while refetching, and says which
+// key that data was fetched for (so a view can tell stale figures from current ones).
 import { useEffect, useState } from 'preact/hooks'
 import { dataVersion, lastUpdated } from '../../desk/state'
 import { errorText } from '../../desk/api'
 
 export interface QueryState<T> {
   data: T | null
+  /** The key `data` was fetched for: differs from the current key while a refetch runs. */
+  dataKey: string | null
   error: string | null
   loading: boolean
   reload: () => void
 }
 
 export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): QueryState<T> {
-  const [data, setData] = useState<T | null>(null)
+  const [data, setData] = useState<{ key: string; value: T } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [loading, setLoading] = useState(false)
   const [nonce, setNonce] = useState(0)
@@ -24,7 +27,7 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): Quer
     fetcher().then(
       (d) => {
         if (stale) return
-        setData(d)
+        setData({ key, value: d })
         setError(null)
         setLoading(false)
         lastUpdated.value = Date.now()
@@ -40,5 +43,5 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): Quer
     }
     // fetcher is rebuilt each render; the key names what it fetches.
   }, [key, version, nonce])
-  return { data, error, loading, reload: () => setNonce((n) => n + 1) }
+  return { data: data?.value ?? null, dataKey: data?.key ?? null, error, loading, reload: () => setNonce((n) => n + 1) }
 }

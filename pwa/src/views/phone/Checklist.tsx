@@ -11,6 +11,8 @@ import { newId, recorded, type Actor } from '../../lib/ids'
 import type { ChecklistDoc, SiteDoc } from '../../types/docs'
 import type { Answer, AttachmentRef, ChecklistRun, Priority, TemplateItem } from '../../types/generated'
 import { SCHEMA_VERSION } from '../../types/generated'
+import { t } from '../../i18n'
+import { PRIORITY, statusText } from '../../ui/status'
 
 export function StartChecklist({ slug, templateId }: { slug: string; templateId: string }) {
   const site = me.value?.sites.find((s) => s.slug === slug)
@@ -23,7 +25,7 @@ export function StartChecklist({ slug, templateId }: { slug: string; templateId:
     const tpl = siteDoc.checklist_templates?.[templateId]
     const snapshot = tpl ? snapshotOf(templateId, tpl) : null
     if (!a || !snapshot) {
-      setError('This checklist template is not available on this phone.')
+      setError(t('checklist.templateUnavailable'))
       return
     }
     started.current = true
@@ -41,8 +43,8 @@ export function StartChecklist({ slug, templateId }: { slug: string; templateId:
     navigate(`/checklist/${h.url.replace(/^automerge:/, '')}`, { replace: true })
   }, [siteDoc, templateId, slug])
   return (
-    <Screen title="Starting checklist" back="/">
-      {error ? <p class="error">{error}</p> : <p class="muted">Preparing the checklist…</p>}
+    <Screen title={t('checklist.starting')} back="/">
+      {error ? <p class="error">{error}</p> : <p class="muted">{t('checklist.preparing')}</p>}
     </Screen>
   )
 }
@@ -68,7 +70,10 @@ function setResponse(handle: { change: (fn: (d: ChecklistDoc) => void) => void }
       d.corrective_actions.push({
         id: newId(),
         item_id: item.id,
-        description: `${item.label}: failed${patch.answer.kind === 'number' ? ` (${patch.answer.value}${item.unit ? ' ' + item.unit : ''})` : ''}`,
+        description:
+          patch.answer.kind === 'number'
+            ? t('checklist.failedReading', { label: item.label, value: patch.answer.value, unit: item.unit ? ` ${item.unit}` : '' })
+            : t('checklist.failedItem', { label: item.label }),
         priority: 'medium',
         timeline: [],
         ...rec,
@@ -126,10 +131,10 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
     <li class={`card check-item${failed ? ' failed' : ''}`} data-testid="checklist-item" data-label={item.label} aria-labelledby={id}>
       <h3 id={id}>
         {item.label}
-        {item.required && <span class="required" aria-label="required"> *</span>}
+        {item.required && <span class="required" aria-label={t('checklist.required')}> *</span>}
       </h3>
       {item.kind === 'check' && (
-        <div class="segmented" role="group" aria-label={`${item.label}: answer`}>
+        <div class="segmented" role="group" aria-label={t('checklist.answerOf', { label: item.label })}>
           {(['pass', 'fail', 'na'] as const).map((o) => (
             <button
               type="button"
@@ -139,13 +144,13 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
               disabled={disabled}
               onClick={() => set({ answer: { kind: 'check', outcome: o } })}
             >
-              {o === 'pass' ? 'Pass' : o === 'fail' ? 'Fail' : 'N/A'}
+              {t(o === 'pass' ? 'checklist.answer.pass' : o === 'fail' ? 'checklist.answer.fail' : 'checklist.answer.na')}
             </button>
           ))}
         </div>
       )}
       {item.kind === 'number' && (
-        <Field label={`Reading${item.unit ? ` (${item.unit})` : ''}`} hint={item.min != null || item.max != null ? `OK range: ${item.min ?? '…'} to ${item.max ?? '…'}` : undefined}>
+        <Field label={item.unit ? t('checklist.readingIn', { unit: item.unit }) : t('checklist.reading')} hint={item.min != null || item.max != null ? t('checklist.range', { min: item.min ?? '…', max: item.max ?? '…' }) : undefined}>
           <input
             inputMode="decimal"
             value={num}
@@ -154,7 +159,7 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
             onBlur={() => {
               if (!num.trim()) return
               const v = parseReading(num)
-              if (v === null) setNumError('Enter a number, e.g. 3.5')
+              if (v === null) setNumError(t('checklist.enterNumber', { example: 3.5 }))
               else {
                 setNumError(null)
                 set({ answer: { kind: 'number', value: v } })
@@ -165,11 +170,11 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
       )}
       {numError && <p class="error">{numError}</p>}
       {item.kind === 'text' && (
-        <Field label="Answer">
+        <Field label={t('checklist.answer')}>
           <textarea value={text} disabled={disabled} onInput={(e) => setText(e.currentTarget.value)} onBlur={() => text.trim() && set({ answer: { kind: 'text', text } })} />
         </Field>
       )}
-      {failed && <p class="warn-text">Failed: a corrective action was raised.</p>}
+      {failed && <p class="warn-text">{t('checklist.failedRaised')}</p>}
       {conflict && (
         <p class="notice warn" role="alert" data-testid="answer-conflict">
           {conflict}
@@ -177,14 +182,14 @@ function ItemCard({ item, doc, handle, a, writable }: { item: TemplateItem; doc:
       )}
       {r && (
         <>
-          <Field label="Note">
+          <Field label={t('checklist.note')}>
             <input value={note} disabled={disabled} onInput={(e) => setNote(e.currentTarget.value)} onBlur={() => note !== (r.note ?? '') && set({ note })} maxLength={4000} />
           </Field>
           <Thumbs photos={r.photos} label={item.label} />
           {!disabled && <PhotoButton site={doc.site} onAdded={(photo) => set({ photo })} />}
         </>
       )}
-      {!r && <p class="muted small">Answer first to add a note or photo.</p>}
+      {!r && <p class="muted small">{t('checklist.answerFirst')}</p>}
     </li>
   )
 }
@@ -199,20 +204,20 @@ export function ChecklistView({ url }: { url: string }) {
   const [signError, setSignError] = useState<string | null>(null)
   const padHost = useRef<HTMLDivElement>(null)
 
-  if (error) return <Screen title="Checklist" back="/"><p class="error">Not available on this phone: {error}</p></Screen>
-  if (!doc || !handle || !a) return <Screen title="Checklist" back="/"><p class="muted">Loading…</p></Screen>
+  if (error) return <Screen title={t('checklist.title')} back="/"><p class="error">{t('checklist.unavailable', { error })}</p></Screen>
+  if (!doc || !handle || !a) return <Screen title={t('checklist.title')} back="/"><p class="muted">{t('common.loading')}</p></Screen>
   const missing = missingRequired(doc)
   const state = runState(doc)
 
   const signOff = async () => {
     setSignError(null)
     if (missing.length) {
-      setSignError(`Answer the required items first: ${missing.map((m) => m.label).join(', ')}`)
+      setSignError(t('checklist.requiredFirst', { items: missing.map((m) => m.label).join(', ') }))
       return
     }
-    if (!name.trim()) return setSignError('Enter your name')
+    if (!name.trim()) return setSignError(t('checklist.enterName'))
     const canvas = padHost.current?.querySelector('canvas')
-    if (!canvas || !inked) return setSignError('Sign in the box first')
+    if (!canvas || !inked) return setSignError(t('checklist.signFirst'))
     if (!photoQueue) return
     const bytes = await canvasPng(canvas)
     const image = await photoQueue.add(bytes, 'image/png', doc.site)
@@ -232,9 +237,9 @@ export function ChecklistView({ url }: { url: string }) {
   return (
     <Screen title={doc.template.name} back="/" actions={<DocStatus url={url} />}>
       <p class="row wrap">
-        <span class="chip">{state.replace(/_/g, ' ')}</span>
-        {doc.due_at && <span class="chip">due {fmtDate(doc.due_at)}</span>}
-        {doc.location && <span class="chip">at {doc.location}</span>}
+        <span class="chip">{statusText(state)}</span>
+        {doc.due_at && <span class="chip">{t('home.due', { when: fmtDate(doc.due_at) })}</span>}
+        {doc.location && <span class="chip">{t('checklist.at', { location: doc.location })}</span>}
       </p>
       <ul class="cards">
         {doc.template.items.map((item) => (
@@ -243,17 +248,17 @@ export function ChecklistView({ url }: { url: string }) {
       </ul>
       {doc.corrective_actions.length > 0 && (
         <section aria-labelledby="ca-h">
-          <h2 id="ca-h">Corrective actions</h2>
+          <h2 id="ca-h">{t('checklist.actions')}</h2>
           <ul class="cards">
             {doc.corrective_actions.map((c) => (
               <li key={c.id} class="card" data-testid="corrective-action">
                 <p>{c.description}</p>
-                <p class="muted small">Status: {actionStatus(c)}</p>
-                <Field label="Priority">
+                <p class="muted small">{t('common.status', { status: statusText(actionStatus(c)) })}</p>
+                <Field label={t('checklist.priority')}>
                   <select value={c.priority} disabled={!writable} onChange={(e) => setPriority(c.id, e.currentTarget.value as Priority)}>
                     {(['low', 'medium', 'high', 'urgent'] as const).map((p) => (
                       <option key={p} value={p}>
-                        {p}
+                        {t(PRIORITY[p])}
                       </option>
                     ))}
                   </select>
@@ -264,27 +269,27 @@ export function ChecklistView({ url }: { url: string }) {
         </section>
       )}
       <section aria-labelledby="sign-h" class="stack">
-        <h2 id="sign-h">Sign-off</h2>
+        <h2 id="sign-h">{t('checklist.signOffTitle')}</h2>
         {doc.sign_off ? (
           <div class="card" data-testid="signed-off">
             <p>
-              Signed off by {doc.sign_off.name} · {fmtDate(doc.sign_off.at)}
+              {t('checklist.signedBy', { name: doc.sign_off.name, when: fmtDate(doc.sign_off.at) })}
             </p>
-            {doc.sign_off.method.kind === 'signature' && <Thumbs photos={[doc.sign_off.method.image]} label="Signature" />}
+            {doc.sign_off.method.kind === 'signature' && <Thumbs photos={[doc.sign_off.method.image]} label={t('checklist.signature')} />}
           </div>
         ) : (
           writable && (
             <>
               {missing.length > 0 && (
                 <p class="notice" data-testid="missing-required">
-                  Still required: {missing.map((m) => m.label).join(', ')}
+                  {t('checklist.stillRequired', { items: missing.map((m) => m.label).join(', ') })}
                 </p>
               )}
-              <Field label="Your name">
+              <Field label={t('checklist.yourName')}>
                 <input value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={200} />
               </Field>
               <div ref={padHost}>
-                <SignaturePad label="Signature: draw with your finger" onChange={setInked} typedName={name} />
+                <SignaturePad label={t('checklist.signatureLabel')} onChange={setInked} typedName={name} />
               </div>
               {signError && (
                 <p class="error" role="alert">
@@ -292,7 +297,7 @@ export function ChecklistView({ url }: { url: string }) {
                 </p>
               )}
               <button type="button" class="btn primary big" onClick={() => void signOff()} aria-disabled={missing.length > 0}>
-                Sign off
+                {t('checklist.signOff')}
               </button>
             </>
           )

@@ -23,16 +23,18 @@ import {
 import { newId, parseQuantity, recorded, type Actor } from '../../lib/ids'
 import type { CountDoc, SiteDoc } from '../../types/docs'
 import type { ReasonCode } from '../../types/generated'
+import { t, type MessageKey } from '../../i18n'
+import { statusText } from '../../ui/status'
 
 /** Lines listed before "Show all": a count can have tens of thousands. */
 const LINE_PAGE = 100
 
-const STATUS_TEXT: Record<LineView['status'], string> = {
-  todo: 'To count',
-  counted: 'Counted',
-  conflict: 'Conflict',
-  recount: 'Recount requested',
-  approved: 'Approved',
+const STATUS_TEXT: Record<LineView['status'], MessageKey> = {
+  todo: 'count.line.todo',
+  counted: 'count.line.counted',
+  conflict: 'count.line.conflict',
+  recount: 'count.line.recount',
+  approved: 'count.line.approved',
 }
 
 interface Draft {
@@ -51,8 +53,8 @@ function loadDraft(url: string): Draft {
 
 export function nameOf(userId: string): string {
   const m = me.value
-  if (m && String(m.user.id) === userId) return m.user.display_name || 'You'
-  return `Another person (user ${userId})`
+  if (m && String(m.user.id) === userId) return m.user.display_name || t('count.you')
+  return t('count.anotherPerson', { id: userId })
 }
 
 export function CountView({ url }: { url: string }) {
@@ -114,7 +116,7 @@ export function CountView({ url }: { url: string }) {
         if (note.trim()) line.reason_note = note.trim()
       }
     })
-    setMessage({ text: `Saved: ${itemName(sku)} × ${qty} at ${location}`, kind: 'ok' })
+    setMessage({ text: t('count.saved', { item: itemName(sku), qty, location }), kind: 'ok' })
     setNote('')
     setReason('')
     setPrompt(null)
@@ -133,26 +135,26 @@ export function CountView({ url }: { url: string }) {
     if (target.kind === 'location') {
       if (draft.sku && draft.qty && !commitDraft()) return
       setDraft({ location: target.code, sku: null, qty: '' })
-      setMessage({ text: `Location ${target.code}`, kind: 'ok' })
+      setMessage({ text: t('count.location', { code: target.code }), kind: 'ok' })
       return
     }
     if (target.kind === 'item') {
       if (!draft.location) {
-        setMessage({ text: `Scan or pick a location first (scanned ${target.item.name}).`, kind: 'error' })
+        setMessage({ text: t('count.locationFirst', { item: target.item.name }), kind: 'error' })
         return
       }
       if (draft.sku === target.sku) {
         const n = (parseQuantity(draft.qty) ?? 0) + 1
         setDraft({ ...draft, qty: String(n) })
-        setMessage({ text: `${target.item.name}: ${n}`, kind: 'ok' })
+        setMessage({ text: t('count.scanned', { item: target.item.name, qty: n }), kind: 'ok' })
         return
       }
       if (draft.sku && draft.qty && !commitDraft()) return
       setDraft({ location: draft.location, sku: target.sku, qty: '1' })
-      setMessage({ text: `${target.item.name}: 1`, kind: 'ok' })
+      setMessage({ text: t('count.scanned', { item: target.item.name, qty: 1 }), kind: 'ok' })
       return
     }
-    setMessage({ text: `Unknown code "${target.code}". Check it, or type the SKU.`, kind: 'error' })
+    setMessage({ text: t('count.unknownCode', { code: target.code }), kind: 'error' })
   }
   useWedge(onScan, writable && !!doc)
 
@@ -176,7 +178,7 @@ export function CountView({ url }: { url: string }) {
         d.entries.push(back)
       }
     })
-    setMessage({ text: `Undone: ${itemName(last.sku)} × ${last.qty} at ${last.location}`, kind: 'ok' })
+    setMessage({ text: t('count.undone', { item: itemName(last.sku), qty: last.qty, location: last.location }), kind: 'ok' })
   }
 
   const finish = () => {
@@ -188,8 +190,8 @@ export function CountView({ url }: { url: string }) {
     setDraft({ location: null, sku: null, qty: '' })
   }
 
-  if (error) return <Screen title="Count" back="/"><p class="error">This count is not available on this phone: {error}</p></Screen>
-  if (!doc || !a) return <Screen title="Count" back="/"><p class="muted">Loading…</p></Screen>
+  if (error) return <Screen title={t('count.title')} back="/"><p class="error">{t('count.unavailable', { error })}</p></Screen>
+  if (!doc || !a) return <Screen title={t('count.title')} back="/"><p class="muted">{t('common.loading')}</p></Screen>
 
   const locations = locationsInScope(doc, siteDoc)
   const keys = allLineKeys(doc)
@@ -209,11 +211,11 @@ export function CountView({ url }: { url: string }) {
   return (
     <Screen title={doc.title} back="/" actions={<DocStatus url={url} />}>
       <p class="row wrap">
-        <span class="chip">Status: {status}</span>
-        {doc.blind && <span class="chip">Blind count</span>}
-        <span class="chip">{liveEntries(doc).length} entries</span>
+        <span class="chip">{t('common.status', { status: statusText(status) })}</span>
+        {doc.blind && <span class="chip">{t('count.blind')}</span>}
+        <span class="chip">{t('count.entries', { count: liveEntries(doc).length })}</span>
       </p>
-      {!writable && <p class="notice">Read-only: you cannot count at this site.</p>}
+      {!writable && <p class="notice">{t('count.readOnly')}</p>}
       {conflictsAll.length > 0 && (
         <div class="notice warn" role="alert" data-testid="conflicts">
           {conflictsAll.map((v) => (
@@ -226,7 +228,7 @@ export function CountView({ url }: { url: string }) {
       {recountsAll.length > 0 && (
         <div class="notice" role="status">
           {recountsAll.map((v) => (
-            <p key={v.key}>Recount requested: {v.location} · {itemName(v.sku)} (pass {v.pass})</p>
+            <p key={v.key}>{t('count.recountRequested', { location: v.location, item: itemName(v.sku), pass: v.pass })}</p>
           ))}
         </div>
       )}
@@ -238,10 +240,10 @@ export function CountView({ url }: { url: string }) {
 
       <section aria-labelledby="loc-h">
         <div class="row">
-          <h2 id="loc-h" class="grow">{draft.location ? `At ${draft.location}` : '1. Scan or pick a location'}</h2>
+          <h2 id="loc-h" class="grow">{draft.location ? t('count.at', { location: draft.location }) : t('count.pickLocation')}</h2>
           {draft.location && (
             <button type="button" class="btn secondary small" onClick={() => (draft.sku && draft.qty && !commitDraft() ? undefined : setDraft({ location: null, sku: null, qty: '' }))}>
-              Change location
+              {t('count.changeLocation')}
             </button>
           )}
         </div>
@@ -253,7 +255,7 @@ export function CountView({ url }: { url: string }) {
                 {l.name ? ` · ${l.name}` : ''}
               </button>
             ))}
-            {locations.length === 0 && <p class="muted">No locations in scope yet (the site data may still be syncing).</p>}
+            {locations.length === 0 && <p class="muted">{t('count.noLocations')}</p>}
           </div>
         )}
       </section>
@@ -265,45 +267,45 @@ export function CountView({ url }: { url: string }) {
           <h2 id="cur-h">
             {itemName(current.sku)} <span class="muted small">{current.sku}</span>
           </h2>
-          {!current.planned && <p class="chip">Found: not on the count list</p>}
-          {!doc.blind && current.expected !== null && <p class="muted">Expected: {current.expected}</p>}
-          {current.pass > 1 && <p class="notice">Recount: pass {current.pass}</p>}
+          {!current.planned && <p class="chip">{t('count.found')}</p>}
+          {!doc.blind && current.expected !== null && <p class="muted">{t('count.expected', { qty: current.expected })}</p>}
+          {current.pass > 1 && <p class="notice">{t('count.recountPass', { pass: current.pass })}</p>}
           <div class="qty-row">
-            <button type="button" class="btn big" aria-label="Minus one" onClick={() => setDraft({ ...draft, qty: String(Math.max(0, (parseQuantity(draft.qty) ?? 0) - 1)) })}>
+            <button type="button" class="btn big" aria-label={t('count.minusOne')} onClick={() => setDraft({ ...draft, qty: String(Math.max(0, (parseQuantity(draft.qty) ?? 0) - 1)) })}>
               −
             </button>
             <label>
-              <span class="visually-hidden">Quantity</span>
-              <input class="qty" name="qty" inputMode="numeric" pattern="[0-9]*" value={draft.qty} onInput={(e) => setDraft({ ...draft, qty: e.currentTarget.value.replace(/\D/g, '') })} aria-label="Quantity" />
+              <span class="visually-hidden">{t('count.quantity')}</span>
+              <input class="qty" name="qty" inputMode="numeric" pattern="[0-9]*" value={draft.qty} onInput={(e) => setDraft({ ...draft, qty: e.currentTarget.value.replace(/\D/g, '') })} aria-label={t('count.quantity')} />
             </label>
-            <button type="button" class="btn big" aria-label="Plus one" onClick={() => setDraft({ ...draft, qty: String((parseQuantity(draft.qty) ?? 0) + 1) })}>
+            <button type="button" class="btn big" aria-label={t('count.plusOne')} onClick={() => setDraft({ ...draft, qty: String((parseQuantity(draft.qty) ?? 0) + 1) })}>
               +
             </button>
           </div>
-          <Field label="Reason code (optional)">
+          <Field label={t('count.reasonCode')}>
             <select value={reason} onChange={(e) => setReason(e.currentTarget.value as ReasonCode | '')} name="reason">
-              <option value="">None</option>
+              <option value="">{t('common.none')}</option>
               {REASON_CODES.map((r) => (
                 <option key={r.code} value={r.code}>
-                  {r.label}
+                  {t(r.label)}
                 </option>
               ))}
             </select>
           </Field>
-          <Field label="Note (optional)">
+          <Field label={t('count.note')}>
             <input name="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} maxLength={4000} />
           </Field>
           {prompt && (
-            <div class="notice warn" role="alertdialog" aria-label="Recount prompt">
+            <div class="notice warn" role="alertdialog" aria-label={t('count.recountPrompt')}>
               <p>
-                You counted {prompt.qty}, expected {prompt.expected}. Count again to be sure?
+                {t('count.promptText', { qty: prompt.qty, expected: prompt.expected })}
               </p>
               <div class="row">
                 <button type="button" class="btn secondary" onClick={() => { setPrompt(null); setDraft({ ...draft, qty: '' }) }}>
-                  Count again
+                  {t('count.again')}
                 </button>
                 <button type="button" class="btn primary" onClick={() => draft.location && draft.sku && saveCount(draft.location, draft.sku, prompt.qty, { force: true })}>
-                  Save {prompt.qty} anyway
+                  {t('count.saveAnyway', { qty: prompt.qty })}
                 </button>
               </div>
             </div>
@@ -316,18 +318,18 @@ export function CountView({ url }: { url: string }) {
               if (commitDraft()) setDraft({ ...draft, sku: null, qty: '' })
             }}
           >
-            Save count
+            {t('count.save')}
           </button>
         </section>
       )}
 
       {writable && (
         <section aria-labelledby="scan-h" class="stack">
-          <h2 id="scan-h">{draft.location ? '2. Scan items' : 'Scan'}</h2>
-          <p class="muted small">Scanner, camera or typing: each scan of the same item adds 1.</p>
+          <h2 id="scan-h">{draft.location ? t('count.scanItems') : t('count.scan')}</h2>
+          <p class="muted small">{t('count.scanHint')}</p>
           <div class="row wrap">
             <button type="button" class="btn secondary" onClick={() => setCamera(!camera)} aria-pressed={camera}>
-              {camera ? 'Camera on' : 'Scan with camera'}
+              {camera ? t('count.cameraOn') : t('count.scanCamera')}
             </button>
             <ScanFromPhoto onScan={onScan} onError={(text) => setMessage({ text, kind: 'error' })} />
           </div>
@@ -340,11 +342,11 @@ export function CountView({ url }: { url: string }) {
             }}
           >
             <label class="grow">
-              <span class="visually-hidden">Type a barcode, SKU or location code</span>
-              <input name="manual-code" placeholder="Barcode, SKU or location" value={manual} onInput={(e) => setManual(e.currentTarget.value)} autoComplete="off" autoCapitalize="characters" />
+              <span class="visually-hidden">{t('count.typeCode')}</span>
+              <input name="manual-code" placeholder={t('count.codePlaceholder')} value={manual} onInput={(e) => setManual(e.currentTarget.value)} autoComplete="off" autoCapitalize="characters" />
             </label>
             <button type="submit" class="btn secondary">
-              Enter
+              {t('count.enter')}
             </button>
           </form>
         </section>
@@ -354,18 +356,18 @@ export function CountView({ url }: { url: string }) {
       {writable && (
         <div class="row">
           <button type="button" class="btn secondary" onClick={undoLast}>
-            Undo my last entry
+            {t('count.undo')}
           </button>
           {status !== 'review' && status !== 'closed' && (
             <button type="button" class="btn secondary" onClick={finish}>
-              Finish counting
+              {t('count.finish')}
             </button>
           )}
         </div>
       )}
 
       <section aria-labelledby="lines-h">
-        <h2 id="lines-h">{draft.location ? `Lines at ${draft.location}` : 'All lines'}</h2>
+        <h2 id="lines-h">{draft.location ? t('count.linesAt', { location: draft.location }) : t('count.allLines')}</h2>
         <ul class="lines" data-testid="lines">
           {shown.map((k) => {
             const v = viewOf(k)
@@ -376,13 +378,13 @@ export function CountView({ url }: { url: string }) {
                   <span>
                     <strong>{v.location}</strong> · {itemName(v.sku)}
                   </span>
-                  <span class={`chip chip-line-${v.status}`}>{STATUS_TEXT[v.status]}</span>
+                  <span class={`chip chip-line-${v.status}`}>{t(STATUS_TEXT[v.status])}</span>
                 </div>
                 <div class="line-meta muted small">
-                  {v.mine ? `You: ${v.mine.qty}` : 'Not counted by you'}
-                  {v.agreed !== null && v.entries.length > 1 ? ` · agreed ${v.agreed}` : ''}
-                  {!doc.blind && v.expected !== null ? ` · expected ${v.expected}` : ''}
-                  {!v.planned ? ' · found' : ''}
+                  {v.mine ? t('count.mine', { qty: v.mine.qty }) : t('count.notMine')}
+                  {v.agreed !== null && v.entries.length > 1 ? ` · ${t('count.agreed', { qty: v.agreed })}` : ''}
+                  {!doc.blind && v.expected !== null ? ` · ${t('count.expectedShort', { qty: v.expected })}` : ''}
+                  {!v.planned ? ` · ${t('count.foundShort')}` : ''}
                 </div>
                 {msg && <p class="warn-text">{msg}</p>}
               </li>
@@ -391,7 +393,7 @@ export function CountView({ url }: { url: string }) {
         </ul>
         {shown.length < listed.length && (
           <button type="button" class="btn secondary" onClick={() => setShowAll(true)}>
-            Show all {listed.length} lines
+            {t('count.showAll', { count: listed.length })}
           </button>
         )}
       </section>

@@ -8,13 +8,17 @@ import type { SiteDoc, WorkDocType } from '../../types/docs'
 import type { CountSession } from '../../types/generated'
 import { SCHEMA_VERSION } from '../../types/generated'
 import type { WorkItem } from '../../data/registry'
+import { LanguagePicker } from '../../ui/LanguagePicker'
+import { locale, t, type MessageKey } from '../../i18n'
+import { statusText } from '../../ui/status'
 
-const TYPE_LABEL: Record<WorkDocType, string> = {
-  count_session: 'Count',
-  checklist_run: 'Checklist',
-  shipment: 'Shipment',
-  stock_log: 'Stock log',
+const TYPE_LABEL: Record<WorkDocType, MessageKey> = {
+  count_session: 'home.type.count',
+  checklist_run: 'home.type.checklist',
+  shipment: 'home.type.shipment',
+  stock_log: 'home.type.stockLog',
 }
+
 
 const ROUTE: Record<WorkDocType, string> = {
   count_session: 'count',
@@ -31,9 +35,9 @@ function dueLabel(due: string | null): { text: string; cls: string } | null {
   if (!due) return null
   const d = new Date(due)
   const now = new Date()
-  if (d.getTime() < now.getTime()) return { text: `overdue ${fmtDate(due)}`, cls: 'overdue' }
-  if (d.toDateString() === now.toDateString()) return { text: `due today ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`, cls: 'today' }
-  return { text: `due ${fmtDate(due)}`, cls: '' }
+  if (d.getTime() < now.getTime()) return { text: t('home.overdue', { when: fmtDate(due) }), cls: 'overdue' }
+  if (d.toDateString() === now.toDateString()) return { text: t('home.dueToday', { time: d.toLocaleTimeString(locale.value, { hour: '2-digit', minute: '2-digit' }) }), cls: 'today' }
+  return { text: t('home.due', { when: fmtDate(due) }), cls: '' }
 }
 
 const DONE = new Set(['closed', 'completed', 'put_away', 'delivered'])
@@ -60,18 +64,18 @@ export function HomeView({ slug }: { slug?: string }) {
   ].sort((a, b) => ((a.due_at ?? '9') < (b.due_at ?? '9') ? -1 : 1))
   const items = all.filter((w) => !DONE.has(w.status ?? ''))
   const done = all.filter((w) => DONE.has(w.status ?? ''))
-  const groups: [WorkDocType, string][] = [
-    ['count_session', 'Counts'],
-    ['checklist_run', 'Checklists'],
-    ['shipment', 'Shipments'],
+  const groups: [WorkDocType, MessageKey][] = [
+    ['count_session', 'home.counts'],
+    ['checklist_run', 'home.checklists'],
+    ['shipment', 'home.shipments'],
   ]
   const templates = Object.entries(siteDoc?.checklist_templates ?? {})
   const writable = !!site?.writable
 
   const signOut = async () => {
-    const t = syncTotals.value
-    const waiting = t.unsyncedChanges + t.photosPending
-    if (waiting > 0 && !window.confirm(`${waiting} change(s) or photo(s) are not on the server yet. They stay on this phone and are sent after you log in again. Log out?`)) return
+    const totals = syncTotals.value
+    const waiting = totals.unsyncedChanges + totals.photosPending
+    if (waiting > 0 && !window.confirm(t('home.logoutConfirm', { count: waiting }))) return
     await stop()
     await logout()
     navigate('/login')
@@ -80,7 +84,7 @@ export function HomeView({ slug }: { slug?: string }) {
   const newCount = () => {
     const a = actor()
     if (!a || !site) return
-    const title = `Count ${new Date().toLocaleDateString()}`
+    const title = t('home.newCountTitle', { date: new Date().toLocaleDateString(locale.value) })
     const init: CountSession & { type: 'count_session' } = {
       type: 'count_session',
       schema_version: SCHEMA_VERSION,
@@ -99,26 +103,26 @@ export function HomeView({ slug }: { slug?: string }) {
 
   return (
     <Screen
-      title={site ? site.name : 'Floorwalk'}
+      title={site ? site.name : t('app.name')}
       actions={
         <button type="button" class="btn small secondary" onClick={() => void signOut()}>
-          Log out
+          {t('home.logout')}
         </button>
       }
     >
-      {!m && <p class="muted">Loading your sites… (needs a network the first time)</p>}
-      {m && <p class="muted">Signed in as {m.user.display_name || m.user.email}</p>}
+      {!m && <p class="muted">{t('home.loading')}</p>}
+      {m && <p class="muted">{t('home.signedInAs', { name: m.user.display_name || m.user.email })}</p>}
       {storagePersisted.value === false && (
-        <p class="notice warn small">Storage is not persistent here: the browser may clear it. Unsynced work is listed under sync details.</p>
+        <p class="notice warn small">{t('home.storageWarning')}</p>
       )}
       {sites.length > 1 && (
-        <nav aria-label="My sites" class="sites">
-          <h2>My sites</h2>
+        <nav aria-label={t('home.mySites')} class="sites">
+          <h2>{t('home.mySites')}</h2>
           <div class="row wrap">
             {sites.map((s) => (
               <button type="button" key={s.slug} class={`btn ${s.slug === site?.slug ? 'primary' : 'secondary'}`} aria-pressed={s.slug === site?.slug} onClick={() => navigate(`/site/${s.slug}`)}>
                 {s.name}
-                {!s.writable && ' (read-only)'}
+                {!s.writable && ` ${t('home.readOnly')}`}
               </button>
             ))}
           </div>
@@ -126,14 +130,14 @@ export function HomeView({ slug }: { slug?: string }) {
       )}
       {site && (
         <section aria-labelledby="work-today">
-          <h2 id="work-today">My work today</h2>
-          {items.length === 0 && <p class="muted">Nothing assigned. Start something below.</p>}
+          <h2 id="work-today">{t('home.workToday')}</h2>
+          {items.length === 0 && <p class="muted">{t('home.nothingAssigned')}</p>}
           {groups.map(([type, label]) => {
             const list = items.filter((w) => w.type === type)
             if (!list.length) return null
             return (
               <div key={type} class="group">
-                <h3>{label}</h3>
+                <h3>{t(label)}</h3>
                 <ul class="cards">
                   {list.map((w) => {
                     const due = dueLabel(w.due_at)
@@ -148,9 +152,9 @@ export function HomeView({ slug }: { slug?: string }) {
                             navigate(docPath(w.type, w.url))
                           }}
                         >
-                          <span class="card-title">{w.title ?? TYPE_LABEL[w.type]}</span>
+                          <span class="card-title">{w.title ?? t(TYPE_LABEL[w.type])}</span>
                           <span class="card-meta">
-                            {w.status && <span class="chip">{w.status}</span>}
+                            {w.status && <span class="chip">{statusText(w.status)}</span>}
                             {due && <span class={`due ${due.cls}`}>{due.text}</span>}
                             <DocStatus url={w.url} />
                           </span>
@@ -164,14 +168,14 @@ export function HomeView({ slug }: { slug?: string }) {
           })}
           {done.length > 0 && (
             <details>
-              <summary>Done ({done.length})</summary>
+              <summary>{t('home.done', { count: done.length })}</summary>
               <ul class="cards">
                 {done.map((w) => (
                   <li key={w.url}>
                     <a class="card" href={docPath(w.type, w.url)} onClick={(e) => { e.preventDefault(); navigate(docPath(w.type, w.url)) }}>
-                      <span class="card-title">{w.title ?? TYPE_LABEL[w.type]}</span>
+                      <span class="card-title">{w.title ?? t(TYPE_LABEL[w.type])}</span>
                       <span class="card-meta">
-                        <span class="chip">{w.status}</span>
+                        <span class="chip">{statusText(w.status ?? '')}</span>
                         <DocStatus url={w.url} />
                       </span>
                     </a>
@@ -184,23 +188,27 @@ export function HomeView({ slug }: { slug?: string }) {
       )}
       {site && writable && (
         <section aria-labelledby="start">
-          <h2 id="start">Start</h2>
+          <h2 id="start">{t('home.start')}</h2>
           <div class="stack">
-            {templates.map(([id, t]) => (
+            {templates.map(([id, tpl]) => (
               <button type="button" key={id} class="btn secondary big" onClick={() => navigate(`/checklist/start/${site.slug}/${id}`)}>
-                Run checklist: {t.name}
+                {t('home.runChecklist', { name: tpl.name })}
               </button>
             ))}
             <button type="button" class="btn secondary big" onClick={() => navigate(`/shipment/new/${site.slug}`)}>
-              Log a shipment
+              {t('home.logShipment')}
             </button>
             <button type="button" class="btn secondary big" onClick={newCount}>
-              Start a count
+              {t('home.startCount')}
             </button>
           </div>
         </section>
       )}
-      {site && !writable && <p class="notice">You can read this site's work but not change it (viewer).</p>}
+      {site && !writable && <p class="notice">{t('home.viewer')}</p>}
+      <section aria-labelledby="account">
+        <h2 id="account">{t('home.account')}</h2>
+        <LanguagePicker />
+      </section>
     </Screen>
   )
 }

@@ -3,6 +3,8 @@ import { ApiError, login, sessionStatus } from '../../data/session'
 import { me, online, start, stop, syncTotals } from '../../data/runtime'
 import { afterLoginPath, navigate } from '../../ui/router'
 import { Field } from '../../ui/components'
+import { LanguagePicker } from '../../ui/LanguagePicker'
+import { t } from '../../i18n'
 
 export function LoginView() {
   const st = sessionStatus.value
@@ -10,8 +12,8 @@ export function LoginView() {
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const t = syncTotals.value
-  const waiting = t.unsyncedChanges + t.photosPending
+  const totals = syncTotals.value
+  const waiting = totals.unsyncedChanges + totals.photosPending
   const submit = async (ev: Event) => {
     ev.preventDefault()
     setBusy(true)
@@ -23,8 +25,8 @@ export function LoginView() {
       await start()
       navigate(afterLoginPath(), { replace: true })
     } catch (e) {
-      if (e instanceof ApiError) setError(e.status === 401 ? 'Wrong email or password.' : e.message)
-      else setError(online.value ? 'Cannot reach the server. Try again in a moment.' : 'You are offline. Logging in needs a network; your work on this phone is kept.')
+      if (e instanceof ApiError) setError(e.status === 401 ? t('login.wrong') : e.message)
+      else setError(online.value ? t('login.unreachable') : t('login.offlineError'))
     } finally {
       setBusy(false)
     }
@@ -32,20 +34,20 @@ export function LoginView() {
   return (
     <div class="screen login">
       <main class="content">
-        <h1 class="brand">Floorwalk</h1>
+        <h1 class="brand">{t('app.name')}</h1>
         {st.kind === 'needs_login' && (
           <div class="notice warn" role="alert" data-testid="relogin-message">
             <p>{st.message}</p>
             <p>
-              <strong>Nothing is lost:</strong> {waiting > 0 ? `${plural(t.unsyncedChanges, 'unsynced change')} and ${plural(t.photosPending, 'photo')} are kept on this phone` : 'your work is kept on this phone'} and will be sent after you log in.
+              <strong>{t('login.nothingLost')}</strong> {waiting > 0 ? t('login.keptCounts', { changes: totals.unsyncedChanges, photos: totals.photosPending }) : t('login.keptWork')}
             </p>
           </div>
         )}
         <form onSubmit={submit} class="stack">
-          <Field label="Email">
+          <Field label={t('login.email')}>
             <input type="email" autoComplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} name="email" />
           </Field>
-          <Field label="Password">
+          <Field label={t('login.password')}>
             <input type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} name="password" />
           </Field>
           {error && (
@@ -54,15 +56,12 @@ export function LoginView() {
             </p>
           )}
           <button class="btn primary big" type="submit" disabled={busy}>
-            {busy ? 'Logging in…' : 'Log in'}
+            {busy ? t('login.busy') : t('login.submit')}
           </button>
         </form>
-        {!online.value && <p class="muted">You are offline. You need a network once to log in; after that the app works without one.</p>}
+        {!online.value && <p class="muted">{t('login.offlineHint')}</p>}
+        <LanguagePicker />
       </main>
     </div>
   )
-}
-
-function plural(n: number, word: string): string {
-  return n === 0 ? `no ${word}s` : `${n} ${word}${n === 1 ? '' : 's'}`
 }

@@ -5,7 +5,8 @@ import { navigate } from '../../ui/router'
 import { useDoc } from '../../ui/useDoc'
 import { useWedge } from '../../ui/useWedge'
 import { canvasPng, PhotoButton, SignaturePad, Thumbs } from '../../ui/media'
-import { lineTallies, nextStatuses, shipmentStatus, STATUS_LABEL, unexpectedEntries } from '../../lib/shipment'
+import { lineTallies, MARK_LABEL, nextStatuses, shipmentStatus, STATUS_LABEL, unexpectedEntries } from '../../lib/shipment'
+import { t } from '../../i18n'
 import { buildScanIndex, resolveScan } from '../../lib/scan'
 import { newId, parseQuantity, recorded } from '../../lib/ids'
 import type { ShipmentDoc, SiteDoc } from '../../types/docs'
@@ -23,7 +24,7 @@ export function NewShipment({ slug }: { slug: string }) {
     ev.preventDefault()
     const a = actor()
     if (!a) return
-    if (!reference.trim()) return setError('Enter the PO or order number')
+    if (!reference.trim()) return setError(t('shipment.enterReference'))
     const init: Shipment & { type: 'shipment' } = {
       type: 'shipment',
       schema_version: SCHEMA_VERSION,
@@ -37,34 +38,34 @@ export function NewShipment({ slug }: { slug: string }) {
     if (carrier.trim()) init.carrier = carrier.trim()
     if (tracking.trim()) init.tracking_number = tracking.trim()
     if (counterparty.trim()) init.counterparty = counterparty.trim()
-    const h = createDoc(init, `${direction === 'inbound' ? 'Inbound' : 'Outbound'} ${reference.trim()}`)
+    const h = createDoc(init, t(direction === 'inbound' ? 'shipment.inboundTitle' : 'shipment.outboundTitle', { reference: reference.trim() }))
     navigate(`/shipment/${h.url.replace(/^automerge:/, '')}`, { replace: true })
   }
   return (
-    <Screen title="Log a shipment" back="/">
+    <Screen title={t('home.logShipment')} back="/">
       <form class="stack" onSubmit={submit}>
-        <div class="segmented" role="group" aria-label="Direction">
+        <div class="segmented" role="group" aria-label={t('shipment.direction')}>
           {(['inbound', 'outbound'] as const).map((d) => (
             <button type="button" key={d} class="btn seg" aria-pressed={direction === d} onClick={() => setDirection(d)}>
-              {d === 'inbound' ? 'Receiving (inbound)' : 'Dispatch (outbound)'}
+              {t(d === 'inbound' ? 'shipment.receivingInbound' : 'shipment.dispatchOutbound')}
             </button>
           ))}
         </div>
-        <Field label={direction === 'inbound' ? 'PO / reference' : 'Order number'}>
+        <Field label={t(direction === 'inbound' ? 'shipment.poReference' : 'shipment.orderNumber')}>
           <input name="reference" required value={reference} onInput={(e) => setReference(e.currentTarget.value)} maxLength={200} />
         </Field>
-        <Field label="Carrier">
+        <Field label={t('shipment.carrier')}>
           <input name="carrier" value={carrier} onInput={(e) => setCarrier(e.currentTarget.value)} maxLength={200} />
         </Field>
-        <Field label="Tracking number">
+        <Field label={t('shipment.tracking')}>
           <input name="tracking" value={tracking} onInput={(e) => setTracking(e.currentTarget.value)} maxLength={200} />
         </Field>
-        <Field label={direction === 'inbound' ? 'Supplier' : 'Customer'}>
+        <Field label={t(direction === 'inbound' ? 'shipment.supplier' : 'shipment.customer')}>
           <input name="counterparty" value={counterparty} onInput={(e) => setCounterparty(e.currentTarget.value)} maxLength={200} />
         </Field>
         {error && <p class="error" role="alert">{error}</p>}
         <button class="btn primary big" type="submit">
-          Start
+          {t('home.start')}
         </button>
       </form>
     </Screen>
@@ -89,9 +90,9 @@ function ReceiveForm({ target, doc, handle, onDone }: { target: ReceiveTarget; d
     const q = parseQuantity(good || '0')
     const dq = parseQuantity(damaged || '0')
     if (!a) return
-    if (q === null || dq === null) return setError('Quantities are whole numbers')
-    if (q + dq === 0) return setError('Enter how many arrived')
-    if (dq > 0 && photos.length === 0 && !note.trim()) return setError('Add a photo or a note for damaged units')
+    if (q === null || dq === null) return setError(t('shipment.wholeNumbers'))
+    if (q + dq === 0) return setError(t('shipment.howMany'))
+    if (dq > 0 && photos.length === 0 && !note.trim()) return setError(t('shipment.damageEvidence'))
     handle.change((d) => {
       const e: ShipmentDoc['entries'][number] = { id: newId(), sku: target.sku, qty: q, damaged_qty: dq, photos: photos.map((p) => ({ ...p })), ...recorded(a) }
       if (target.lineId) e.expected_line = target.lineId
@@ -101,33 +102,32 @@ function ReceiveForm({ target, doc, handle, onDone }: { target: ReceiveTarget; d
     })
     onDone()
   }
-  const verb = doc.direction === 'inbound' ? 'received' : 'shipped'
   return (
     <div class="card stack receive-form" data-testid="receive-form">
       <h3>
-        {target.sku} {target.lineId ? '' : '(not on the list)'}
+        {target.sku} {target.lineId ? '' : t('shipment.notOnListShort')}
       </h3>
-      <Field label={`Good units ${verb}`}>
+      <Field label={t(doc.direction === 'inbound' ? 'shipment.goodReceived' : 'shipment.goodShipped')}>
         <input name="good" inputMode="numeric" value={good} onInput={(e) => setGood(e.currentTarget.value.replace(/\D/g, ''))} />
       </Field>
-      <Field label="Damaged units">
+      <Field label={t('shipment.damagedUnits')}>
         <input name="damaged" inputMode="numeric" value={damaged} onInput={(e) => setDamaged(e.currentTarget.value.replace(/\D/g, ''))} />
       </Field>
-      <Field label={doc.direction === 'inbound' ? 'Put-away location' : 'Picked from location'}>
+      <Field label={t(doc.direction === 'inbound' ? 'shipment.putAwayLocation' : 'shipment.pickedFrom')}>
         <input name="location" value={location} onInput={(e) => setLocation(e.currentTarget.value)} autoCapitalize="characters" />
       </Field>
-      <Field label="Note">
+      <Field label={t('checklist.note')}>
         <input name="entry-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} maxLength={4000} />
       </Field>
-      <Thumbs photos={photos} label="Damage" />
-      <PhotoButton site={doc.site} label="Photo of damage" onAdded={(p) => setPhotos([...photos, p])} />
+      <Thumbs photos={photos} label={t('shipment.damage')} />
+      <PhotoButton site={doc.site} label={t('shipment.damagePhoto')} onAdded={(p) => setPhotos([...photos, p])} />
       {error && <p class="error" role="alert">{error}</p>}
       <div class="row">
         <button type="button" class="btn primary" onClick={save}>
-          Save line
+          {t('shipment.saveLine')}
         </button>
         <button type="button" class="btn secondary" onClick={onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </div>
@@ -151,17 +151,17 @@ export function ShipmentView({ url }: { url: string }) {
 
   const startFor = (code: string) => {
     if (!doc) return
-    const t = resolveScan(code, index)
-    const s = t.kind === 'item' ? t.sku : code.trim()
+    const scan = resolveScan(code, index)
+    const s = scan.kind === 'item' ? scan.sku : code.trim()
     if (!s) return
     const line = doc.expected_lines.find((l) => l.sku === s)
     setTarget({ lineId: line?.id ?? null, sku: s, location: line?.location ?? null })
-    setMessage(t.kind === 'unknown' ? `"${s}" is not a known item: recorded as typed.` : null)
+    setMessage(scan.kind === 'unknown' ? t('shipment.unknownItem', { code: s }) : null)
   }
   useWedge((code) => startFor(code), writable && !!doc && !target)
 
-  if (error) return <Screen title="Shipment" back="/"><p class="error">Not available on this phone: {error}</p></Screen>
-  if (!doc || !handle || !a) return <Screen title="Shipment" back="/"><p class="muted">Loading…</p></Screen>
+  if (error) return <Screen title={t('shipment.title')} back="/"><p class="error">{t('checklist.unavailable', { error })}</p></Screen>
+  if (!doc || !handle || !a) return <Screen title={t('shipment.title')} back="/"><p class="muted">{t('common.loading')}</p></Screen>
 
   const status = shipmentStatus(doc)
   const tallies = lineTallies(doc)
@@ -187,8 +187,8 @@ export function ShipmentView({ url }: { url: string }) {
   const signPod = async () => {
     setPodError(null)
     const canvas = padHost.current?.querySelector('canvas')
-    if (!podName.trim()) return setPodError('Enter the name of the person signing')
-    if (!canvas || !inked) return setPodError('Sign in the box first')
+    if (!podName.trim()) return setPodError(t('shipment.enterSigner'))
+    if (!canvas || !inked) return setPodError(t('checklist.signFirst'))
     if (!photoQueue) return
     const signature = await photoQueue.add(await canvasPng(canvas), 'image/png', doc.site)
     handle.change((d) => {
@@ -198,29 +198,29 @@ export function ShipmentView({ url }: { url: string }) {
   const myEntries = doc.entries.filter((e) => !e.void && e.by === a.userId)
 
   return (
-    <Screen title={`${doc.direction === 'inbound' ? 'Inbound' : 'Outbound'} ${doc.reference}`} back="/" actions={<DocStatus url={url} />}>
+    <Screen title={t(doc.direction === 'inbound' ? 'shipment.inboundTitle' : 'shipment.outboundTitle', { reference: doc.reference })} back="/" actions={<DocStatus url={url} />}>
       <section class="stack" aria-labelledby="details-h">
-        <h2 id="details-h">Details</h2>
-        <Field label="Reference">
+        <h2 id="details-h">{t('shipment.details')}</h2>
+        <Field label={t('shipment.reference')}>
           <input defaultValue={doc.reference} disabled={!writable} onBlur={(e) => setField('reference', e.currentTarget.value)} />
         </Field>
-        <Field label="Carrier">
+        <Field label={t('shipment.carrier')}>
           <input name="carrier" defaultValue={doc.carrier ?? ''} disabled={!writable} onBlur={(e) => setField('carrier', e.currentTarget.value)} />
         </Field>
-        <Field label="Tracking number">
+        <Field label={t('shipment.tracking')}>
           <input name="tracking" defaultValue={doc.tracking_number ?? ''} disabled={!writable} onBlur={(e) => setField('tracking_number', e.currentTarget.value)} />
         </Field>
-        {doc.counterparty && <p class="muted">{doc.direction === 'inbound' ? 'Supplier' : 'Customer'}: {doc.counterparty}</p>}
+        {doc.counterparty && <p class="muted">{t(doc.direction === 'inbound' ? 'shipment.supplierIs' : 'shipment.customerIs', { name: doc.counterparty })}</p>}
       </section>
 
       <section aria-labelledby="tl-h">
-        <h2 id="tl-h">Status: {STATUS_LABEL[status]}</h2>
+        <h2 id="tl-h">{t('common.status', { status: t(STATUS_LABEL[status]) })}</h2>
         <ol class="timeline" data-testid="timeline">
           {[...doc.timeline]
             .sort((x, y) => (x.at < y.at ? -1 : 1))
             .map((e) => (
               <li key={e.id}>
-                {STATUS_LABEL[e.status]} · {fmtDate(e.at)}
+                {t(STATUS_LABEL[e.status])} · {fmtDate(e.at)}
                 {e.note ? ` · ${e.note}` : ''}
               </li>
             ))}
@@ -229,7 +229,7 @@ export function ShipmentView({ url }: { url: string }) {
           <div class="row wrap">
             {nextStatuses(doc).map((s, i) => (
               <button type="button" key={s} class={`btn ${i === 0 ? 'primary' : 'secondary'}`} onClick={() => advance(s)}>
-                Mark {STATUS_LABEL[s].toLowerCase()}
+                {t(MARK_LABEL[s])}
               </button>
             ))}
           </div>
@@ -237,24 +237,24 @@ export function ShipmentView({ url }: { url: string }) {
       </section>
 
       <section aria-labelledby="lines-h">
-        <h2 id="lines-h">{doc.direction === 'inbound' ? 'Receiving' : 'Shipping'}</h2>
+        <h2 id="lines-h">{t(doc.direction === 'inbound' ? 'shipment.receiving' : 'shipment.shipping')}</h2>
         {tallies.length > 0 && (
           <ul class="cards">
-            {tallies.map((t) => (
-              <li key={t.lineId} class="card" data-testid="shipment-line">
+            {tallies.map((line) => (
+              <li key={line.lineId} class="card" data-testid="shipment-line">
                 <div class="line-main">
-                  <strong>{Object.values(siteDoc?.items ?? {}).find((i) => i.sku === t.sku)?.name ?? t.sku}</strong>
-                  <span class="muted small">{t.sku}</span>
+                  <strong>{Object.values(siteDoc?.items ?? {}).find((i) => i.sku === line.sku)?.name ?? line.sku}</strong>
+                  <span class="muted small">{line.sku}</span>
                 </div>
                 <p class="small">
-                  {t.handled} good / {t.expected} expected
-                  {t.damaged > 0 && <span class="chip chip-error"> {t.damaged} damaged</span>}
-                  {t.over > 0 && <span class="chip chip-warn"> {t.over} over</span>}
-                  {t.short > 0 && <span class="chip chip-warn"> {t.short} short</span>}
+                  {t('shipment.goodOfExpected', { good: line.handled, expected: line.expected })}
+                  {line.damaged > 0 && <span class="chip chip-error"> {t('shipment.damagedN', { qty: line.damaged })}</span>}
+                  {line.over > 0 && <span class="chip chip-warn"> {t('shipment.overN', { qty: line.over })}</span>}
+                  {line.short > 0 && <span class="chip chip-warn"> {t('shipment.shortN', { qty: line.short })}</span>}
                 </p>
                 {writable && (
-                  <button type="button" class="btn secondary" onClick={() => setTarget({ lineId: t.lineId, sku: t.sku, location: t.location })}>
-                    {doc.direction === 'inbound' ? 'Receive' : 'Ship'} {t.sku}
+                  <button type="button" class="btn secondary" onClick={() => setTarget({ lineId: line.lineId, sku: line.sku, location: line.location })}>
+                    {t(doc.direction === 'inbound' ? 'shipment.receiveSku' : 'shipment.shipSku', { sku: line.sku })}
                   </button>
                 )}
               </li>
@@ -272,22 +272,22 @@ export function ShipmentView({ url }: { url: string }) {
             }}
           >
             <label class="grow">
-              <span class="visually-hidden">Scan or type an item</span>
-              <input name="sku" placeholder="Scan or type an item (SKU or barcode)" value={sku} onInput={(e) => setSku(e.currentTarget.value)} />
+              <span class="visually-hidden">{t('shipment.scanItem')}</span>
+              <input name="sku" placeholder={t('shipment.scanItemPlaceholder')} value={sku} onInput={(e) => setSku(e.currentTarget.value)} />
             </label>
             <button class="btn secondary" type="submit">
-              Add
+              {t('shipment.add')}
             </button>
           </form>
         )}
         {message && <p class="muted">{message}</p>}
         {extras.length > 0 && (
           <>
-            <h3>Not on the list</h3>
+            <h3>{t('shipment.notOnList')}</h3>
             <ul class="cards">
               {extras.map((e) => (
                 <li key={e.id} class="card small">
-                  {e.sku}: {e.qty} good{e.damaged_qty ? `, ${e.damaged_qty} damaged` : ''}
+                  {e.damaged_qty ? t('shipment.entryGoodDamaged', { sku: e.sku, good: e.qty, damaged: e.damaged_qty }) : t('shipment.entryGood', { sku: e.sku, good: e.qty })}
                 </li>
               ))}
             </ul>
@@ -295,16 +295,16 @@ export function ShipmentView({ url }: { url: string }) {
         )}
         {myEntries.length > 0 && (
           <details>
-            <summary>My entries ({myEntries.length})</summary>
+            <summary>{t('shipment.myEntries', { count: myEntries.length })}</summary>
             <ul class="cards">
               {myEntries.map((e) => (
                 <li key={e.id} class="card small" data-testid="shipment-entry">
-                  {e.sku}: {e.qty} good, {e.damaged_qty} damaged{e.location ? ` → ${e.location}` : ''}
+                  {t('shipment.entryGoodDamaged', { sku: e.sku, good: e.qty, damaged: e.damaged_qty })}{e.location ? ` → ${e.location}` : ''}
                   {e.note ? ` · ${e.note}` : ''}
                   <Thumbs photos={e.photos} label={e.sku} />
                   {writable && (
                     <button type="button" class="btn small secondary" onClick={() => voidEntry(e.id)}>
-                      Undo
+                      {t('shipment.undo')}
                     </button>
                   )}
                 </li>
@@ -315,26 +315,26 @@ export function ShipmentView({ url }: { url: string }) {
       </section>
 
       <section aria-labelledby="pod-h" class="stack">
-        <h2 id="pod-h">Proof of delivery</h2>
+        <h2 id="pod-h">{t('shipment.pod')}</h2>
         {doc.proof_of_delivery ? (
           <div class="card" data-testid="pod-signed">
             <p>
-              Signed by {doc.proof_of_delivery.name} · {fmtDate(doc.proof_of_delivery.at)}
+              {t('shipment.signedBy', { name: doc.proof_of_delivery.name, when: fmtDate(doc.proof_of_delivery.at) })}
             </p>
-            <Thumbs photos={[doc.proof_of_delivery.signature]} label="Signature" />
+            <Thumbs photos={[doc.proof_of_delivery.signature]} label={t('checklist.signature')} />
           </div>
         ) : (
           writable && (
             <>
-              <Field label="Name of the person signing">
+              <Field label={t('shipment.signerName')}>
                 <input name="pod-name" value={podName} onInput={(e) => setPodName(e.currentTarget.value)} maxLength={200} />
               </Field>
               <div ref={padHost}>
-                <SignaturePad label="Proof of delivery signature" onChange={setInked} typedName={podName} />
+                <SignaturePad label={t('shipment.podSignature')} onChange={setInked} typedName={podName} />
               </div>
               {podError && <p class="error" role="alert">{podError}</p>}
               <button type="button" class="btn primary" onClick={() => void signPod()}>
-                Save signature
+                {t('shipment.saveSignature')}
               </button>
             </>
           )
