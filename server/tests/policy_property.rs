@@ -72,7 +72,11 @@ fn recorded(user: &str, rng: &mut StdRng) -> Json {
 }
 
 fn uuid(rng: &mut StdRng) -> String {
-    format!("{:08x}-0000-4000-8000-{:012x}", rng.random::<u32>(), rng.random::<u64>() & 0xffff_ffff_ffff)
+    format!(
+        "{:08x}-0000-4000-8000-{:012x}",
+        rng.random::<u32>(),
+        rng.random::<u64>() & 0xffff_ffff_ffff
+    )
 }
 
 fn with(mut value: Json, extra: Json) -> Json {
@@ -122,9 +126,15 @@ impl EditKind {
     /// writer claims (at most one per field per round).
     fn part(&self) -> (String, Option<String>) {
         match self {
-            EditKind::Approve { line, .. } => (format!("line{line}"), Some(format!("line{line}.approval"))),
-            EditKind::Expected { line, .. } => (format!("line{line}"), Some(format!("line{line}.expected"))),
-            EditKind::Recount { line } => (format!("line{line}"), Some(format!("line{line}.recount"))),
+            EditKind::Approve { line, .. } => {
+                (format!("line{line}"), Some(format!("line{line}.approval")))
+            }
+            EditKind::Expected { line, .. } => {
+                (format!("line{line}"), Some(format!("line{line}.expected")))
+            }
+            EditKind::Recount { line } => {
+                (format!("line{line}"), Some(format!("line{line}.recount")))
+            }
             EditKind::AppendEntry { .. } | EditKind::Status { .. } => ("new".into(), None),
             EditKind::Void { entry } | EditKind::EditQty { entry, .. } => {
                 (format!("entry{entry}"), Some(format!("entry{entry}.void")))
@@ -138,35 +148,107 @@ impl EditKind {
 fn candidates(user: &str, writer: Writer, rng: &mut StdRng) -> Vec<(EditKind, bool)> {
     let line = rng.random_range(0..LINES.len());
     let qty = rng.random_range(0..30);
-    let other = ["1", "11", "12"].into_iter().find(|u| *u != user).unwrap_or("13");
+    let other = ["1", "11", "12"]
+        .into_iter()
+        .find(|u| *u != user)
+        .unwrap_or("13");
     let own_entry = BASE_ENTRIES.iter().position(|(_, by)| *by == user);
-    let foreign_entry = BASE_ENTRIES.iter().position(|(_, by)| *by != user).unwrap_or(0);
+    let foreign_entry = BASE_ENTRIES
+        .iter()
+        .position(|(_, by)| *by != user)
+        .unwrap_or(0);
     let mut edits = vec![
-        (EditKind::AppendEntry { by: user.into(), line, qty }, true),
-        (EditKind::AppendEntry { by: other.into(), line, qty }, false),
-        (EditKind::EditQty { entry: rng.random_range(0..BASE_ENTRIES.len()), qty: qty + 100 }, false),
+        (
+            EditKind::AppendEntry {
+                by: user.into(),
+                line,
+                qty,
+            },
+            true,
+        ),
+        (
+            EditKind::AppendEntry {
+                by: other.into(),
+                line,
+                qty,
+            },
+            false,
+        ),
+        (
+            EditKind::EditQty {
+                entry: rng.random_range(0..BASE_ENTRIES.len()),
+                qty: qty + 100,
+            },
+            false,
+        ),
     ];
     match writer {
         Writer::Staff => {
-            edits.push((EditKind::Status { status: ["counting", "review"][rng.random_range(0..2)] }, true));
+            edits.push((
+                EditKind::Status {
+                    status: ["counting", "review"][rng.random_range(0..2)],
+                },
+                true,
+            ));
             if let Some(entry) = own_entry {
                 edits.push((EditKind::Void { entry }, true));
             }
-            edits.push((EditKind::Void { entry: foreign_entry }, own_entry == Some(foreign_entry)));
-            edits.push((EditKind::Approve { line, qty, by: ["1", user][rng.random_range(0..2)].into() }, false));
+            edits.push((
+                EditKind::Void {
+                    entry: foreign_entry,
+                },
+                own_entry == Some(foreign_entry),
+            ));
+            edits.push((
+                EditKind::Approve {
+                    line,
+                    qty,
+                    by: ["1", user][rng.random_range(0..2)].into(),
+                },
+                false,
+            ));
             edits.push((EditKind::Expected { line, qty }, false));
             edits.push((EditKind::Recount { line }, false));
             edits.push((EditKind::Status { status: "closed" }, false));
-            edits.push((EditKind::Title { title: "mine".into() }, false));
+            edits.push((
+                EditKind::Title {
+                    title: "mine".into(),
+                },
+                false,
+            ));
         }
         _ => {
-            edits.push((EditKind::Approve { line, qty, by: user.into() }, true));
-            edits.push((EditKind::Approve { line, qty, by: other.into() }, false));
+            edits.push((
+                EditKind::Approve {
+                    line,
+                    qty,
+                    by: user.into(),
+                },
+                true,
+            ));
+            edits.push((
+                EditKind::Approve {
+                    line,
+                    qty,
+                    by: other.into(),
+                },
+                false,
+            ));
             edits.push((EditKind::Expected { line, qty }, true));
             edits.push((EditKind::Recount { line }, true));
-            edits.push((EditKind::Void { entry: rng.random_range(0..BASE_ENTRIES.len()) }, true));
+            edits.push((
+                EditKind::Void {
+                    entry: rng.random_range(0..BASE_ENTRIES.len()),
+                },
+                true,
+            ));
             edits.push((EditKind::Status { status: "closed" }, true));
-            edits.push((EditKind::Title { title: format!("by {user}") }, true));
+            edits.push((
+                EditKind::Title {
+                    title: format!("by {user}"),
+                },
+                true,
+            ));
         }
     }
     edits
@@ -198,7 +280,10 @@ fn apply(doc: &mut AutoCommit, user: &str, edit: &EditKind, rng: &mut StdRng) {
     match edit {
         EditKind::Approve { line, qty, by } => {
             let obj = path_obj(doc, &["lines", LINES[*line]]);
-            let approval = with(json!({"qty": qty}), with(rec, json!({"by": by, "device": device_of(by)})));
+            let approval = with(
+                json!({"qty": qty}),
+                with(rec, json!({"by": by, "device": device_of(by)})),
+            );
             put_json(doc, &obj, "approval", &approval).expect("put");
         }
         EditKind::Expected { line, qty } => {
@@ -266,7 +351,8 @@ fn devices(rng: &mut StdRng, base: &mut AutoCommit) -> Vec<Device> {
                 if part != "new" && !touched.insert(part) {
                     continue;
                 }
-                if allowed && let Some(field) = field
+                if allowed
+                    && let Some(field) = field
                     && !claimed.insert(field)
                 {
                     continue;
@@ -283,7 +369,13 @@ fn devices(rng: &mut StdRng, base: &mut AutoCommit) -> Vec<Device> {
                 apply(&mut doc, user, edit, rng);
             }
             let all = doc.get_changes(&base_heads).into_iter().collect();
-            Device { user, writer, all, authorized, script }
+            Device {
+                user,
+                writer,
+                all,
+                authorized,
+                script,
+            }
         })
         .collect()
 }
@@ -292,7 +384,12 @@ fn devices(rng: &mut StdRng, base: &mut AutoCommit) -> Vec<Device> {
 fn rows(doc: &Automerge) -> Result<(Vec<String>, Vec<String>), String> {
     match plan(doc, None, "doc", 1, 0, MasterData::Any) {
         Plan::Write(batch) => {
-            let mut statements: Vec<String> = batch.rows.statements.iter().map(|s| format!("{s:?}")).collect();
+            let mut statements: Vec<String> = batch
+                .rows
+                .statements
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect();
             statements.sort();
             Ok((statements, batch.rows.lines_to_derive.into_iter().collect()))
         }
@@ -308,34 +405,58 @@ fn check(seed: u64) -> Result<(), String> {
     let base_changes: Vec<automerge::Change> = base.get_changes(&[]).into_iter().collect();
 
     let mut reference = Automerge::new();
-    reference.apply_changes(base_changes.clone()).map_err(|e| e.to_string())?;
+    reference
+        .apply_changes(base_changes.clone())
+        .map_err(|e| e.to_string())?;
     for device in &devices {
-        reference.apply_changes(device.authorized.clone()).map_err(|e| e.to_string())?;
+        reference
+            .apply_changes(device.authorized.clone())
+            .map_err(|e| e.to_string())?;
     }
 
     let mut order: Vec<usize> = (0..devices.len()).collect();
     order.shuffle(&mut rng);
     let mut server = Automerge::new();
-    server.apply_changes(base_changes).map_err(|e| e.to_string())?;
+    server
+        .apply_changes(base_changes)
+        .map_err(|e| e.to_string())?;
     let actor = undo_actor();
     let mut refused = 0;
     for &i in &order {
         let device = &devices[i];
         let before: Vec<ChangeHash> = server.get_heads();
-        server.apply_changes(device.all.clone()).map_err(|e| e.to_string())?;
+        server
+            .apply_changes(device.all.clone())
+            .map_err(|e| e.to_string())?;
         let devices_of = vec![device_of(device.user)];
-        let author = Author { writer: device.writer, user_id: device.user, devices: &devices_of };
-        refused += enforce(&mut server, &before, &author, &actor, 0).map_err(|e| e.to_string())?.len();
+        let author = Author {
+            writer: device.writer,
+            user_id: device.user,
+            devices: &devices_of,
+        };
+        refused += enforce(&mut server, &before, &author, &actor, 0)
+            .map_err(|e| e.to_string())?
+            .len();
     }
-    let expected_refusals = devices.iter().filter(|d| d.script.iter().any(|(_, a)| !a)).count();
+    let expected_refusals = devices
+        .iter()
+        .filter(|d| d.script.iter().any(|(_, a)| !a))
+        .count();
     if refused < expected_refusals {
-        return Err(format!("{refused} refusals for {expected_refusals} devices with refused edits"));
+        return Err(format!(
+            "{refused} refusals for {expected_refusals} devices with refused edits"
+        ));
     }
     let (got, want) = (rows(&server)?, rows(&reference)?);
     if got != want {
         let scripts: Vec<String> = order
             .iter()
-            .map(|&i| format!("{} ({:?}): {:?}", devices[i].user, devices[i].writer, devices[i].script))
+            .map(|&i| {
+                format!(
+                    "{} ({:?}): {:?}",
+                    devices[i].user, devices[i].writer, devices[i].script
+                )
+            })
             .collect();
         let missing: Vec<&String> = want.0.iter().filter(|s| !got.0.contains(s)).collect();
         let extra: Vec<&String> = got.0.iter().filter(|s| !want.0.contains(s)).collect();

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use automerge::{
     ActorId, Automerge, AutomergeError, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, Value,
-    transaction::{Transactable, Transaction},
+    transaction::{CommitOptions, Transactable, Transaction},
 };
 use floorwalk_shared::policy::{self, Author, Edit, Part, Roots};
 use serde_json::{Map, Value as Json};
@@ -20,6 +20,7 @@ use serde_json::{Map, Value as Json};
 use super::{
     collections_of,
     json::{insert_json, put_json},
+    notices::append_notices,
     read::{map_value_at, object_to_json, object_to_json_at, read_value},
     touched::{Touch, touched_members},
 };
@@ -100,7 +101,7 @@ struct Touched {
 }
 
 /// Reviews what the changes since `before` did, as `author`.
-pub fn review(doc: &Automerge, before: &[ChangeHash], author: &Author) -> Review {
+fn review(doc: &Automerge, before: &[ChangeHash], author: &Author) -> Review {
     let new: HashSet<ChangeHash> = doc.get_changes(before).iter().map(|c| c.hash()).collect();
     if new.is_empty() {
         return Review::default();
@@ -536,9 +537,47 @@ fn is_undo(id: &ObjId) -> bool {
     }
 }
 
+/// Reviews the changes since `before` as `author` and, where needed, makes the
+/// undo change (as `undo_actor`, telling the author through the document's
+/// notices). Returns the breaches; the document is unchanged when there are none.
+pub fn enforce(
+    doc: &mut Automerge,
+    before: &[ChangeHash],
+    author: &Author,
+    undo_actor: &ActorId,
+    now_ms: i64,
+) -> Result<Vec<Breach>, AutomergeError> {
+    let review = review(doc, before, author);
+    if !review.needs_change() {
+        return Ok(Vec::new());
+    }
+    let device = author
+        .devices
+        .first()
+        .map(String::as_str)
+        .unwrap_or_default();
+    let at = crate::time::rfc3339_millis(now_ms);
+    let previous = doc.get_actor().clone();
+    doc.set_actor(undo_actor.clone());
+    let made = doc.transact_with::<_, _, AutomergeError, _>(
+        |_| {
+            CommitOptions::default()
+                .with_message("floorwalk: undo what the write policy refuses")
+                .with_time(now_ms / 1000)
+        },
+        |tx| {
+            undo(tx, &review)?;
+            append_notices(tx, &review.breaches, author.user_id, device, &at)
+        },
+    );
+    doc.set_actor(previous);
+    made.map_err(|failure| failure.error)?;
+    Ok(review.breaches)
+}
+
 /// Puts every breached part back as it was before, and re-puts every
 /// author's value that collided with an earlier undo.
-pub fn undo(tx: &mut Transaction<'_>, review: &Review) -> Result<(), AutomergeError> {
+fn undo(tx: &mut Transaction<'_>, review: &Review) -> Result<(), AutomergeError> {
     let heads = &review.before;
     for breach in &review.breaches {
         let before = breach.before.as_ref();

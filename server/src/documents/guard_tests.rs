@@ -2,7 +2,7 @@
 //! the server receives the changes one phone at a time, reviews them and undoes
 //! what the policy refuses.
 
-use automerge::{AutoCommit, transaction::CommitOptions};
+use automerge::AutoCommit;
 use floorwalk_shared::policy::Writer;
 use serde_json::json;
 
@@ -46,19 +46,7 @@ impl Server {
             user_id: user,
             devices: &devices,
         };
-        let review = review(&self.doc, &before, &author);
-        if review.needs_change() {
-            let previous = self.doc.get_actor().clone();
-            self.doc.set_actor(self.actor.clone());
-            self.doc
-                .transact_with::<_, _, AutomergeError, _>(
-                    |_| CommitOptions::default().with_message("undo"),
-                    |tx| undo(tx, &review),
-                )
-                .expect("undo");
-            self.doc.set_actor(previous);
-        }
-        review.breaches
+        enforce(&mut self.doc, &before, &author, &self.actor, 0).expect("undo")
     }
 
     /// Gives `phone` everything the server has (its copy converges).

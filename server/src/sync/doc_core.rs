@@ -16,7 +16,7 @@ use std::{
     sync::Arc,
 };
 
-use automerge::{ActorId, Automerge, ChangeHash, transaction::CommitOptions};
+use automerge::{ActorId, Automerge, ChangeHash};
 use floorwalk_shared::policy::{Author, Writer};
 
 use super::{
@@ -32,7 +32,6 @@ use crate::{
     documents::{
         guard::{self, Breach},
         heads_json,
-        notices::append_notices,
         summary::work_summary,
     },
     storage::{NewChange, NewViolation, WorkSummary, now_millis},
@@ -326,57 +325,42 @@ impl DocCore {
             user_id: &user,
             devices: &peer.devices,
         };
-        let doc = self.doc.doc();
-        let review = match catch_unwind(AssertUnwindSafe(|| guard::review(doc, before, &author))) {
-            Ok(review) => review,
-            Err(_) => {
-                tracing::error!(document = %self.id, peer = %peer.peer_id, "the write-policy review panicked; dropping the batch");
-                return self.abandon_batch();
-            }
-        };
-        if !review.needs_change() {
-            return Vec::new();
-        }
-        let refused: Vec<String> = doc
+        let refused: Vec<String> = self
+            .doc
+            .doc()
             .get_changes(before)
             .iter()
             .map(|c| c.hash().to_string())
             .collect();
-        let now = now_millis();
-        let at = crate::time::rfc3339_millis(now);
         let heads = self.doc.heads();
-        let doc = self.doc.doc_mut();
-        let previous = doc.get_actor().clone();
-        doc.set_actor(self.undo_actor.clone());
-        let undone = doc.transact_with::<_, _, automerge::AutomergeError, _>(
-            |_| {
-                CommitOptions::default()
-                    .with_message("floorwalk: undo what the write policy refuses")
-                    .with_time(now / 1000)
-            },
-            |tx| {
-                guard::undo(tx, &review)?;
-                append_notices(tx, &review.breaches, &user, &peer.peer_id, &at)
-            },
-        );
-        doc.set_actor(previous);
-        if let Err(failure) = undone {
-            tracing::error!(document = %self.id, error = %failure.error, "the undo change could not be made; dropping the batch");
-            return self.abandon_batch();
+        let now = now_millis();
+        let (doc, actor) = (self.doc.doc_mut(), &self.undo_actor);
+        let enforced = catch_unwind(AssertUnwindSafe(|| {
+            guard::enforce(doc, before, &author, actor, now)
+        }));
+        let breaches = match enforced {
+            Ok(Ok(breaches)) => breaches,
+            Ok(Err(error)) => {
+                tracing::error!(document = %self.id, %error, "the undo change could not be made; dropping the batch");
+                return self.abandon_batch();
+            }
+            Err(_) => {
+                tracing::error!(document = %self.id, peer = %peer.peer_id, "the write-policy check panicked; dropping the batch");
+                return self.abandon_batch();
+            }
+        };
+        if breaches.is_empty() {
+            return Vec::new();
         }
-        SyncMetrics::add(
-            &self.metrics.policy_violations,
-            review.breaches.len() as u64,
-        );
-        for breach in &review.breaches {
+        SyncMetrics::add(&self.metrics.policy_violations, breaches.len() as u64);
+        for breach in &breaches {
             tracing::warn!(document = %self.id, user_id = peer.user_id, peer = %peer.peer_id, part = %breach.part, reason = %breach.message, "a change wrote against the write policy; undone");
         }
         self.batch
             .changes
             .extend(new_changes(self.doc.doc(), &heads, None));
         self.batch.violations.extend(
-            review
-                .breaches
+            breaches
                 .iter()
                 .map(|breach| violation(peer, breach, &refused, now)),
         );
