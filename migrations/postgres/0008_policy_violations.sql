@@ -4,6 +4,7 @@
 CREATE TABLE policy_violations (
     id BIGSERIAL PRIMARY KEY,
     document_id TEXT NOT NULL REFERENCES documents (id),
+    site_id BIGINT NOT NULL REFERENCES sites (id),
     user_id BIGINT REFERENCES users (id),
     peer_id TEXT NOT NULL,
     part TEXT NOT NULL,
@@ -13,3 +14,4 @@ CREATE TABLE policy_violations (
     detected_at BIGINT NOT NULL
 );
 CREATE INDEX policy_violations_document ON policy_violations (document_id, detected_at);
+CREATE INDEX policy_violations_site ON policy_violations (site_id, detected_at);

@@ -52,6 +52,17 @@ pub fn raw_json<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Er
     }
 }
 
+/// [`raw_json`] for a column that may be NULL.
+pub fn raw_json_opt<S: Serializer>(
+    text: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match text {
+        Some(text) => raw_json(text, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// Serializes a server time (Unix ms) as RFC 3339 UTC.
 pub fn millis_as_rfc3339<S: Serializer>(ms: &i64, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&crate::time::rfc3339_millis(*ms))

@@ -307,7 +307,7 @@ async fn tables_filter_page_and_export(backend: Backend) {
         .expect("csv");
     assert_eq!(
         csv,
-        "site,document_id,doc_type,path,message,detected_at\r\nnorth,cs-3,,entries[2].qty,\"must be a whole number ≥ 0, found -1\",2026-11-13T12:00:00.000Z\r\n",
+        "site,document_id,doc_type,path,message,detected_at,part,written_by,written_by_email,written_by_device\r\nnorth,cs-3,,entries[2].qty,\"must be a whole number ≥ 0, found -1\",2026-11-13T12:00:00.000Z,,,,\r\n",
         "{backend:?}: ISO dates, quoted commas"
     );
 }

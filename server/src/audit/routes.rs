@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::diff::{ChangeSummary, Op, summarize};
+use crate::storage::ListQuery;
 use crate::{
     auth::{AuthService, routes::bearer_principal},
     http::ApiError,
@@ -66,6 +67,9 @@ pub struct History {
     pub limit: usize,
     pub offset: usize,
     pub changes: Vec<HistoryChange>,
+    /// Edits in this document that the server undid because they broke the write
+    /// policy, newest first (at most 100).
+    pub violations: Vec<crate::storage::rows::PolicyViolationRow>,
 }
 
 /// The audit trail of a document of one of your sites, oldest change first.
@@ -136,12 +140,25 @@ pub async fn document_history(
         .zip(summaries)
         .map(|(record, summary)| history_change(record, summary, &emails))
         .collect();
+    let violations = store
+        .policy_violations(&ListQuery {
+            sites: vec![site],
+            start: None,
+            end: None,
+            document: Some(doc.as_str().to_owned()),
+            status: Vec::new(),
+            limit: 100,
+            offset: 0,
+        })
+        .await?
+        .rows;
     Ok(HttpResponse::Ok().json(History {
         document_id: doc.as_str().to_owned(),
         total,
         limit,
         offset,
         changes,
+        violations,
     }))
 }
 

@@ -27,6 +27,7 @@ use super::routes::{self as routes, ErrorBody};
         routes::lists::checklist_runs, routes::lists::checklist_responses, routes::lists::corrective_actions,
         routes::lists::shipments, routes::lists::shipment_lines,
         routes::lists::document_problems,
+        routes::lists::policy_violations,
         crate::actions::apply_action, crate::http::events::events,
         crate::http::members::site_members,
         crate::masterdata::lists::items, crate::masterdata::lists::locations,

@@ -11,8 +11,8 @@ use super::{
     StoreResult,
     rows::{
         ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
-        CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow,
-        ShipmentLineRow, ShipmentRow, StockLevelRow,
+        CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, PolicyViolationRow,
+        ReplenishmentRow, ShipmentLineRow, ShipmentRow, StockLevelRow,
     },
 };
 use crate::time::{Day, Window};
@@ -167,4 +167,6 @@ pub trait ReportingStore: Send + Sync {
     async fn shipments(&self, q: &ListQuery) -> StoreResult<Page<ShipmentRow>>;
     async fn shipment_lines(&self, q: &ListQuery) -> StoreResult<Page<ShipmentLineRow>>;
     async fn document_problems(&self, q: &ListQuery) -> StoreResult<Page<DocumentProblemRow>>;
+    /// Parts of documents written against the write policy and undone, newest first.
+    async fn policy_violations(&self, q: &ListQuery) -> StoreResult<Page<PolicyViolationRow>>;
 }

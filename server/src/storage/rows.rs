@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::csv::{CsvColumns, millis_as_rfc3339, raw_json};
+use crate::csv::{CsvColumns, millis_as_rfc3339, raw_json, raw_json_opt};
 
 /// Declares a row struct and its CSV columns from one field list.
 macro_rules! report_row {
@@ -279,6 +279,40 @@ report_row! {
         #[serde(serialize_with = "millis_as_rfc3339")]
         #[schema(value_type = String)]
         pub detected_at: i64,
+        /// The member it is in (`lines["A-01|SKU-1"]`, `entries[id="…"]`); empty when the
+        /// document's root is wrong, which keeps the whole document from flattening.
+        pub part: String,
+        /// Who delivered the change that wrote the bad value (user id, email, device),
+        /// when it is known.
+        pub written_by: Option<i64>,
+        pub written_by_email: Option<String>,
+        pub written_by_device: Option<String>,
+    }
+}
+
+report_row! {
+    /// A part of a document that a synced change wrote against the write policy, and that
+    /// the server undid. Dates filter `detected_at`.
+    pub struct PolicyViolationRow {
+        pub site: String,
+        pub document_id: String,
+        pub doc_type: Option<String>,
+        /// The part, e.g. `lines["A-01|SKU-1"]`.
+        pub part: String,
+        /// Why it was refused, as the phone was told.
+        pub message: String,
+        /// What the change tried to leave there (JSON); absent for a removal.
+        #[serde(serialize_with = "raw_json_opt")]
+        #[schema(value_type = Option<Object>)]
+        pub attempted: Option<String>,
+        /// Who delivered it: user id, email, and device (peer id).
+        pub user_id: Option<i64>,
+        pub user_email: Option<String>,
+        pub device: String,
+        /// When the server received and undid it (RFC 3339 UTC).
+        #[serde(serialize_with = "millis_as_rfc3339")]
+        #[schema(value_type = String)]
+        pub detected_at: i64,
     }
 }
 
@@ -351,12 +385,16 @@ mod tests {
             path: "lines[\"A|B\"].qty".into(),
             message: "must be a whole number, found -1".into(),
             detected_at: 0,
+            part: String::new(),
+            written_by: None,
+            written_by_email: None,
+            written_by_device: None,
         };
         assert_columns_match(&row);
         let json = serde_json::to_value(&row).expect("json");
         assert_eq!(json["detected_at"], "1970-01-01T00:00:00.000Z");
         let csv = to_csv(&[row]).expect("csv");
-        assert!(csv.ends_with(",\"lines[\"\"A|B\"\"].qty\",\"must be a whole number, found -1\",1970-01-01T00:00:00.000Z\r\n"), "{csv}");
+        assert!(csv.ends_with(",\"lines[\"\"A|B\"\"].qty\",\"must be a whole number, found -1\",1970-01-01T00:00:00.000Z,,,,\r\n"), "{csv}");
     }
 
     #[test]

@@ -11,8 +11,8 @@ use crate::{
         Page, Store,
         rows::{
             ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
-            CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow,
-            ShipmentLineRow, ShipmentRow, StockLevelRow,
+            CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, PolicyViolationRow,
+            ReplenishmentRow, ShipmentLineRow, ShipmentRow, StockLevelRow,
         },
     },
 };
@@ -320,5 +320,30 @@ pub async fn document_problems(
         store.document_problems(&q).await?,
         format,
         "document-problems",
+    )
+}
+
+/// Edits synced against the write policy (e.g. a staff approval), each undone by the
+/// server: who, from which device, what they tried, when. Dates filter `detected_at`.
+#[utoipa::path(get, path = "/api/reports/policy-violations", tag = "reports",
+    params(ReportParams),
+    responses((status = 200, description = "One page of rows; CSV with format=csv",
+        content((Page<PolicyViolationRow> = "application/json"), (String = "text/csv"))), ReportErrors))]
+#[get("/api/reports/policy-violations")]
+#[tracing::instrument(
+    name = "GET /api/reports/policy-violations",
+    skip_all,
+    err(level = "warn")
+)]
+pub async fn policy_violations(
+    auth: web::Data<AuthService>,
+    store: web::Data<dyn Store>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (q, format) = list_query(&auth, store.get_ref(), &req, Shape::of_documents(&[])).await?;
+    page_response(
+        store.policy_violations(&q).await?,
+        format,
+        "policy-violations",
     )
 }

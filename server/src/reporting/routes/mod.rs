@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lists::shipments)
         .service(lists::shipment_lines)
         .service(lists::document_problems)
+        .service(lists::policy_violations)
         .service(super::openapi::openapi_json);
 }
 

@@ -35,8 +35,9 @@ async fn insert_violations(
 ) -> StoreResult<()> {
     for v in violations {
         tx.execute(&stmt!(
-            "INSERT INTO policy_violations (document_id, user_id, peer_id, part, message, \
-             attempted, changes, detected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO policy_violations (document_id, site_id, user_id, peer_id, part, message, \
+             attempted, changes, detected_at) SELECT $1, d.site_id, $2, $3, $4, $5, $6, $7, $8 \
+             FROM documents d WHERE d.id = $1",
             doc_id,
             v.user_id,
             &v.peer_id,

@@ -9,8 +9,8 @@ use crate::storage::{
     Page, ReceivingCounts, ReportingStore, ShipmentCounts, StoreResult,
     rows::{
         ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
-        CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, ReplenishmentRow,
-        ShipmentLineRow, ShipmentRow, StockLevelRow, suggested_order,
+        CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, PolicyViolationRow,
+        ReplenishmentRow, ShipmentLineRow, ShipmentRow, StockLevelRow, suggested_order,
     },
 };
 
@@ -248,14 +248,31 @@ const REPLENISHMENT: ListSql = ListSql {
 };
 
 const DOCUMENT_PROBLEMS: ListSql = ListSql {
-    select: "s.slug AS site, t.document_id, f.doc_type, t.path, t.message, t.detected_at",
+    select: "s.slug AS site, t.document_id, f.doc_type, t.path, t.message, t.detected_at, \
+             t.part, c.user_id AS written_by, u.email AS written_by_email, \
+             c.peer_id AS written_by_device",
     from: "document_problems t JOIN sites s ON s.id = t.site_id \
-           LEFT JOIN flattened_heads f ON f.document_id = t.document_id",
+           LEFT JOIN flattened_heads f ON f.document_id = t.document_id \
+           LEFT JOIN changes c ON c.document_id = t.document_id AND c.hash = t.written_in \
+           LEFT JOIN users u ON u.id = c.user_id",
     date: Some(("t.detected_at", true)),
     by_document: true,
     status: None,
     extra: None,
     order: "t.detected_at DESC, t.document_id, t.path, t.message",
+};
+
+const POLICY_VIOLATIONS: ListSql = ListSql {
+    select: "s.slug AS site, t.document_id, f.doc_type, t.part, t.message, t.attempted, \
+             t.user_id, u.email AS user_email, t.peer_id AS device, t.detected_at",
+    from: "policy_violations t JOIN sites s ON s.id = t.site_id \
+           LEFT JOIN flattened_heads f ON f.document_id = t.document_id \
+           LEFT JOIN users u ON u.id = t.user_id",
+    date: Some(("t.detected_at", true)),
+    by_document: true,
+    status: None,
+    extra: None,
+    order: "t.detected_at DESC, t.id DESC",
 };
 
 #[async_trait]
@@ -335,6 +352,10 @@ impl ReportingStore for SqlStore {
 
     async fn shipment_lines(&self, q: &ListQuery) -> StoreResult<Page<ShipmentLineRow>> {
         self.list(q, &SHIPMENT_LINES).await
+    }
+
+    async fn policy_violations(&self, q: &ListQuery) -> StoreResult<Page<PolicyViolationRow>> {
+        self.list(q, &POLICY_VIOLATIONS).await
     }
 
     async fn document_problems(&self, q: &ListQuery) -> StoreResult<Page<DocumentProblemRow>> {
