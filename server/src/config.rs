@@ -34,10 +34,26 @@ pub struct Config {
     pub bind: String,
     /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
     pub database_url: String,
-    /// JWT signing secret. When absent, one is generated once and kept in the database.
+    /// JWT signing secret, at least 32 bytes. When absent, one is generated once and
+    /// kept in a file beside the SQLite database (`jwt-secret`), never in the database:
+    /// a copy of the database alone must not let anyone mint tokens. Several
+    /// instances (Postgres) must all be given the same one.
     pub jwt_secret: Option<Secret>,
     pub access_token_ttl_secs: u64,
+    /// A refresh token not used for this long expires (the sliding lifetime)…
     pub refresh_token_ttl_secs: u64,
+    /// …and no session outlives this, however often it refreshes.
+    pub session_max_age_secs: u64,
+    /// Failed sign-ins allowed at once per account, and seconds to earn one back.
+    pub login_account_burst: u32,
+    pub login_account_refill_secs: u64,
+    /// The same per client address (phones on one network share one: looser).
+    pub login_address_burst: u32,
+    pub login_address_refill_secs: u64,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Password checks waiting for a free core before new ones get 503.
+    pub login_queue: usize,
     pub ticket_ttl_secs: u64,
     /// Largest websocket message accepted, continuation frames included.
     pub max_frame_bytes: usize,
@@ -80,6 +96,13 @@ impl Default for Config {
             jwt_secret: None,
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 30 * 24 * 3600,
+            session_max_age_secs: 90 * 24 * 3600,
+            login_account_burst: 5,
+            login_account_refill_secs: 60,
+            login_address_burst: 30,
+            login_address_refill_secs: 10,
+            trust_forwarded_for: false,
+            login_queue: 256,
             ticket_ttl_secs: 60,
             max_frame_bytes: 64 * 1024 * 1024,
             outgoing_queue_frames: 1024,
@@ -165,6 +188,15 @@ impl Config {
             "JWT_SECRET" => self.jwt_secret = Some(Secret::new(value)),
             "ACCESS_TOKEN_TTL_SECS" => self.access_token_ttl_secs = num(name, &value)?,
             "REFRESH_TOKEN_TTL_SECS" => self.refresh_token_ttl_secs = num(name, &value)?,
+            "SESSION_MAX_AGE_SECS" => self.session_max_age_secs = num(name, &value)?,
+            "LOGIN_ACCOUNT_BURST" => self.login_account_burst = num(name, &value)?,
+            "LOGIN_ACCOUNT_REFILL_SECS" => self.login_account_refill_secs = num(name, &value)?,
+            "LOGIN_ADDRESS_BURST" => self.login_address_burst = num(name, &value)?,
+            "LOGIN_ADDRESS_REFILL_SECS" => self.login_address_refill_secs = num(name, &value)?,
+            "TRUST_FORWARDED_FOR" => {
+                self.trust_forwarded_for = matches!(value.trim(), "1" | "true" | "yes")
+            }
+            "LOGIN_QUEUE" => self.login_queue = num(name, &value)?,
             "TICKET_TTL_SECS" => self.ticket_ttl_secs = num(name, &value)?,
             "MAX_FRAME_BYTES" => self.max_frame_bytes = num(name, &value)?,
             "OUTGOING_QUEUE_FRAMES" => self.outgoing_queue_frames = num(name, &value)?,
@@ -192,6 +224,35 @@ impl Config {
     pub fn web_dir(&self) -> Option<std::path::PathBuf> {
         let dir = std::path::PathBuf::from(self.web_dir.as_deref().unwrap_or("pwa/dist"));
         dir.join("index.html").is_file().then_some(dir)
+    }
+
+    pub fn throttle(&self) -> crate::auth::throttle::ThrottleRules {
+        use crate::auth::throttle::{Rate, ThrottleRules};
+        ThrottleRules {
+            per_account: Rate {
+                burst: self.login_account_burst,
+                refill_secs: self.login_account_refill_secs,
+            },
+            per_address: Rate {
+                burst: self.login_address_burst,
+                refill_secs: self.login_address_refill_secs,
+            },
+        }
+    }
+
+    /// Where a generated JWT secret is kept: beside the SQLite file, or in `./data`.
+    pub fn generated_secret_path(&self) -> std::path::PathBuf {
+        let file = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest));
+        let dir = match file.map(Path::new).and_then(Path::parent) {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            Some(_) => std::path::PathBuf::from("."),
+            None => std::path::PathBuf::from("data"),
+        };
+        dir.join("jwt-secret")
     }
 
     pub fn ticket_ttl(&self) -> Duration {

@@ -3,11 +3,9 @@
 
 mod common;
 
-use automerge::{AutoCommit, ROOT, sync};
-use common::{BACKENDS, Backend, TestDb, TestServer, add_user, peer::TestPeer, wait_until};
-use floorwalk::{
-    documents::json::put_json, flatten::runner::Outcome, storage::Role, sync::DocumentId,
-};
+use automerge::{AutoCommit, ROOT};
+use common::{BACKENDS, Backend, TestDb, TestServer, cast::Cast, wait_until};
+use floorwalk::{documents::json::put_json, flatten::runner::Outcome, sync::DocumentId};
 use floorwalk_shared::examples::{example_count_session_json, example_uuid};
 use serde_json::{Value, json};
 
@@ -25,11 +23,6 @@ fn session_json() -> Value {
     value
 }
 
-fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
-    let theirs = state.their_heads.clone().unwrap_or_default();
-    doc.get_heads().iter().all(|h| theirs.contains(h))
-}
-
 async fn rows(db: &TestDb, table: &str, id: &DocumentId) -> i64 {
     db.scalar(&format!(
         "SELECT COUNT(*) FROM {table} WHERE document_id = '{id}'"
@@ -37,32 +30,21 @@ async fn rows(db: &TestDb, table: &str, id: &DocumentId) -> i64 {
     .await
 }
 
-async fn push(peer: &mut TestPeer, id: &DocumentId, doc: &mut AutoCommit, state: &mut sync::State) {
-    peer.sync_until(id.as_str(), doc, state, acknowledged).await;
-}
-
-async fn north(backend: Backend) -> TestServer {
+/// A server with Mia (manager), Ana and Ben (staff) of site `north`, connected.
+async fn north(backend: Backend) -> (TestServer, Cast) {
     let server = TestServer::start(backend).await;
-    add_user(
-        server.store.as_ref(),
-        "ana@north.test",
-        Role::Staff,
-        &["north"],
-    )
-    .await;
-    server
+    let cast = Cast::of(&server, "north").await;
+    (server, cast)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_synced_count_session_is_flattened_with_conflicts_and_adjustments() {
     for backend in BACKENDS {
-        let server = north(backend).await;
+        let (server, cast) = north(backend).await;
         let db = &server.db;
-        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
         let id = DocumentId::random();
-        let mut doc = doc_from(&session_json());
-        let mut state = sync::State::new();
-        push(&mut ana, &id, &mut doc, &mut state).await;
+        let mut doc = cast.deliver(&server, &id, &session_json()).await;
+        server.flattened(&id).await;
 
         wait_until(5, "the session to be flattened", || async {
             rows(db, "count_entries", &id).await == 5
@@ -107,12 +89,13 @@ async fn a_synced_count_session_is_flattened_with_conflicts_and_adjustments() {
             .expect("get")
             .expect("entries");
         let len = automerge::ReadDoc::length(&doc, &entries);
-        floorwalk::documents::json::insert_json(&mut doc, &entries, len, &json!({
+        let ana = cast.ana();
+        let mut entry = json!({
             "id": example_uuid(900), "location": "A-01-01", "sku": "SKU-9", "qty": 39, "count_index": 2,
-            "by": "ana", "at": "2026-11-25T11:00:00.000Z", "device": "ana-phone"
-        }))
-        .expect("entry");
-        push(&mut ana, &id, &mut doc, &mut state).await;
+        });
+        with_record(&mut entry, ana.recorded("2026-11-25T11:00:00.000Z"));
+        floorwalk::documents::json::insert_json(&mut doc, &entries, len, &entry).expect("entry");
+        ana.push(&server, &id, &mut doc).await;
         wait_until(5, "the new entry", || async {
             rows(db, "count_entries", &id).await == 6
         })
@@ -141,9 +124,8 @@ async fn a_synced_count_session_is_flattened_with_conflicts_and_adjustments() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_documents_get_problems_and_others_keep_flowing() {
     for backend in BACKENDS {
-        let server = north(backend).await;
+        let (server, cast) = north(backend).await;
         let db = &server.db;
-        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
         let garbage = [
             json!({"site": "north", "type": "count_session", "schema_version": 1, "title": 7}),
             json!({"site": "north", "type": "teleporter", "schema_version": 1}),
@@ -165,17 +147,12 @@ async fn garbage_documents_get_problems_and_others_keep_flowing() {
                 )
                 .expect("put");
             }
-            push(&mut ana, &id, &mut doc, &mut sync::State::new()).await;
+            // The manager's, so that the write policy leaves the garbage as it is.
+            cast.manager().push(&server, &id, &mut doc).await;
             bad_ids.push(id);
         }
         let good = DocumentId::random();
-        push(
-            &mut ana,
-            &good,
-            &mut doc_from(&session_json()),
-            &mut sync::State::new(),
-        )
-        .await;
+        cast.deliver(&server, &good, &session_json()).await;
         wait_until(10, "the valid document after the garbage", || async {
             rows(db, "count_entries", &good).await == 5
         })
@@ -203,6 +180,13 @@ async fn garbage_documents_get_problems_and_others_keep_flowing() {
     }
 }
 
+/// `entry` with `{by, at, device}` of a record added.
+fn with_record(entry: &mut Value, recorded: Value) {
+    for (k, v) in recorded.as_object().expect("record").clone() {
+        entry[k] = v;
+    }
+}
+
 fn deep(levels: usize) -> Value {
     (0..levels).fold(json!(1), |inner, _| json!({ "x": inner }))
 }
@@ -210,16 +194,10 @@ fn deep(levels: usize) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_restart_the_flattener_catches_up_to_the_same_rows() {
     for backend in BACKENDS {
-        let server = north(backend).await;
-        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let (server, cast) = north(backend).await;
         let id = DocumentId::random();
-        push(
-            &mut ana,
-            &id,
-            &mut doc_from(&session_json()),
-            &mut sync::State::new(),
-        )
-        .await;
+        cast.deliver(&server, &id, &session_json()).await;
+        server.flattened(&id).await;
         let db = &server.db;
         wait_until(5, "the first flatten", || async {
             rows(db, "count_entries", &id).await == 5
@@ -237,7 +215,7 @@ async fn after_a_restart_the_flattener_catches_up_to_the_same_rows() {
             db.execute(&format!("DELETE FROM {table} WHERE document_id = '{id}'"))
                 .await;
         }
-        drop(ana);
+        drop(cast);
         let server = server.restart().await;
         let db = &server.db;
         wait_until(10, "catch-up after restart", || async {
@@ -257,33 +235,19 @@ async fn after_a_restart_the_flattener_catches_up_to_the_same_rows() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_write_is_retried_while_other_documents_keep_flowing() {
     for backend in BACKENDS {
-        let server = north(backend).await;
+        let (server, cast) = north(backend).await;
         let db = &server.db;
-        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
         // The count tables go away: flattening any count session now fails.
         db.execute("ALTER TABLE count_entries RENAME TO count_entries_away")
             .await;
         let session = DocumentId::random();
-        let mut session_doc = doc_from(&session_json());
-        push(
-            &mut ana,
-            &session,
-            &mut session_doc,
-            &mut sync::State::new(),
-        )
-        .await;
+        cast.deliver(&server, &session, &session_json()).await;
 
         // A shipment synced after it is flattened all the same.
         let mut shipment_json = floorwalk_shared::examples::example_shipment_json();
         shipment_json["site"] = json!("north");
         let shipment = DocumentId::random();
-        push(
-            &mut ana,
-            &shipment,
-            &mut doc_from(&shipment_json),
-            &mut sync::State::new(),
-        )
-        .await;
+        cast.deliver(&server, &shipment, &shipment_json).await;
         wait_until(10, "the shipment past the failing session", || async {
             rows(db, "shipments", &shipment).await == 1
         })

@@ -7,10 +7,13 @@ mod common;
 use std::time::Duration;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, sync};
-use common::{BACKENDS, TestDb, TestServer, add_user, login, peer::TestPeer, wait_until};
-use floorwalk::{documents::json::put_json, storage::Role, sync::DocumentId};
+use common::{
+    BACKENDS, TestDb, TestServer, acknowledged, add_user, cast::Cast, login, peer::TestPeer,
+    wait_until,
+};
+use floorwalk::{storage::Role, sync::DocumentId};
 use floorwalk_shared::examples::{
-    example_checklist_run_json, example_count_session_json, example_uuid,
+    ANA, ANA_PHONE, example_checklist_run_json, example_count_session_json, example_uuid,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -18,36 +21,24 @@ use serde_json::{Value, json};
 const CONFLICT_LINE: &str = "A-01-01|SKU-9";
 const FOUND_LINE: &str = "A-01-02|SKU-30";
 
-fn doc_from(value: &Value) -> AutoCommit {
-    let mut doc = AutoCommit::new();
-    for (k, v) in value.as_object().expect("object") {
-        put_json(&mut doc, &ROOT, k, v).expect("put");
-    }
-    doc
-}
-
 fn at_north(mut value: Value) -> Value {
     value["site"] = json!("north");
     value
 }
 
-fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
-    let theirs = state.their_heads.clone().unwrap_or_default();
-    doc.get_heads().iter().all(|h| theirs.contains(h))
-}
-
-/// A site with a staff member, a manager, a viewer, and a manager elsewhere.
-async fn north(backend: common::Backend) -> TestServer {
+/// A site with the examples' people (Mia the manager, Ana and Ben on the floor),
+/// a viewer, and a manager elsewhere.
+async fn north(backend: common::Backend) -> (TestServer, Cast) {
     let server = TestServer::start(backend).await;
+    let cast = Cast::of(&server, "north").await;
     let store = server.store.as_ref();
-    add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
-    add_user(store, "mia@north.test", Role::Manager, &["north"]).await;
     add_user(store, "vic@north.test", Role::Viewer, &["north"]).await;
     add_user(store, "sam@south.test", Role::Manager, &["south"]).await;
-    server
+    (server, cast)
 }
 
-/// Ana's phone with one document open, synced with the server.
+/// Ana's phone with one document open, synced with the server; the document was
+/// delivered by the people its records name.
 struct Phone {
     peer: TestPeer,
     id: DocumentId,
@@ -56,11 +47,31 @@ struct Phone {
 }
 
 impl Phone {
-    async fn open(server: &TestServer, value: &Value) -> Self {
+    async fn open(server: &TestServer, cast: &Cast, value: &Value) -> Self {
+        let id = DocumentId::random();
+        Self::of(
+            server,
+            cast,
+            id.clone(),
+            cast.deliver(server, &id, value).await,
+        )
+        .await
+    }
+
+    /// A checklist run: its records only make sense in an order (answers before
+    /// the sign-off) that the example does not keep, so the manager delivers it.
+    async fn open_run(server: &TestServer, cast: &Cast, value: &Value) -> Self {
+        let id = DocumentId::random();
+        let doc = cast.deliver_alone(server, &id, value).await;
+        Self::of(server, cast, id, doc).await
+    }
+
+    async fn of(server: &TestServer, cast: &Cast, id: DocumentId, doc: AutoCommit) -> Self {
+        server.flattened(&id).await;
         let mut phone = Phone {
-            peer: TestPeer::connect(server, "ana@north.test").await,
-            id: DocumentId::random(),
-            doc: doc_from(value),
+            peer: cast.ana().connect(server).await,
+            id,
+            doc,
             state: sync::State::new(),
         };
         phone.until(|_| true).await;
@@ -126,9 +137,9 @@ async fn line_status(db: &TestDb, id: &DocumentId, key: &str, status: &str) -> b
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resolution_reaches_the_phone_and_the_stock_levels() {
     for backend in BACKENDS {
-        let server = north(backend).await;
+        let (server, cast) = north(backend).await;
         let db = &server.db;
-        let mut ana = Phone::open(&server, &at_north(example_count_session_json())).await;
+        let mut ana = Phone::open(&server, &cast, &at_north(example_count_session_json())).await;
         let id = ana.id.clone();
         wait_until(5, "the session to be flattened", || async {
             line_status(db, &id, CONFLICT_LINE, "conflict").await
@@ -231,16 +242,16 @@ async fn a_resolution_reaches_the_phone_and_the_stock_levels() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the_pass() {
     for backend in BACKENDS {
-        let server = north(backend).await;
+        let (server, cast) = north(backend).await;
         let db = &server.db;
         let mut value = at_north(example_count_session_json());
         // A clean line: counted 10 where 11 were expected.
         value["lines"]["B-01|SKU-1"] = json!({"expected_qty": 11});
         value["entries"].as_array_mut().expect("a list").push(json!({
             "id": example_uuid(700), "location": "B-01", "sku": "SKU-1", "qty": 10, "count_index": 1,
-            "by": "ana", "at": "2026-11-25T08:09:00.000Z", "device": "ana-phone"
+            "by": ANA, "at": "2026-11-25T08:09:00.000Z", "device": ANA_PHONE
         }));
-        let mut ana = Phone::open(&server, &value).await;
+        let mut ana = Phone::open(&server, &cast, &value).await;
         let id = ana.id.clone();
         let mia = login(&server.base, "mia@north.test").await.access_token;
 
@@ -303,9 +314,10 @@ async fn bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrective_action_is_assigned_and_closed_with_evidence() {
     for backend in BACKENDS {
-        let server = north(backend).await;
+        let (server, cast) = north(backend).await;
         let db = &server.db;
-        let mut ana = Phone::open(&server, &at_north(example_checklist_run_json())).await;
+        let mut ana =
+            Phone::open_run(&server, &cast, &at_north(example_checklist_run_json())).await;
         let id = ana.id.clone();
         let action_id = example_uuid(51);
         let mia = login(&server.base, "mia@north.test").await.access_token;
@@ -382,8 +394,8 @@ async fn a_corrective_action_is_assigned_and_closed_with_evidence() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_managers_of_the_site_act_and_bad_requests_say_why() {
-    let server = north(common::Backend::Sqlite).await;
-    let mut ana = Phone::open(&server, &at_north(example_count_session_json())).await;
+    let (server, cast) = north(common::Backend::Sqlite).await;
+    let mut ana = Phone::open(&server, &cast, &at_north(example_count_session_json())).await;
     let id = ana.id.clone();
     let approve = json!({"action": "approve_line", "line": FOUND_LINE});
     for (email, expected) in [
@@ -489,7 +501,7 @@ async fn next_event(response: &mut reqwest::Response, buffer: &mut String, event
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboards_hear_of_flattened_changes_over_sse() {
     for backend in BACKENDS {
-        let server = north(backend).await;
+        let (server, cast) = north(backend).await;
         let mia = login(&server.base, "mia@north.test").await.access_token;
         let client = reqwest::Client::new();
         // EventSource cannot send headers: the token may come in the query.
@@ -507,8 +519,10 @@ async fn dashboards_hear_of_flattened_changes_over_sse() {
         let ready = next_event(&mut events, &mut buffer, "ready").await;
         assert_eq!(ready["sites"], json!(["north"]), "{backend:?}");
 
-        let ana = Phone::open(&server, &at_north(example_count_session_json())).await;
-        let id = ana.id.clone();
+        // In one delivery, so that the first event already sees every row.
+        let id = DocumentId::random();
+        cast.deliver_alone(&server, &id, &at_north(example_count_session_json()))
+            .await;
         let changed = next_event(&mut events, &mut buffer, "site-changed").await;
         assert_eq!(changed["site"], "north");
         assert_eq!(changed["document_id"], id.as_str());

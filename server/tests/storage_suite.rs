@@ -71,14 +71,14 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         let now = now_millis();
         assert_eq!(
             store
-                .rotate_refresh("h1", "h2", later, now)
+                .rotate_refresh("h1", "h2", later, now, 0)
                 .await
                 .expect("rotate"),
             RefreshOutcome::Rotated(session.clone())
         );
         assert_eq!(
             store
-                .rotate_refresh("h1", "h3", later, now)
+                .rotate_refresh("h1", "h3", later, now, 0)
                 .await
                 .expect("reuse"),
             RefreshOutcome::Reused,
@@ -87,7 +87,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         // The whole family is revoked: even the newest token is refused now.
         assert_eq!(
             store
-                .rotate_refresh("h2", "h4", later, now)
+                .rotate_refresh("h2", "h4", later, now, 0)
                 .await
                 .expect("after reuse"),
             RefreshOutcome::Unknown
@@ -102,7 +102,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         );
         assert_eq!(
             store
-                .rotate_refresh("nope", "h5", later, now)
+                .rotate_refresh("nope", "h5", later, now, 0)
                 .await
                 .expect("unknown"),
             RefreshOutcome::Unknown
@@ -124,7 +124,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
             .expect("disable");
         assert_eq!(
             store
-                .rotate_refresh("d1", "d2", later, now)
+                .rotate_refresh("d1", "d2", later, now, 0)
                 .await
                 .expect("disabled"),
             RefreshOutcome::Disabled
@@ -136,12 +136,12 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         assert!(
             matches!(
                 store
-                    .rotate_refresh("d1", "d2", later, now)
+                    .rotate_refresh("d1", "d2", later, now, 0)
                     .await
-                    .expect("enabled"),
-                RefreshOutcome::Rotated(_)
+                    .expect("enabled again"),
+                RefreshOutcome::Unknown
             ),
-            "a disabled user's token is not consumed"
+            "re-enabling a user revives none of their old sessions"
         );
 
         let expiring = DeviceSession {
@@ -156,7 +156,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
             .expect("session");
         assert_eq!(
             store
-                .rotate_refresh("e1", "e2", later, now)
+                .rotate_refresh("e1", "e2", later, now, 0)
                 .await
                 .expect("expired"),
             RefreshOutcome::Expired

@@ -10,6 +10,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(users::list_users)
         .service(users::create_user)
         .service(users::update_user)
+        .service(users::revoke_sessions)
         .service(users::add_membership)
         .service(users::remove_membership)
         .service(sites::list_sites)

@@ -248,6 +248,36 @@ pub async fn update_user(
     Ok(HttpResponse::Ok().json(describe(store.get_ref(), &updated).await?))
 }
 
+/// Sign a user out everywhere: every session ends, their refresh tokens stop
+/// working, and their live sync connections and event streams close within
+/// seconds. 200 with `{"revoked": n}`.
+#[utoipa::path(post, path = "/api/admin/users/{id}/revoke-sessions", tag = "admin",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, description = "`{\"revoked\": n}`: how many sessions ended"),
+        (status = 401, body = crate::reporting::routes::ErrorBody),
+        (status = 403, body = crate::reporting::routes::ErrorBody),
+        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+#[post("/api/admin/users/{id}/revoke-sessions")]
+#[tracing::instrument(
+    name = "POST /api/admin/users/{id}/revoke-sessions",
+    skip_all,
+    err(level = "warn")
+)]
+pub async fn revoke_sessions(
+    auth: web::Data<AuthService>,
+    store: web::Data<dyn Store>,
+    hub: web::Data<Arc<Hub>>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    admin(&auth, &req).await?;
+    let user = user_by_path(store.get_ref(), &id).await?;
+    let revoked = store.revoke_sessions_of(user.id).await?;
+    tracing::info!(user_id = user.id, revoked, "all sessions of a user revoked");
+    hub.refresh_all_access();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "revoked": revoked })))
+}
+
 /// Make a user a member of a site (idempotent); 200 with the user. An optional
 /// `{"role"}` body also sets the user's role, which applies at all their sites.
 #[utoipa::path(put, path = "/api/admin/users/{id}/sites/{slug}", tag = "admin",

@@ -1,4 +1,7 @@
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{StatusCode, header},
+};
 
 use crate::{http::error_body, storage::StoreError};
 
@@ -34,6 +37,12 @@ pub enum AuthError {
         "the sync ticket has expired: request a new one from /api/sync/ticket just before connecting"
     )]
     TicketExpired,
+    #[error(
+        "too many sign-in attempts: wait {retry_after_secs} s before trying again (a password manager or asking an administrator to reset the password helps)"
+    )]
+    Throttled { retry_after_secs: u64 },
+    #[error("the server is busy checking other sign-ins: try again in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     #[error("{0}")]
     BadRequest(String),
     #[error("internal error: {0}")]
@@ -54,6 +63,8 @@ impl AuthError {
             AuthError::RefreshReused => "refresh_reused",
             AuthError::TicketInvalid => "ticket_invalid",
             AuthError::TicketExpired => "ticket_expired",
+            AuthError::Throttled { .. } => "too_many_attempts",
+            AuthError::Busy { .. } => "busy",
             AuthError::BadRequest(_) => "bad_request",
             AuthError::Internal(_) => "internal",
         }
@@ -70,6 +81,8 @@ impl ResponseError for AuthError {
     fn status_code(&self) -> StatusCode {
         match self {
             AuthError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AuthError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AuthError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AuthError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::UNAUTHORIZED,
         }
@@ -80,6 +93,13 @@ impl ResponseError for AuthError {
             tracing::error!(%cause, "authentication failed internally");
             return error_body(self.status_code(), self.code(), "internal server error");
         }
-        error_body(self.status_code(), self.code(), &self.to_string())
+        let mut response = error_body(self.status_code(), self.code(), &self.to_string());
+        if let AuthError::Throttled { retry_after_secs } | AuthError::Busy { retry_after_secs } =
+            self
+            && let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -6,9 +6,11 @@ mod password;
 pub mod routes;
 pub mod secrets;
 pub mod service;
+mod signing;
+pub mod throttle;
 mod tokens;
 
 pub use error::AuthError;
-pub use password::{hash_password, verify_password};
+pub use password::{HashingLimits, hash_password, limit_hashing, verify_password};
 pub use service::{AuthService, Principal, TokenPair};
 pub use tokens::{AccessClaims, TokenKeys};

@@ -27,9 +27,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[tracing::instrument(name = "POST /api/auth/login", skip_all, err(level = "warn"))]
 async fn login(
     auth: web::Data<AuthService>,
+    req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, AuthError> {
-    let pair = auth.login(&body.email, &body.password).await?;
+    let address = client_address(&req, auth.trusts_forwarded_for());
+    let pair = auth
+        .login(&body.email, &body.password, address.as_deref())
+        .await?;
     Ok(HttpResponse::Ok().json(pair))
 }
 
@@ -78,4 +82,20 @@ pub fn bearer_token(req: &HttpRequest) -> Option<&str> {
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::trim)
+}
+
+/// The client's address: the socket's peer, or behind a trusted proxy the
+/// address it appended last to `X-Forwarded-For` (earlier entries are the
+/// client's own say, which anyone can forge).
+pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> Option<String> {
+    if trust_forwarded_for
+        && let Some(forwarded) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+        && let Some(last) = forwarded.rsplit(',').map(str::trim).find(|a| !a.is_empty())
+    {
+        return Some(last.to_string());
+    }
+    req.peer_addr().map(|addr| addr.ip().to_string())
 }

@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use super::{
     AuthError,
-    password::{DUMMY_HASH, verify_password},
+    password::{DUMMY_HASH, HashingLimits, limit_hashing, verify_password},
     secrets::{random_token, token_hash},
+    signing::signing_secret,
+    throttle::{self, ThrottleRules},
     tokens::{AccessClaims, TokenKeys},
 };
 use crate::{
@@ -45,34 +47,54 @@ pub struct AuthService {
     keys: TokenKeys,
     access_ttl_secs: u64,
     refresh_ttl_secs: u64,
+    session_max_age_secs: u64,
     ticket_ttl_secs: u64,
+    throttle: ThrottleRules,
+    trust_forwarded_for: bool,
 }
 
-const JWT_SECRET_SETTING: &str = "jwt_secret";
-
 impl AuthService {
-    /// Uses the configured secret, or the one generated on first start and kept
-    /// in the database, so restarts (and the CLI) keep sessions valid.
+    /// Uses the configured secret, or the one generated on first start (see
+    /// `signing.rs`), so restarts (and the CLI) keep sessions valid.
     pub async fn new(store: Arc<dyn Store>, config: &Config) -> Result<Self, AuthError> {
-        let secret = match &config.jwt_secret {
-            Some(secret) => secret.expose().to_string(),
-            None => {
-                store
-                    .setting_or_insert(JWT_SECRET_SETTING, &random_token(48))
-                    .await?
-            }
-        };
+        let secret = signing_secret(store.as_ref(), config).await?;
+        limit_hashing(HashingLimits {
+            queued: config.login_queue,
+            ..HashingLimits::default()
+        });
         Ok(Self {
             store,
             keys: TokenKeys::from_secret(secret.as_bytes()),
             access_ttl_secs: config.access_token_ttl_secs,
             refresh_ttl_secs: config.refresh_token_ttl_secs,
+            session_max_age_secs: config.session_max_age_secs,
             ticket_ttl_secs: config.ticket_ttl().as_secs(),
+            throttle: config.throttle(),
+            trust_forwarded_for: config.trust_forwarded_for,
         })
     }
 
-    pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair, AuthError> {
+    pub fn trusts_forwarded_for(&self) -> bool {
+        self.trust_forwarded_for
+    }
+
+    /// Signs in; `address` is the client's, for throttling guesses per address.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        address: Option<&str>,
+    ) -> Result<TokenPair, AuthError> {
         let email = normalize_email(email);
+        let store = self.store.as_ref();
+        let charged =
+            match throttle::charge(store, &self.throttle, &email, address, now_millis()).await? {
+                Ok(charged) => charged,
+                Err(retry_after_secs) => {
+                    tracing::warn!(address, retry_after_secs, "sign-in attempts throttled");
+                    return Err(AuthError::Throttled { retry_after_secs });
+                }
+            };
         let user = self.store.find_user_by_email(&email).await?;
         let stored_hash = user
             .as_ref()
@@ -82,6 +104,7 @@ impl AuthService {
             Some(user) if matches => user,
             _ => return Err(AuthError::InvalidCredentials),
         };
+        throttle::refund(store, charged).await?;
         if user.disabled {
             return Err(AuthError::AccountDisabled);
         }
@@ -109,6 +132,7 @@ impl AuthService {
                 &token_hash(&new_token),
                 self.refresh_expiry(),
                 now_millis(),
+                now_millis() - (self.session_max_age_secs as i64) * 1000,
             )
             .await?;
         let session = match outcome {

@@ -5,7 +5,9 @@
 //! EventSource cannot send headers, so besides `Authorization: Bearer` the
 //! access token may come as `?access_token=`. The stream ends when that token
 //! expires; the client reconnects with a fresh one, which also re-checks the
-//! user's sites.
+//! user's sites. Every few seconds the stream also re-checks the token's session,
+//! so a logout, a stolen-token revocation or a disabled account ends it at once
+//! instead of at the token's expiry.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -27,6 +29,8 @@ use crate::{
 };
 
 const KEEPALIVE: Duration = Duration::from_secs(15);
+/// How often a stream checks that its session still stands.
+const RECHECK: Duration = Duration::from_secs(2);
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(events);
@@ -48,6 +52,9 @@ struct Stream {
     /// The sites this stream reports, by id.
     slugs: Arc<HashMap<i64, String>>,
     keepalive: Interval,
+    recheck: Interval,
+    auth: AuthService,
+    token: String,
     expires: Instant,
     ready_sent: bool,
     ended: bool,
@@ -83,6 +90,14 @@ impl Stream {
                     Err(RecvError::Closed) => return None,
                 },
                 _ = self.keepalive.tick() => return Some(web::Bytes::from_static(b": keepalive\n\n")),
+                _ = self.recheck.tick() => {
+                    if let Err(error) = self.auth.authenticate(&self.token).await
+                        && !matches!(error, AuthError::Internal(_))
+                    {
+                        self.ended = true;
+                        return Some(frame("revoked", &json!({ "message": error.to_string() })));
+                    }
+                }
                 () = tokio::time::sleep_until(self.expires) => {
                     self.ended = true;
                     return Some(frame("expired", &json!({
@@ -104,7 +119,7 @@ impl Stream {
         ("access_token" = Option<String>, Query, description = "For EventSource, which cannot send an Authorization header"),
     ),
     responses(
-        (status = 200, description = "`text/event-stream`: `ready` {sites}, then `site-changed` {site, document_id, document_type} after each flatten commit; `resync` {sites} when events were dropped; `expired` when the token runs out", content_type = "text/event-stream"),
+        (status = 200, description = "`text/event-stream`: `ready` {sites}, then `site-changed` {site, document_id, document_type} after each flatten commit; `resync` {sites} when events were dropped; `expired` when the token runs out; `revoked` when its session ends (logout, revocation, disabled account)", content_type = "text/event-stream"),
         (status = 401, description = "No valid access token"),
         (status = 404, description = "The site is unknown, or not one of yours"),
     ),
@@ -135,10 +150,15 @@ pub async fn events(
     let remaining_ms = (expires_at * 1000 - now_millis()).max(0) as u64;
     let mut keepalive = tokio::time::interval_at(Instant::now() + KEEPALIVE, KEEPALIVE);
     keepalive.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut recheck = tokio::time::interval_at(Instant::now() + RECHECK, RECHECK);
+    recheck.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let state = Stream {
         changes,
         slugs: Arc::new(slugs),
         keepalive,
+        recheck,
+        auth: auth.get_ref().clone(),
+        token: token.to_string(),
         expires: Instant::now() + Duration::from_millis(remaining_ms),
         ready_sent: false,
         ended: false,

@@ -37,7 +37,7 @@ use super::routes::{self as routes, ErrorBody};
         crate::masterdata::templates::create_template, crate::masterdata::templates::publish_version,
         crate::planning::count_sessions::create_count_session, crate::planning::shipments::create_shipment,
         crate::planning::schedules::create_schedule, crate::planning::schedules::list_schedules,
-        crate::admin::users::list_users, crate::admin::users::create_user, crate::admin::users::update_user,
+        crate::admin::users::list_users, crate::admin::users::create_user, crate::admin::users::update_user, crate::admin::users::revoke_sessions,
         crate::admin::users::add_membership, crate::admin::users::remove_membership,
         crate::admin::sites::list_sites, crate::admin::sites::create_site,
     ),

@@ -79,9 +79,13 @@ pub trait SessionStore: Send + Sync {
         new_hash: &str,
         new_expires_at: i64,
         now: i64,
+        // Sessions that logged in before this (ms) are past their absolute lifetime.
+        born_after: i64,
     ) -> StoreResult<RefreshOutcome>;
     /// Revokes the family of this refresh token; false if the token is unknown.
     async fn revoke_by_refresh(&self, refresh_hash: &str) -> StoreResult<bool>;
+    /// Ends every live session of a user (an administrator's "sign out everywhere").
+    async fn revoke_sessions_of(&self, user_id: i64) -> StoreResult<u64>;
     async fn create_ticket(
         &self,
         ticket_hash: &str,
@@ -91,8 +95,21 @@ pub trait SessionStore: Send + Sync {
     /// Single use: the ticket is gone after this call, whatever the outcome.
     async fn redeem_ticket(&self, ticket_hash: &str, now: i64) -> StoreResult<TicketOutcome>;
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn delete_setting(&self, key: &str) -> StoreResult<()>;
     /// Stores `value` unless the key exists; returns the value that is stored.
     async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String>;
+    /// Adds one sign-in attempt to `key`'s throttle: its arrival time moves one
+    /// `interval_ms` past the later of itself and `now`, but never past `cap_ms`.
+    /// Returns the new arrival time.
+    async fn charge_attempt(
+        &self,
+        key: &str,
+        now: i64,
+        interval_ms: i64,
+        cap_ms: i64,
+    ) -> StoreResult<i64>;
+    /// Gives back one attempt's charge.
+    async fn refund_attempt(&self, key: &str, interval_ms: i64) -> StoreResult<()>;
 }
 
 #[async_trait]

@@ -2,6 +2,7 @@
 //! database on 127.0.0.1:5432), and the real application on port 0.
 #![allow(dead_code)]
 
+pub mod cast;
 pub mod peer;
 
 use std::{path::PathBuf, sync::Arc};
@@ -12,7 +13,13 @@ use floorwalk::{
     config::Config,
     storage::{self, NewUser, Role, Store},
 };
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
+
+/// A sync exchange is done when the server has every change of `doc`.
+pub fn acknowledged(doc: &mut automerge::AutoCommit, state: &automerge::sync::State) -> bool {
+    let theirs = state.their_heads.clone().unwrap_or_default();
+    doc.get_heads().iter().all(|h| theirs.contains(h))
+}
 
 pub const PASSWORD: &str = "correct-horse-battery";
 
@@ -85,14 +92,15 @@ impl TestDb {
 
     /// Runs `sql` (a query returning one integer) on this database.
     pub async fn scalar(&self, sql: &str) -> i64 {
+        cast::trace(&format!("scalar {sql:.60}"));
         match self.backend {
             Backend::Sqlite => {
-                let pool = sqlx::SqlitePool::connect(&self.url).await.expect("sqlite");
+                let mut conn = SqliteConnection::connect(&self.url).await.expect("sqlite");
                 let value = sqlx::query_scalar(sql)
-                    .fetch_one(&pool)
+                    .fetch_one(&mut conn)
                     .await
                     .unwrap_or_else(|e| panic!("{sql}: {e}"));
-                pool.close().await;
+                conn.close().await.expect("close sqlite");
                 value
             }
             Backend::Postgres => {
@@ -108,12 +116,12 @@ impl TestDb {
     pub async fn execute(&self, sql: &str) {
         match self.backend {
             Backend::Sqlite => {
-                let pool = sqlx::SqlitePool::connect(&self.url).await.expect("sqlite");
+                let mut conn = SqliteConnection::connect(&self.url).await.expect("sqlite");
                 sqlx::query(sql)
-                    .execute(&pool)
+                    .execute(&mut conn)
                     .await
                     .unwrap_or_else(|e| panic!("{sql}: {e}"));
-                pool.close().await;
+                conn.close().await.expect("close sqlite");
             }
             Backend::Postgres => {
                 let mut conn = PgConnection::connect(&self.url).await.expect("postgres");
@@ -208,13 +216,21 @@ impl TestServer {
     }
 
     /// Stops this server and starts a new one on the same database.
-    pub async fn restart(mut self) -> Self {
+    pub async fn restart(self) -> Self {
+        self.restart_with(|_| {}).await
+    }
+
+    pub async fn restart_with(mut self, tweak: impl FnOnce(&mut Config)) -> Self {
         self.stop().await;
         let db = std::mem::replace(&mut self.db, TestDb::placeholder());
-        Self::start_on(db, |_| {}).await
+        Self::start_on(db, tweak).await
     }
 
     pub async fn start_on(db: TestDb, tweak: impl FnOnce(&mut Config)) -> Self {
+        // `FLOORWALK_LOG=debug` shows the server's logs, to see where a test waits.
+        if std::env::var_os("FLOORWALK_LOG").is_some() {
+            floorwalk::telemetry::init();
+        }
         let mut config = test_config(&db);
         tweak(&mut config);
         let app = Application::build(&config).await.expect("build app");
@@ -234,18 +250,39 @@ impl TestServer {
         }
     }
 
+    /// Waits until the flattener has caught up with document `id`'s heads, so the
+    /// rows reflect every change the server acknowledged.
+    pub async fn flattened(&self, id: &floorwalk::sync::DocumentId) {
+        use floorwalk::flatten::runner::Outcome;
+        wait_until(20, "the flattener to catch up", || async {
+            let site = self.store.document_site(id.as_str()).await.expect("site");
+            match site {
+                // Invalid: these heads are flattened as far as they can be.
+                Some(site) => matches!(
+                    self.flattener.flatten(id, site).await,
+                    Ok(Outcome::UpToDate | Outcome::Invalid(_))
+                ),
+                None => false,
+            }
+        })
+        .await;
+    }
+
     pub fn ws_url(&self) -> String {
         format!("{}/sync", self.base.replacen("http", "ws", 1))
     }
 
     /// Stops like SIGTERM does: sync connections first, then the HTTP server.
     pub async fn stop(&self) {
+        cast::trace("stop: closing connections");
         self.app_hub.close_all_connections("test server stopping");
         wait_until(5, "sync connections to close", || async {
             self.app_hub.connection_count() == 0
         })
         .await;
+        cast::trace("stop: stopping the server");
         self.handle.stop(true).await;
+        cast::trace("stop: stopped");
     }
 }
 
@@ -281,6 +318,15 @@ pub async fn add_user(store: &dyn Store, email: &str, role: Role, sites: &[&str]
     user.id
 }
 
+/// A client whose requests fail after 30 s instead of waiting for ever, so that
+/// a server that stops answering fails the test that asked, with the request named.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("http client")
+}
+
 #[derive(Debug, serde::Deserialize)]
 pub struct Login {
     pub access_token: String,
@@ -289,7 +335,7 @@ pub struct Login {
 }
 
 pub async fn login(base: &str, email: &str) -> Login {
-    let response = reqwest::Client::new()
+    let response = http_client()
         .post(format!("{base}/api/auth/login"))
         .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
         .send()
@@ -300,7 +346,7 @@ pub async fn login(base: &str, email: &str) -> Login {
 }
 
 pub async fn ticket(base: &str, access_token: &str) -> String {
-    let response = reqwest::Client::new()
+    let response = http_client()
         .post(format!("{base}/api/sync/ticket"))
         .bearer_auth(access_token)
         .send()
@@ -319,7 +365,11 @@ where
 {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
     loop {
-        if check().await {
+        // A check that itself never returns fails here, by name, not as a hung test.
+        let done = tokio::time::timeout_at(deadline + std::time::Duration::from_secs(30), check())
+            .await
+            .unwrap_or_else(|_| panic!("a check while waiting for {what} did not return"));
+        if done {
             return;
         }
         assert!(

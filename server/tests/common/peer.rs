@@ -13,7 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
 
-use super::{TestServer, login, ticket};
+use super::{Login, TestServer, login, ticket};
 
 pub struct TestPeer {
     pub peer_id: String,
@@ -31,13 +31,19 @@ pub struct Frame {
 
 impl TestPeer {
     pub async fn connect(server: &TestServer, email: &str) -> Self {
-        let session = login(&server.base, email).await;
+        Self::connect_as(server, &login(&server.base, email).await).await
+    }
+
+    /// A new connection of an existing login (the same device: the same peer id).
+    pub async fn connect_as(server: &TestServer, session: &Login) -> Self {
         let ticket = ticket(&server.base, &session.access_token).await;
-        let (ws, _) = connect_async(format!("{}?ticket={ticket}", server.ws_url()))
+        let upgrade = connect_async(format!("{}?ticket={ticket}", server.ws_url()));
+        let (ws, _) = tokio::time::timeout(Duration::from_secs(30), upgrade)
             .await
+            .expect("a websocket upgrade within 30 s")
             .expect("websocket upgrade");
         let mut peer = Self {
-            peer_id: session.peer_id,
+            peer_id: session.peer_id.clone(),
             ws,
         };
         let join = map(vec![
@@ -75,11 +81,28 @@ impl TestPeer {
         self.send_value(&value).await;
     }
 
+    /// The next binary frame if one comes within `wait`.
+    pub async fn frame_within(&mut self, wait: Duration) -> Option<Frame> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Ok(Some(Ok(Message::Binary(bytes)))) => return Some(decode_frame(&bytes)),
+                Ok(Some(Ok(Message::Close(_)) | Err(_)) | None) => {
+                    panic!("the server closed the connection")
+                }
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+
     /// The next binary frame, or `None` once the server closed the connection.
     pub async fn next_frame(&mut self) -> Option<Frame> {
+        // Generous: debug builds on a loaded 2-core machine can be slow. One
+        // deadline for the whole wait: pings must not extend it.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
-            // Generous: debug builds on a loaded 2-core machine can be slow.
-            let message = tokio::time::timeout(Duration::from_secs(30), self.ws.next())
+            let message = tokio::time::timeout_at(deadline, self.ws.next())
                 .await
                 .expect("a frame within 30 s")?;
             match message {

@@ -119,7 +119,21 @@ impl AccountStore for SqlStore {
             disabled,
             email
         );
-        Ok(self.change_access(&update).await? > 0)
+        let mut tx = self.db.begin().await?;
+        let done = tx.execute(&update).await?;
+        if disabled {
+            // Re-enabling the account later must not revive these sessions.
+            tx.execute(&stmt!(
+                "UPDATE device_sessions SET revoked_at = $1 WHERE revoked_at IS NULL \
+                 AND user_id = (SELECT id FROM users WHERE email = $2)",
+                now_millis(),
+                email
+            ))
+            .await?;
+        }
+        tx.execute(&stmt!(BUMP_ACCESS)).await?;
+        tx.commit().await?;
+        Ok(done > 0)
     }
 
     async fn add_membership(&self, user_id: i64, site_id: i64) -> StoreResult<()> {

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use super::{
     SqlStore,
     accounts::{BUMP_ACCESS, USER_COLUMNS},
+    sessions::revoke_sessions,
 };
 use crate::{
     stmt,
@@ -37,6 +38,10 @@ impl AdminStore for SqlStore {
         );
         let mut tx = self.db.begin().await?;
         let user = tx.fetch_optional(&update).await?;
+        if patch.disabled == Some(true) {
+            // Re-enabling the account later must not revive these sessions.
+            tx.execute(&revoke_sessions(id)).await?;
+        }
         tx.execute(&stmt!(BUMP_ACCESS)).await?;
         tx.commit().await?;
         Ok(user)

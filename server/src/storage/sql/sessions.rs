@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use super::SqlStore;
+use super::{SqlStore, Statement, accounts::BUMP_ACCESS, db::Conn};
 use crate::{
     stmt,
     storage::{
@@ -19,6 +19,8 @@ struct RefreshRow {
     expires_at: i64,
     used_at: Option<i64>,
     disabled: bool,
+    /// When the session logged in: refresh tokens have an absolute lifetime.
+    created_at: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -80,11 +82,12 @@ impl SessionStore for SqlStore {
         new_hash: &str,
         new_expires_at: i64,
         now: i64,
+        born_after: i64,
     ) -> StoreResult<RefreshOutcome> {
         let mut tx = self.db.begin().await?;
         let token: Option<RefreshRow> = tx
             .fetch_optional(&stmt!(
-                "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.peer_id, \
+                "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.peer_id, s.created_at, \
                         s.revoked_at IS NOT NULL AS revoked, u.disabled \
                  FROM refresh_tokens t JOIN device_sessions s ON s.id = t.session_id \
                  JOIN users u ON u.id = s.user_id \
@@ -101,31 +104,31 @@ impl SessionStore for SqlStore {
             peer_id: token.peer_id,
             revoked: token.revoked,
         };
-        if session.revoked {
-            return Ok(RefreshOutcome::Unknown);
-        }
+        // Disabling revokes the sessions too; say why, while it lasts.
         if token.disabled {
             return Ok(RefreshOutcome::Disabled);
         }
-        if token.used_at.is_some() {
-            tx.execute(&stmt!(
-                "UPDATE device_sessions SET revoked_at = $1 WHERE id = $2",
-                now,
-                &session.id
-            ))
-            .await?;
-            tx.commit().await?;
-            return Ok(RefreshOutcome::Reused);
+        if session.revoked {
+            return Ok(RefreshOutcome::Unknown);
         }
-        if token.expires_at <= now {
+        if token.used_at.is_some() {
+            return revoke_reused(tx, &session.id, now).await;
+        }
+        if token.expires_at <= now || token.created_at < born_after {
             return Ok(RefreshOutcome::Expired);
         }
-        tx.execute(&stmt!(
-            "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2",
-            now,
-            old_hash
-        ))
-        .await?;
+        // Only one of two concurrent uses of a token can mark it used: on Postgres
+        // both may have read it unused above, and the loser is a reuse.
+        let marked = tx
+            .execute(&stmt!(
+                "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+                now,
+                old_hash
+            ))
+            .await?;
+        if marked == 0 {
+            return revoke_reused(tx, &session.id, now).await;
+        }
         tx.execute(&stmt!(
             "INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)",
             new_hash,
@@ -144,7 +147,12 @@ impl SessionStore for SqlStore {
             now_millis(),
             refresh_hash
         );
-        Ok(self.db.execute(&update).await? > 0)
+        // The access version moves so live sockets and streams of it close.
+        Ok(self.change_access(&update).await? > 0)
+    }
+
+    async fn revoke_sessions_of(&self, user_id: i64) -> StoreResult<u64> {
+        self.change_access(&revoke_sessions(user_id)).await
     }
 
     async fn create_ticket(
@@ -197,6 +205,12 @@ impl SessionStore for SqlStore {
         Ok(value.map(|(v,)| v))
     }
 
+    async fn delete_setting(&self, key: &str) -> StoreResult<()> {
+        let delete = stmt!("DELETE FROM server_settings WHERE key = $1", key);
+        self.db.execute(&delete).await?;
+        Ok(())
+    }
+
     async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
         let insert = stmt!(
             "INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -207,4 +221,60 @@ impl SessionStore for SqlStore {
         let select = stmt!("SELECT value FROM server_settings WHERE key = $1", key);
         self.db.scalar(&select).await
     }
+
+    async fn charge_attempt(
+        &self,
+        key: &str,
+        now: i64,
+        interval_ms: i64,
+        cap_ms: i64,
+    ) -> StoreResult<i64> {
+        // One statement, so concurrent attempts (from any instance) each count.
+        let upsert = stmt!(
+            "INSERT INTO login_throttle (key, tat) VALUES ($1, $2 + $3) \
+             ON CONFLICT (key) DO UPDATE SET tat = CASE \
+               WHEN (CASE WHEN login_throttle.tat > $2 THEN login_throttle.tat ELSE $2 END) + $3 > $4 THEN $4 \
+               ELSE (CASE WHEN login_throttle.tat > $2 THEN login_throttle.tat ELSE $2 END) + $3 END \
+             RETURNING tat",
+            key,
+            now,
+            interval_ms,
+            cap_ms
+        );
+        let (tat,): (i64,) = self.db.write_one(&upsert).await?;
+        Ok(tat)
+    }
+
+    async fn refund_attempt(&self, key: &str, interval_ms: i64) -> StoreResult<()> {
+        let update = stmt!(
+            "UPDATE login_throttle SET tat = tat - $2 WHERE key = $1",
+            key,
+            interval_ms
+        );
+        self.db.execute(&update).await?;
+        Ok(())
+    }
+}
+
+/// Every live session of `user_id`, revoked.
+pub(super) fn revoke_sessions(user_id: i64) -> Statement {
+    stmt!(
+        "UPDATE device_sessions SET revoked_at = $1 WHERE revoked_at IS NULL AND user_id = $2",
+        now_millis(),
+        user_id
+    )
+}
+
+/// A refresh token used twice: its session may be stolen, so it ends, and live
+/// connections of it close (the access version moves).
+async fn revoke_reused(mut tx: Conn, session_id: &str, now: i64) -> StoreResult<RefreshOutcome> {
+    tx.execute(&stmt!(
+        "UPDATE device_sessions SET revoked_at = $1 WHERE id = $2",
+        now,
+        session_id
+    ))
+    .await?;
+    tx.execute(&stmt!(BUMP_ACCESS)).await?;
+    tx.commit().await?;
+    Ok(RefreshOutcome::Reused)
 }

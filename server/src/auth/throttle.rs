@@ -1,0 +1,135 @@
+//! Throttled guessing: failed sign-ins are counted per account and per client
+//! address, as a generic cell rate (GCRA: each failure pushes a "theoretical
+//! arrival time" one interval further; a burst of failures is allowed, then one
+//! per interval). The state is one number per key in the database, so it
+//! survives a restart and holds across several instances on one database, which
+//! an in-memory limiter such as `governor` cannot (its state store is synchronous
+//! and per process).
+//!
+//! Every attempt is charged before the password is checked, so a thousand
+//! guesses sent at once are held to the same limit as a thousand in a row, and a
+//! successful sign-in gives back only its own charge: it never resets what other
+//! addresses spent on the account. The account key is the normalised email,
+//! whether or not such an account exists, so the answer reveals nothing.
+
+use crate::storage::{Store, StoreResult};
+
+/// How many failures a key may have at once, and how fast it earns one back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub burst: u32,
+    pub refill_secs: u64,
+}
+
+impl Rate {
+    fn interval_ms(self) -> i64 {
+        (self.refill_secs.max(1) * 1000) as i64
+    }
+
+    /// The latest theoretical arrival time a key can reach: one interval past
+    /// the burst, so refused attempts cannot push a lockout further and further
+    /// into the future (the owner is locked out for at most one interval after
+    /// the guessing stops).
+    fn cap_ms(self, now: i64) -> i64 {
+        now + (i64::from(self.burst) + 1) * self.interval_ms()
+    }
+
+    /// Seconds until `tat` lets one more attempt through, if it is over the limit.
+    fn wait_secs(self, tat: i64, now: i64) -> Option<u64> {
+        let over = tat - now - i64::from(self.burst) * self.interval_ms();
+        (over > 0).then(|| (over as u64).div_ceil(1000))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleRules {
+    pub per_account: Rate,
+    pub per_address: Rate,
+}
+
+impl Default for ThrottleRules {
+    fn default() -> Self {
+        Self {
+            per_account: Rate {
+                burst: 5,
+                refill_secs: 60,
+            },
+            // Phones on one warehouse network share an address: looser.
+            per_address: Rate {
+                burst: 30,
+                refill_secs: 10,
+            },
+        }
+    }
+}
+
+/// One sign-in attempt's charges, to give back if it succeeds.
+pub struct Charged {
+    keys: Vec<(String, Rate)>,
+}
+
+/// Charges one attempt to the account and the address; `Err(wait)` when either
+/// is over its limit.
+pub async fn charge(
+    store: &dyn Store,
+    rules: &ThrottleRules,
+    email: &str,
+    address: Option<&str>,
+    now: i64,
+) -> StoreResult<Result<Charged, u64>> {
+    let mut keys = vec![(format!("account:{email}"), rules.per_account)];
+    if let Some(address) = address {
+        keys.push((format!("address:{address}"), rules.per_address));
+    }
+    let mut wait = None;
+    for (key, rate) in &keys {
+        let tat = store
+            .charge_attempt(key, now, rate.interval_ms(), rate.cap_ms(now))
+            .await?;
+        if let Some(secs) = rate.wait_secs(tat, now) {
+            wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
+        }
+    }
+    Ok(match wait {
+        Some(secs) => Err(secs),
+        None => Ok(Charged { keys }),
+    })
+}
+
+/// Gives back the charges of an attempt that succeeded.
+pub async fn refund(store: &dyn Store, charged: Charged) -> StoreResult<()> {
+    for (key, rate) in charged.keys {
+        store.refund_attempt(&key, rate.interval_ms()).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATE: Rate = Rate {
+        burst: 5,
+        refill_secs: 60,
+    };
+
+    /// The arrival time after `n` failures at `now`, as the store computes it.
+    fn after(n: u32, now: i64) -> i64 {
+        (0..n).fold(now, |tat, _| {
+            (tat.max(now) + RATE.interval_ms()).min(RATE.cap_ms(now))
+        })
+    }
+
+    #[test]
+    fn a_burst_passes_and_the_next_attempt_waits_one_interval() {
+        let now = 1_000_000;
+        assert_eq!(RATE.wait_secs(after(5, now), now), None);
+        assert_eq!(RATE.wait_secs(after(6, now), now), Some(60));
+        // However many more are refused, the wait never grows past one interval.
+        assert_eq!(RATE.wait_secs(after(500, now), now), Some(60));
+        // A minute later, one more attempt goes through.
+        let later = now + 60_000;
+        let tat = after(6, now);
+        assert_eq!(RATE.wait_secs(tat, later), None);
+    }
+}

@@ -1,0 +1,364 @@
+//! The edges of authentication, on SQLite and Postgres: guessing is throttled per
+//! account and per address (in the database, so a restart does not reset it), a
+//! revoked session's live sync socket and event stream close within seconds,
+//! re-enabling an account revives no old session, refresh tokens have an
+//! absolute lifetime and rotate safely under concurrent use, and the signing
+//! secret is long enough and kept out of the database.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{BACKENDS, Backend, TestServer, add_user, http_client, login, peer::TestPeer};
+use floorwalk::{app::Application, config::Secret, storage::Role};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn attempt(
+    server: &TestServer,
+    email: &str,
+    password: &str,
+    from: &str,
+) -> reqwest::Response {
+    http_client()
+        .post(format!("{}/api/auth/login", server.base))
+        .header("x-forwarded-for", format!("203.0.113.9, {from}"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("login request")
+}
+
+async fn throttled_guessing(backend: Backend) {
+    let tight = |c: &mut floorwalk::config::Config| {
+        c.login_account_burst = 3;
+        c.login_address_burst = 7;
+        c.trust_forwarded_for = true;
+    };
+    let server = TestServer::start_with(backend, tight).await;
+    let store = server.store.as_ref();
+    add_user(store, "mia@north.test", Role::Manager, &["north"]).await;
+    add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
+
+    // Three wrong passwords answer 401; from the fourth on, 429 with Retry-After,
+    // and an unknown account answers exactly the same.
+    for (email, from) in [
+        ("mia@north.test", "198.51.100.1"),
+        ("nobody@north.test", "198.51.100.5"),
+    ] {
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            let response = attempt(&server, email, "wrong-password", from).await;
+            statuses.push(response.status().as_u16());
+            if response.status() == StatusCode::TOO_MANY_REQUESTS {
+                let wait: u64 = response.headers()["retry-after"]
+                    .to_str()
+                    .expect("ascii")
+                    .parse()
+                    .expect("seconds");
+                assert!((1..=60).contains(&wait), "{backend:?}: Retry-After {wait}");
+                let body: Value = response.json().await.expect("json");
+                assert_eq!(body["error"], "too_many_attempts");
+            }
+        }
+        assert_eq!(statuses, [401, 401, 401, 429, 429], "{backend:?}: {email}");
+    }
+    // The right password is refused too while the account is locked.
+    let locked = attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.2").await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "{backend:?}"
+    );
+
+    // Address .1 has spent five of its seven attempts. A successful sign-in from
+    // another address gives it none back: two more guesses, then 429.
+    let ok = attempt(&server, "ana@north.test", common::PASSWORD, "198.51.100.3").await;
+    assert_eq!(ok.status(), StatusCode::OK, "{backend:?}");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let response = attempt(&server, "ana@north.test", "wrong-password", "198.51.100.1").await;
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 429], "{backend:?}: address .1");
+
+    // The counters are in the database: a restart keeps them.
+    let server = server.restart_with(tight).await;
+    let after = attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.4").await;
+    assert_eq!(after.status(), StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_is_throttled_per_account_and_address_across_restarts() {
+    for backend in BACKENDS {
+        throttled_guessing(backend).await;
+    }
+}
+
+async fn post(
+    server: &TestServer,
+    path: &str,
+    token: Option<&str>,
+    body: Value,
+) -> reqwest::Response {
+    let mut request = http_client()
+        .post(format!("{}{path}", server.base))
+        .json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("request")
+}
+
+/// Waits (up to 10 s) for the server to close `peer`'s socket, reading what it sends.
+async fn closed_within_seconds(peer: &mut TestPeer, what: &str) {
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(frame) = peer.next_frame().await {
+            if frame.kind == "error" {
+                return frame.message;
+            }
+        }
+        None
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{what}: the sync socket stayed open"));
+    if let Some(message) = closed {
+        assert!(
+            ["log in again", "ended", "disabled", "revoked"]
+                .iter()
+                .any(|m| message.contains(m)),
+            "{what}: {message}"
+        );
+    }
+}
+
+async fn revocation_reaches_live_connections(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let store = server.store.as_ref();
+    add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
+    add_user(store, "root@north.test", Role::Admin, &["north"]).await;
+    let admin = login(&server.base, "root@north.test").await.access_token;
+
+    // Logout closes the session's socket and its event stream.
+    let ana = login(&server.base, "ana@north.test").await;
+    let mut socket = TestPeer::connect_as(&server, &ana).await;
+    let mut events = http_client()
+        .get(format!(
+            "{}/api/events?access_token={}",
+            server.base, ana.access_token
+        ))
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(events.status(), StatusCode::OK);
+    let response = post(
+        &server,
+        "/api/auth/logout",
+        None,
+        json!({"refresh_token": ana.refresh_token}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    closed_within_seconds(&mut socket, "logout").await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut seen = String::new();
+        while let Ok(Some(chunk)) = events.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: revoked") {
+                return seen;
+            }
+        }
+        seen
+    })
+    .await
+    .expect("the event stream ends within seconds");
+    assert!(ended.contains("event: revoked"), "{backend:?}: {ended}");
+
+    // An admin's "sign out everywhere" ends both of a user's devices.
+    let (phone, tablet) = (
+        login(&server.base, "ana@north.test").await,
+        login(&server.base, "ana@north.test").await,
+    );
+    let mut phone_socket = TestPeer::connect_as(&server, &phone).await;
+    let mut tablet_socket = TestPeer::connect_as(&server, &tablet).await;
+    let users: Value = http_client()
+        .get(format!("{}/api/admin/users", server.base))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("users")
+        .json()
+        .await
+        .expect("json");
+    let ana_id = users
+        .as_array()
+        .or_else(|| users["users"].as_array())
+        .expect("a list of users")
+        .iter()
+        .find(|u| u["email"] == "ana@north.test")
+        .map(|u| {
+            u["id"]
+                .as_str()
+                .map_or_else(|| u["id"].to_string(), str::to_string)
+        })
+        .expect("ana");
+    let response = post(
+        &server,
+        &format!("/api/admin/users/{ana_id}/revoke-sessions"),
+        Some(&admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK, "{backend:?}");
+    let body: Value = response.json().await.expect("json");
+    assert!(body["revoked"].as_u64().is_some_and(|n| n >= 2), "{body}");
+    closed_within_seconds(&mut phone_socket, "revoke-all (phone)").await;
+    closed_within_seconds(&mut tablet_socket, "revoke-all (tablet)").await;
+    for old in [&phone, &tablet] {
+        let refresh = post(
+            &server,
+            "/api/auth/refresh",
+            None,
+            json!({"refresh_token": old.refresh_token}),
+        )
+        .await;
+        assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED, "{backend:?}");
+    }
+
+    // Disabling closes the socket; enabling again revives no old session.
+    let before = login(&server.base, "ana@north.test").await;
+    let mut socket = TestPeer::connect_as(&server, &before).await;
+    let patch = |disabled: bool| {
+        http_client()
+            .patch(format!("{}/api/admin/users/{ana_id}", server.base))
+            .bearer_auth(&admin)
+            .json(&json!({ "disabled": disabled }))
+            .send()
+    };
+    assert_eq!(patch(true).await.expect("disable").status(), StatusCode::OK);
+    closed_within_seconds(&mut socket, "disable").await;
+    assert_eq!(patch(false).await.expect("enable").status(), StatusCode::OK);
+    let refresh = post(
+        &server,
+        "/api/auth/refresh",
+        None,
+        json!({"refresh_token": before.refresh_token}),
+    )
+    .await;
+    assert_eq!(
+        refresh.status(),
+        StatusCode::UNAUTHORIZED,
+        "{backend:?}: an old session came back"
+    );
+    let ticket = post(
+        &server,
+        "/api/sync/ticket",
+        Some(&before.access_token),
+        json!({}),
+    )
+    .await;
+    assert_eq!(ticket.status(), StatusCode::UNAUTHORIZED, "{backend:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_revocation_and_disabling_close_live_connections() {
+    for backend in BACKENDS {
+        revocation_reaches_live_connections(backend).await;
+    }
+}
+
+async fn refresh_lifetimes(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| c.session_max_age_secs = 2).await;
+    add_user(
+        server.store.as_ref(),
+        "ana@north.test",
+        Role::Staff,
+        &["north"],
+    )
+    .await;
+
+    // Two uses of one refresh token at the same moment: never both succeed.
+    for _ in 0..5 {
+        let session = login(&server.base, "ana@north.test").await;
+        let body = json!({"refresh_token": session.refresh_token});
+        let (a, b) = tokio::join!(
+            post(&server, "/api/auth/refresh", None, body.clone()),
+            post(&server, "/api/auth/refresh", None, body.clone())
+        );
+        let ok = [a.status(), b.status()]
+            .iter()
+            .filter(|s| **s == StatusCode::OK)
+            .count();
+        assert!(ok <= 1, "{backend:?}: one refresh token rotated twice");
+    }
+
+    // However often it refreshes, a session ends at its absolute lifetime.
+    let session = login(&server.base, "ana@north.test").await;
+    let mut token = session.refresh_token;
+    let first = post(
+        &server,
+        "/api/auth/refresh",
+        None,
+        json!({"refresh_token": token}),
+    )
+    .await;
+    assert_eq!(first.status(), StatusCode::OK, "{backend:?}");
+    token = first.json::<Value>().await.expect("json")["refresh_token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    tokio::time::sleep(Duration::from_millis(2_300)).await;
+    let late = post(
+        &server,
+        "/api/auth/refresh",
+        None,
+        json!({"refresh_token": token}),
+    )
+    .await;
+    assert_eq!(late.status(), StatusCode::UNAUTHORIZED, "{backend:?}");
+    let body: Value = late.json().await.expect("json");
+    assert_eq!(body["error"], "refresh_expired", "{backend:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_tokens_rotate_once_and_sessions_have_an_absolute_lifetime() {
+    for backend in BACKENDS {
+        refresh_lifetimes(backend).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_secret_is_refused_and_a_generated_one_stays_out_of_the_database() {
+    for backend in BACKENDS {
+        let db = common::TestDb::new(backend).await;
+        let mut config = common::test_config(&db);
+        config.jwt_secret = Some(Secret::new("too-short"));
+        let error = Application::build(&config)
+            .await
+            .err()
+            .expect("a short secret is refused");
+        assert!(
+            error.to_string().contains("at least 32"),
+            "{backend:?}: {error}"
+        );
+        config.jwt_secret = Some(Secret::new(""));
+        assert!(
+            Application::build(&config).await.is_err(),
+            "{backend:?}: an empty secret"
+        );
+
+        let server = TestServer::start_on(db, |_| {}).await;
+        let in_db = server
+            .db
+            .scalar("SELECT COUNT(*) FROM server_settings WHERE key = 'jwt_secret'")
+            .await;
+        assert_eq!(
+            in_db, 0,
+            "{backend:?}: the signing secret is in the database"
+        );
+        server.stop().await;
+    }
+}
