@@ -133,13 +133,17 @@ export async function seedMaster(client, slug) {
 }
 
 /**
- * A count session. `lines`: {key: expected}; `entries`: [{key, qty, at, index?}];
+ * A count session planned by `client` (a manager's: only a manager plans lines and
+ * closes). `lines`: {key: expected}; `entries`: [{key, qty, at, index?, counter?}], each
+ * written by `counter` (the Node client of the device that counted it, default `client`):
+ * the server undoes any record that does not name the user and device delivering it.
  * `closedAt`: adds a closed status event at that time.
  */
 export async function writeCount(client, slug, { title, lines, entries = [], dueAt, closedAt, blind = false }) {
   const rec = (at) => ({ by: client.userId, at, device: client.deviceId })
   const timeline = [{ id: uuid(), status: 'open', ...rec(entries[0]?.at ?? dueAt) }]
   if (closedAt) timeline.push({ id: uuid(), status: 'closed', ...rec(closedAt) })
+  const counted = (counter) => entries.filter((e) => (e.counter ?? client) === counter).map((e) => countEntry(counter, e))
   const handle = client.repo.create({
     type: 'count_session',
     schema_version: 1,
@@ -151,16 +155,32 @@ export async function writeCount(client, slug, { title, lines, entries = [], due
     due_at: dueAt,
     timeline,
     lines: Object.fromEntries(Object.entries(lines).map(([k, expected_qty]) => [k, { expected_qty }])),
-    entries: entries.map((e) => ({ id: uuid(), location: e.key.split('|')[0], sku: e.key.split('|')[1], qty: e.qty, count_index: e.index ?? 1, ...rec(e.at), ...(e.device ? { device: e.device } : {}) })),
+    entries: counted(client),
   })
   await client.waitSynced(handle)
+  for (const counter of new Set(entries.map((e) => e.counter).filter((c) => c && c !== client))) {
+    const copy = await counter.repo.find(handle.url)
+    copy.change((d) => {
+      for (const e of counted(counter)) d.entries.push(e)
+    })
+    await counter.waitSynced(copy)
+  }
+  if (entries.some((e) => e.counter && e.counter !== client)) {
+    await waitFor(() => handle.doc().entries.length === entries.length, { timeout: 15_000, what: "every counter's entries at the planner" })
+  }
   return handle
+}
+
+/** A count entry of `counter`'s user on its device. */
+function countEntry(counter, { key, qty, at, index = 1 }) {
+  const [location, sku] = key.split('|')
+  return { id: uuid(), location, sku, qty, count_index: index, by: counter.userId, at, device: counter.deviceId }
 }
 
 /** Appends one count entry (as a phone would) and waits until the server has it. */
 export async function addEntry(client, handle, { key, qty, at = new Date().toISOString(), index = 1 }) {
   handle.change((d) => {
-    d.entries.push({ id: uuid(), location: key.split('|')[0], sku: key.split('|')[1], qty, count_index: index, by: client.userId, at, device: client.deviceId })
+    d.entries.push(countEntry(client, { key, qty, at, index }))
   })
   await client.waitSynced(handle)
 }

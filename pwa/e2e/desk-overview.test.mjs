@@ -166,6 +166,7 @@ test('screenshots of every desk view at 1440×900', async () => {
       ['Stock', 'desk-stock', () => page.getByTestId('draft-po').first().waitFor()],
       ['Planning', 'desk-planning', () => page.getByRole('button', { name: 'Plan count session' }).waitFor()],
       ['Master data', 'desk-master-data', () => page.getByTestId('items').locator('tbody tr').nth(9).waitFor()],
+      ['Policy violations', 'desk-violations-overview', () => page.getByTestId('violations').waitFor()],
       ['Audit', 'desk-audit', () => page.getByRole('button', { name: 'Show history' }).waitFor()],
     ]
     for (const [link, name, ready] of views) {

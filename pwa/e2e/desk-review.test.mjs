@@ -25,14 +25,16 @@ test('approve a variance and resolve a conflict from the desk', async () => {
       { sku: 'SKU-2', qty: 10 },
     ],
   })
-  // SKU-1 counted 7 (variance −3); SKU-2 counted 12 and 11 in the same pass on two devices: a conflict.
+  // SKU-1 counted 7 (variance −3); SKU-2 counted 12 and 11 in the same pass on two
+  // devices of the staff member (two logins, so two server-issued device ids): a conflict.
+  const [phoneA, phoneB] = [await suite.connect(suite.users.staff), await suite.connect(suite.users.staff)]
   const session = await writeCount(suite.manager, 'north', {
     title: 'Review loop',
     lines: { 'A-01-01|SKU-1': 10, 'A-01-01|SKU-2': 10 },
     entries: [
       { key: 'A-01-01|SKU-1', qty: 7, at: c.cur(0.3) },
-      { key: 'A-01-01|SKU-2', qty: 12, at: c.cur(0.3), device: 'phone-a' },
-      { key: 'A-01-01|SKU-2', qty: 11, at: c.cur(0.31), device: 'phone-b' },
+      { key: 'A-01-01|SKU-2', qty: 12, at: c.cur(0.3), counter: phoneA },
+      { key: 'A-01-01|SKU-2', qty: 11, at: c.cur(0.31), counter: phoneB },
     ],
     dueAt: new Date(Date.now() + 3600_000).toISOString(),
   })
@@ -40,8 +42,7 @@ test('approve a variance and resolve a conflict from the desk', async () => {
   await waitFor(() => onHand(suite.server, 'SKU-1') === 10 && onHand(suite.server, 'SKU-2') === 10, { what: 'the receipt in stock' })
 
   // A phone with the session open, as the counter's would be.
-  const phone = await suite.connect(suite.users.staff)
-  const phoneCopy = await phone.repo.find(session.url)
+  const phoneCopy = await phoneA.repo.find(session.url)
 
   const { page, context, errors } = await suite.openDesk(suite.users.manager, `/desk/counts/${session.documentId}`)
   try {
@@ -51,8 +52,8 @@ test('approve a variance and resolve a conflict from the desk', async () => {
     await sku2.filter({ hasText: 'conflict' }).waitFor({ timeout: 15_000 })
     assert.match((await sku1.textContent()) ?? '', /-3/)
     // Every entry shows who, on which device.
-    assert.match((await sku2.textContent()) ?? '', /12 by .* on phone-a/)
-    assert.match((await sku2.textContent()) ?? '', /11 by .* on phone-b/)
+    assert.match((await sku2.textContent()) ?? '', new RegExp(`12 by .* on ${phoneA.deviceId}`))
+    assert.match((await sku2.textContent()) ?? '', new RegExp(`11 by .* on ${phoneB.deviceId}`))
     // A conflicted line cannot be approved blindly.
     assert.equal(await sku2.getByRole('button', { name: /^Approve/ }).count(), 0)
     await screenshot(page, 'desk-review-before')

@@ -46,17 +46,20 @@ async function checkSqlTables(server, { countUrl, checklistUrl, shipmentUrl, dis
   const id = (url) => url.replace(/^automerge:/, '').replace(/'/g, "''")
   const [count, run, ship, dispatch] = [countUrl, checklistUrl, shipmentUrl, dispatchUrl].map(id)
   const check = () => {
-    const entries = server.sql(`SELECT sku, qty, voided, recorded_by FROM count_entries WHERE document_id = '${count}'`)
+    const entries = server.sql(`SELECT sku, qty, voided, recorded_by, note FROM count_entries WHERE document_id = '${count}'`)
     const live = entries.filter((e) => !e.voided)
     assert.equal(live.length, 10, 'ten live count entries in count_entries')
     assert.ok(entries.some((e) => e.voided && e.qty === 99), 'the undone entry is kept, voided')
     assert.ok(live.some((e) => e.sku === 'SKU-1' && e.qty === 7), 'the scanned line')
     const lines = server.sql(`SELECT line_key, counted_qty, status, reason, reason_note FROM count_lines WHERE document_id = '${count}' AND status = 'counted'`)
     assert.equal(lines.length, 10, 'ten counted lines')
+    // The counter's reason code and note on a planned line travel with their entry: a
+    // line's reason is the manager's decision (the write policy undoes a staff one).
     assert.deepEqual(
-      lines.filter((l) => l.reason).map((l) => [l.line_key, l.reason, l.reason_note]),
-      [['A-01-01|SKU-5', 'damaged', '2 boxes crushed']],
+      live.filter((e) => e.sku === 'SKU-5').map((e) => [`A-01-01|${e.sku}`, e.note]),
+      [['A-01-01|SKU-5', '2 boxes crushed · Reason: damaged']],
     )
+    assert.deepEqual(lines.filter((l) => l.reason).map((l) => [l.line_key, l.reason, l.reason_note]), [], 'no line reason written from the phone')
     const [runRow] = server.sql(`SELECT completed_at, sign_off_method, failed_count, missing_required FROM checklist_runs WHERE document_id = '${run}'`)
     assert.ok(runRow?.completed_at, 'the run is completed')
     assert.equal(runRow.sign_off_method, 'signature')
@@ -261,6 +264,9 @@ test('a shift offline reaches the server within 10 s of coming back online', asy
   console.log(`every entry, photo and signature was on the server, and in its SQL tables, ${elapsed} ms after going online`)
   assert.ok(elapsed <= 10_000, `everything reached the server in ${elapsed} ms`)
   for (const doc of [count, run, ship, dispatch]) assertDocumentRules(doc)
+  // Nothing the phone wrote broke the write policy: no edit was undone.
+  for (const doc of [count, run, ship, dispatch]) assert.deepEqual(doc.policy_notices ?? [], [], `undone edits in ${doc.type}`)
+  assert.deepEqual(server.sql('SELECT part, message FROM policy_violations'), [], 'no policy violations')
 
   await waitFor(async () => (await page.getByTestId('sync-details-summary').textContent())?.includes('All work synced'), { timeout: 10_000, what: 'the phone to show everything synced' })
   await screenshot(page, '12-sync-online')

@@ -107,6 +107,8 @@ test('two phones offline: both entries survive and a conflicting count is shown 
     await waitFor(async () => (await p.locator('[data-testid=line][data-key="A-01-01|SKU-1"]').getAttribute('data-status')) === 'counted', { what: 'the recounted line to settle' })
   }
   assert.equal(await ben.page.getByTestId('conflict-message').count(), 0, 'the conflict of pass 1 no longer asks anything of the phones')
+  // Nothing either phone (or the manager) wrote broke the write policy.
+  assert.deepEqual(server.sql('SELECT part, message FROM policy_violations'), [], 'no policy violations')
   assert.deepEqual([...ana.errors, ...ben.errors], [])
   await ana.context.close()
   await ben.context.close()

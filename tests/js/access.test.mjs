@@ -44,7 +44,7 @@ for (const backend of backends()) {
       const bob = await client('bob@north.test')
       await alice.waitConnected()
       const ha = alice.repo.create({ site: 'north', kind: 'count-session', title, entries: [] })
-      ha.change((d) => d.entries.push({ by: 'alice', step: 'created' }))
+      ha.change((d) => d.entries.push({ ...alice.record(), step: 'created' }))
       const hb = await bob.findEventually(ha.url)
       await waitForDoc(hb, has((e) => e.step === 'created'), { what: 'creation at bob' })
       return { alice, bob, ha, hb, url: ha.url }
@@ -97,21 +97,21 @@ for (const backend of backends()) {
     })
 
     test('a viewer receives the document but its edits are neither relayed nor stored', async () => {
-      const { alice, ha, hb, url } = await northDoc('Viewer check')
+      const { alice, bob, ha, hb, url } = await northDoc('Viewer check')
       const vera = await client('vera@north.test')
       const hv = await vera.find(url)
       await waitForDoc(hv, has((e) => e.step === 'created'), { what: 'document data at the viewer' })
       hv.change((d) => {
-        d.entries.push({ by: 'vera', step: 'viewer-edit' })
+        d.entries.push({ ...vera.record(), step: 'viewer-edit' })
         d.viewerWasHere = true
       })
       // Positive control: staff edits made after the viewer's still flow everywhere.
-      hb.change((d) => d.entries.push({ by: 'bob', step: 'bob-after-viewer' }))
+      hb.change((d) => d.entries.push({ ...bob.record(), step: 'bob-after-viewer' }))
       await waitForDoc(hv, has((e) => e.step === 'bob-after-viewer'), { what: "bob's edit at the viewer" })
       await waitForDoc(ha, has((e) => e.step === 'bob-after-viewer'), { what: "bob's edit at alice" })
       const viewerEditAt = (h) => () => {
         const d = docOf(h)
-        return d && (d.viewerWasHere || has((e) => e.by === 'vera')(d))
+        return d && (d.viewerWasHere || has((e) => e.by === vera.userId)(d))
       }
       await holdsFor(viewerEditAt(hb), { window: 2500, what: "the viewer's edit reaching bob" })
       assert.ok(!viewerEditAt(ha)(), "the viewer's edit reached alice")
@@ -127,13 +127,13 @@ for (const backend of backends()) {
       const vera = await client('vera@north.test')
       const alice = await client('alice@north.test')
       await Promise.all([sam.waitConnected(), vera.waitConnected(), alice.waitConnected()])
-      const hs = sam.repo.create({ site: 'north', kind: 'shipment', entries: [{ by: 'sam' }] })
-      const hv = vera.repo.create({ site: 'north', kind: 'shipment', entries: [{ by: 'vera' }] })
+      const hs = sam.repo.create({ site: 'north', kind: 'shipment', entries: [{ ...sam.record() }] })
+      const hv = vera.repo.create({ site: 'north', kind: 'shipment', entries: [{ ...vera.record() }] })
       // Positive control, created after the forbidden ones on the same server.
-      const ha = alice.repo.create({ site: 'north', kind: 'shipment', entries: [{ by: 'alice' }] })
+      const ha = alice.repo.create({ site: 'north', kind: 'shipment', entries: [{ ...alice.record() }] })
       const carol = await client('carol@north.test')
       const hc = await carol.findEventually(ha.url)
-      await waitForDoc(hc, has((e) => e.by === 'alice'), { what: "alice's new document at carol" })
+      await waitForDoc(hc, has((e) => e.by === alice.userId), { what: "alice's new document at carol" })
       const dave = await client('dave@north.test')
       await dave.findUnavailable(hs.url)
       await dave.findUnavailable(hv.url)
@@ -143,7 +143,7 @@ for (const backend of backends()) {
       const { alice, ha, hb, url } = await northDoc('Disable check')
       const dave = await client('dave@north.test')
       const hd = await dave.find(url)
-      hd.change((d) => d.entries.push({ by: 'dave', step: 'before-disable' }))
+      hd.change((d) => d.entries.push({ ...dave.record(), step: 'before-disable' }))
       await waitForDoc(hb, has((e) => e.step === 'before-disable'), { what: "dave's edit at bob before disable" })
       assert.ok(dave.adapter.isOpen)
       const pendingTicket = await dave.session.ticket() // issued before the disable
@@ -159,8 +159,8 @@ for (const backend of backends()) {
       const closedAfter = Date.now() - t0
       assert.ok(closedAfter <= 4_500, `connection closed only after ${closedAfter} ms (contract: ~3 s)`)
 
-      hd.change((d) => d.entries.push({ by: 'dave', step: 'after-disable' }))
-      ha.change((d) => d.entries.push({ by: 'alice', step: 'alice-after-disable' }))
+      hd.change((d) => d.entries.push({ ...dave.record(), step: 'after-disable' }))
+      ha.change((d) => d.entries.push({ ...alice.record(), step: 'alice-after-disable' }))
       await waitForDoc(hb, has((e) => e.step === 'alice-after-disable'), { what: "alice's edit at bob" })
       await holdsFor(() => has((e) => e.step === 'after-disable')(docOf(hb)), {
         window: 2000,
@@ -186,15 +186,15 @@ for (const backend of backends()) {
     })
 
     test('member remove makes the site documents unavailable, also on a live connection', async () => {
-      const { ha, hb, url } = await northDoc('Member remove check')
+      const { alice, bob, ha, hb, url } = await northDoc('Member remove check')
       const erin = await client('erin@both.test')
       const he = await erin.find(url)
-      he.change((d) => d.entries.push({ by: 'erin', step: 'before-remove' }))
+      he.change((d) => d.entries.push({ ...erin.record(), step: 'before-remove' }))
       await waitForDoc(hb, has((e) => e.step === 'before-remove'), { what: "erin's edit at bob" })
       // erin also works on a south document
       const sam = await client('sam@south.test')
       await sam.waitConnected()
-      const hs = sam.repo.create({ site: 'south', kind: 'checklist-run', entries: [{ by: 'sam' }] })
+      const hs = sam.repo.create({ site: 'south', kind: 'checklist-run', entries: [{ ...sam.record() }] })
 
       const closesBefore = erin.adapter.stats.closes
       await cli(ctx.db.url, ['member', 'remove', 'erin@both.test', 'north'])
@@ -203,13 +203,13 @@ for (const backend of backends()) {
       await erin2.findUnavailable(url)
       // ...but still loads south documents.
       const hs2 = await erin2.findEventually(hs.url)
-      await waitForDoc(hs2, has((e) => e.by === 'sam'), { what: 'south doc at erin' })
+      await waitForDoc(hs2, has((e) => e.by === sam.userId), { what: 'south doc at erin' })
 
       // The live connection: closed, or downgraded (allow the same ~3 s as for disable).
       await waitFor(() => erin.adapter.stats.closes > closesBefore, { timeout: 3500 }).catch(() => {})
-      he.change((d) => d.entries.push({ by: 'erin', step: 'after-remove' }))
-      hb.change((d) => d.entries.push({ by: 'bob', step: 'bob-after-remove' }))
-      ha.change((d) => d.entries.push({ by: 'alice', step: 'alice-after-remove' }))
+      he.change((d) => d.entries.push({ ...erin.record(), step: 'after-remove' }))
+      hb.change((d) => d.entries.push({ ...bob.record(), step: 'bob-after-remove' }))
+      ha.change((d) => d.entries.push({ ...alice.record(), step: 'alice-after-remove' }))
       await waitForDoc(hb, has((e) => e.step === 'alice-after-remove'), { what: "alice's edit at bob" })
       await holdsFor(
         () => has((e) => e.step === 'after-remove')(docOf(hb)) || has((e) => e.step === 'bob-after-remove')(docOf(he)),
@@ -225,7 +225,7 @@ for (const backend of backends()) {
       const sam2 = await client('sam@south.test')
       const h = await sam2.find(url)
       await waitForDoc(h, has((e) => e.step === 'created'), { what: 'the north document at sam after member add' })
-      h.change((d) => d.entries.push({ by: 'sam', step: 'sam-now-member' }))
+      h.change((d) => d.entries.push({ ...sam2.record(), step: 'sam-now-member' }))
       const carol = await client('carol@north.test')
       const hc = await carol.find(url)
       await waitForDoc(hc, has((e) => e.step === 'sam-now-member'), { what: "the new member's edit at carol" })

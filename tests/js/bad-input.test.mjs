@@ -45,7 +45,7 @@ describe(`bad input on /sync (${backend})`, () => {
     clients.push(alice, bob)
     await alice.waitConnected()
     ha = alice.repo.create({ site: 'north', kind: 'count-session', entries: [] })
-    ha.change((d) => d.entries.push({ by: 'alice', step: 'created' }))
+    ha.change((d) => d.entries.push({ ...alice.record(), step: 'created' }))
     docId = ha.documentId
     hb = await bob.findEventually(ha.url)
     await waitForDoc(hb, (d) => d.entries.length >= 1, { what: 'the healthy doc at bob' })
@@ -67,8 +67,8 @@ describe(`bad input on /sync (${backend})`, () => {
     assert.ok(ctx.server.running, `server process died after: ${label}`)
     const a = `a-${round}`
     const b = `b-${round}`
-    ha.change((d) => d.entries.push({ by: 'alice', step: a, after: label }))
-    hb.change((d) => d.entries.push({ by: 'bob', step: b, after: label }))
+    ha.change((d) => d.entries.push({ ...alice.record(), step: a, after: label }))
+    hb.change((d) => d.entries.push({ ...bob.record(), step: b, after: label }))
     await waitForDoc(hb, (d) => d.entries.some((e) => e.step === a), { what: `alice's edit at bob after ${label}` })
     await waitForDoc(ha, (d) => d.entries.some((e) => e.step === b), { what: `bob's edit at alice after ${label}` })
     assert.equal(bystander.closed, undefined, `the bystander connection was closed after: ${label}`)
@@ -241,7 +241,7 @@ describe(`bad input on /sync (${backend})`, () => {
     const alice = await Client.create(small, 'alice@north.test', PASSWORD, { name: 'alice-small-queue' })
     clients.push(alice)
     await alice.waitConnected()
-    const h2 = alice.repo.create({ site: 'north', kind: 'count-session', entries: [{ by: 'alice' }] })
+    const h2 = alice.repo.create({ site: 'north', kind: 'count-session', entries: [{ ...alice.record() }] })
     const erin = await Session.login(small.url, 'erin@both.test', PASSWORD)
     const slow = await RawPeer.connect(small.url, { ticket: await erin.ticket() })
     await slow.join(erin.peerId)

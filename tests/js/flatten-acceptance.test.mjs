@@ -1,6 +1,7 @@
 // Issue 3's end-to-end acceptance: JS automerge-repo clients write a count session with
 // two devices' offline entries (one line in conflict), a checklist run with a failed item
-// and an inbound shipment with a damaged line. Within 2 s of the server storing the last
+// and an inbound shipment with a damaged line, each part by the role the write policy
+// gives it to (the manager plans, expects and closes; the phones count and receive). Within 2 s of the server storing the last
 // change, the SQL tables and the KPI endpoints show exactly the hand-computed figures.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,9 +16,11 @@ import { queryRows } from './lib/sql.mjs'
 
 const DAY = '2026-11-25'
 const at = (hhmm) => `${DAY}T${hhmm}:00.000Z`
-const rec = (user, hhmm) => ({ by: user, at: at(hhmm), device: `${user}-phone` })
-const entry = (location, sku, qty, user, hhmm) => ({
-  id: randomUUID(), location, sku, qty, count_index: 1, ...rec(user, hhmm),
+// Every record names the user and the device that deliver it (the write policy undoes
+// any other): `client.record(at)` is {by: its user id, at, device: its peer id}.
+const rec = (client, hhmm) => client.record(at(hhmm))
+const entry = (location, sku, qty, client, hhmm) => ({
+  id: randomUUID(), location, sku, qty, count_index: 1, ...rec(client, hhmm),
 })
 
 /** Master data as the desktop writes it: SKU-1 costs 2.50, SKU-2 costs 1.00. */
@@ -40,10 +43,10 @@ async function seedSite(server, manager, token) {
   return handle
 }
 
-/** Planned by the manager: three lines, due at 17:00 today. */
-const plannedSession = () => ({
+/** Planned by the manager for alice and bob: three lines, due at 17:00 today. */
+const plannedSession = (assignees) => ({
   type: 'count_session', schema_version: 1, site: 'north', title: 'Aisle A-01',
-  scope: { locations: ['A-01'], skus: [] }, blind: true, assignees: ['alice', 'bob'],
+  scope: { locations: ['A-01'], skus: [] }, blind: true, assignees,
   due_at: at('17:00'), timeline: [],
   lines: {
     'A-01-01|SKU-1': { expected_qty: 40 },
@@ -54,24 +57,26 @@ const plannedSession = () => ({
 })
 
 const ITEMS = [randomUUID(), randomUUID()]
-const checklistRun = () => ({
+/** Alice's own run, answered and signed off on her phone. */
+const checklistRun = (alice) => ({
   type: 'checklist_run', schema_version: 1, site: 'north',
   template: { template_id: randomUUID(), version: 1, name: 'Dock safety walk', items: [
     { id: ITEMS[0], label: 'Dock doors close fully', kind: 'check', required: true },
     { id: ITEMS[1], label: 'Floor clear', kind: 'check', required: true },
   ] },
-  location: 'A', assignee: 'alice', due_at: at('12:00'),
+  location: 'A', assignee: alice.userId, due_at: at('12:00'),
   responses: {
-    [ITEMS[0]]: { answer: { kind: 'check', outcome: 'fail' }, note: 'door 3 sticks', photos: [], ...rec('alice', '09:10') },
-    [ITEMS[1]]: { answer: { kind: 'check', outcome: 'pass' }, photos: [], ...rec('alice', '09:12') },
+    [ITEMS[0]]: { answer: { kind: 'check', outcome: 'fail' }, note: 'door 3 sticks', photos: [], ...rec(alice, '09:10') },
+    [ITEMS[1]]: { answer: { kind: 'check', outcome: 'pass' }, photos: [], ...rec(alice, '09:12') },
   },
   notes: [], corrective_actions: [],
-  sign_off: { name: 'Alice', method: { kind: 'pin' }, ...rec('alice', '09:15') },
+  sign_off: { name: 'Alice', method: { kind: 'pin' }, ...rec(alice, '09:15') },
   completed_at: at('09:15'),
 })
 
 const LINE_FILM = randomUUID()
 const LINE_WRAP = randomUUID()
+/** Expected by the manager (expected lines are planning); bob receives it on his phone. */
 const inboundShipment = () => ({
   type: 'shipment', schema_version: 1, site: 'north', direction: 'inbound', reference: 'PO-7',
   carrier: 'Nordfrakt', counterparty: 'WrapCo', expected_at: at('07:30'),
@@ -79,12 +84,14 @@ const inboundShipment = () => ({
     { id: LINE_FILM, sku: 'SKU-1', qty: 20, location: 'A-01-01' },
     { id: LINE_WRAP, sku: 'SKU-2', qty: 10, location: 'A-01-02' },
   ],
-  entries: [
-    { id: randomUUID(), expected_line: LINE_FILM, sku: 'SKU-1', qty: 18, damaged_qty: 2, photos: [], ...rec('bob', '07:50') },
-    { id: randomUUID(), expected_line: LINE_WRAP, sku: 'SKU-2', qty: 10, damaged_qty: 0, photos: [], ...rec('bob', '07:55') },
-  ],
-  timeline: [{ id: randomUUID(), status: 'arrived', ...rec('bob', '07:41') }],
+  entries: [],
+  timeline: [],
 })
+const receiveShipment = (bob) => (d) => {
+  d.timeline.push({ id: randomUUID(), status: 'arrived', ...rec(bob, '07:41') })
+  d.entries.push({ id: randomUUID(), expected_line: LINE_FILM, sku: 'SKU-1', qty: 18, damaged_qty: 2, photos: [], ...rec(bob, '07:50') })
+  d.entries.push({ id: randomUUID(), expected_line: LINE_WRAP, sku: 'SKU-2', qty: 10, damaged_qty: 0, photos: [], ...rec(bob, '07:55') })
+}
 
 /** True once the server stored every change `handle` has (its heads in `documents`). */
 async function serverHas(db, handle) {
@@ -123,25 +130,32 @@ for (const backend of backends()) {
       const { access_token: token } = await login(ctx.server.url, 'mona@north.test', PASSWORD)
       const site = await seedSite(ctx.server, mona, token)
 
-      // The manager plans the session; both phones open it, then lose signal.
-      const planned = mona.repo.create(plannedSession())
+      // The manager plans the session and expects the shipment; both phones open them,
+      // then lose signal.
+      const planned = mona.repo.create(plannedSession([alice.userId, bob.userId]))
+      const shipment = mona.repo.create(inboundShipment())
       const aliceSession = await alice.findEventually(planned.url)
       const bobSession = await bob.findEventually(planned.url)
+      const bobShipment = await bob.findEventually(shipment.url)
       await waitForDoc(bobSession, (d) => Object.keys(d.lines ?? {}).length === 3, { what: 'the plan on bob' })
+      await waitForDoc(bobShipment, (d) => d.expected_lines?.length === 2, { what: 'the expected shipment on bob' })
       alice.goOffline()
       bob.goOffline()
       aliceSession.change((d) => {
-        d.entries.push(entry('A-01-01', 'SKU-1', 38, 'alice', '08:01'))
-        d.entries.push(entry('A-01-02', 'SKU-2', 10, 'alice', '08:05'))
-        d.entries.push(entry('A-01-02', 'SKU-1', 5, 'alice', '08:07'))
-        d.timeline.push({ id: randomUUID(), status: 'closed', ...rec('alice', '16:00') })
+        d.entries.push(entry('A-01-01', 'SKU-1', 38, alice, '08:01'))
+        d.entries.push(entry('A-01-02', 'SKU-2', 10, alice, '08:05'))
+        d.entries.push(entry('A-01-02', 'SKU-1', 5, alice, '08:07'))
       })
       bobSession.change((d) => {
-        d.entries.push(entry('A-01-01', 'SKU-1', 39, 'bob', '08:03'))
-        d.entries.push(entry('A-01-02', 'SKU-2', 10, 'bob', '08:06'))
+        d.entries.push(entry('A-01-01', 'SKU-1', 39, bob, '08:03'))
+        d.entries.push(entry('A-01-02', 'SKU-2', 10, bob, '08:06'))
       })
-      const run = alice.repo.create(checklistRun())
-      const shipment = bob.repo.create(inboundShipment())
+      // Closing a session is the manager's decision (staff set only counting/review).
+      planned.change((d) => {
+        d.timeline.push({ id: randomUUID(), status: 'closed', ...rec(mona, '16:00') })
+      })
+      const run = alice.repo.create(checklistRun(alice))
+      bobShipment.change(receiveShipment(bob))
       alice.goOnline()
       bob.goOnline()
 
@@ -151,7 +165,7 @@ for (const backend of backends()) {
       }
       await waitFor(
         async () => (await serverHas(ctx.db, aliceSession)) && (await serverHas(ctx.db, bobSession)) &&
-          (await serverHas(ctx.db, run)) && (await serverHas(ctx.db, shipment)) && (await serverHas(ctx.db, site)),
+          (await serverHas(ctx.db, run)) && (await serverHas(ctx.db, bobShipment)) && (await serverHas(ctx.db, site)),
         { timeout: 20_000, what: 'the server to store every change' },
       )
 
@@ -213,6 +227,10 @@ for (const backend of backends()) {
       } catch (e) {
         e.message += `\nlast seen: ${JSON.stringify(lastSeen, null, 1).slice(0, 6000)}`
         throw e
+      }
+      // Every write above was authorized: the server undid none of them.
+      for (const h of [aliceSession, bobSession, run, bobShipment, site]) {
+        assert.deepEqual(h.doc().policy_notices ?? [], [], `no edit of ${h.documentId} was undone`)
       }
     })
   })

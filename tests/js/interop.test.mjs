@@ -47,7 +47,7 @@ for (const backend of backends()) {
       const b = await client('bob@north.test')
       await a.waitConnected()
       const ha = a.repo.create({ site: 'north', kind: 'presence-test', entries: [] })
-      ha.change((d) => d.entries.push({ by: 'alice', n: 1 }))
+      ha.change((d) => d.entries.push({ ...a.record(), n: 1 }))
       const hb = await b.findEventually(ha.url)
       await b.waitConnected()
       const closes = () => [a.adapter.stats.closes, b.adapter.stats.closes]
@@ -98,10 +98,10 @@ for (const backend of backends()) {
       a.repo.subscribeToRemotes([await b.repo.storageId()])
       b.repo.subscribeToRemotes([await a.repo.storageId()])
       const ha = a.repo.create({ site: 'north', kind: 'gossip-test', entries: [] })
-      ha.change((d) => d.entries.push({ by: 'alice', step: 'g1' }))
+      ha.change((d) => d.entries.push({ ...a.record(), step: 'g1' }))
       const hb = await b.findEventually(ha.url)
       await waitForDoc(hb, has((e) => e.step === 'g1'), { what: "alice's edit at bob" })
-      hb.change((d) => d.entries.push({ by: 'bob', step: 'g2' }))
+      hb.change((d) => d.entries.push({ ...b.record(), step: 'g2' }))
       await waitForDoc(ha, has((e) => e.step === 'g2'), { what: "bob's edit at alice" })
       assert.ok(sent.includes('remote-subscription-change'), `the client sent ${sent.join(', ')}`)
       assert.equal(a.adapter.stats.closes, 0, `alice's connection was closed: ${JSON.stringify(a.adapter.lastClose)}`)
@@ -111,7 +111,7 @@ for (const backend of backends()) {
     test('a document created offline reaches B once its creator connects', async () => {
       const a = await client('alice@north.test', { online: false, storage: 'fs' })
       const h = a.repo.create({ site: 'north', kind: 'checklist-run', entries: [] })
-      h.change((d) => d.entries.push({ by: 'alice', item: 'fire exits clear', offline: true }))
+      h.change((d) => d.entries.push({ ...a.record(), item: 'fire exits clear', offline: true }))
       assert.equal(a.repo.peers.length, 0, 'really offline')
       a.goOnline()
       await a.waitConnected()
@@ -168,17 +168,17 @@ for (const backend of backends()) {
 
       // A creates and edits; B finds it by URL and edits; each sees the other's edit.
       const ha = a.repo.create({ site: 'north', kind: 'count-session', title: 'Aisle 4', entries: [] })
-      ha.change((d) => d.entries.push({ by: 'alice', qty: 3, step: 'online-1' }))
+      ha.change((d) => d.entries.push({ ...a.record(), qty: 3, step: 'online-1' }))
       const hb = await b.findEventually(ha.url)
       const b2 = b
       await waitForDoc(hb, has((e) => e.step === 'online-1'), { what: "A's first edit at B" })
-      hb.change((d) => d.entries.push({ by: 'bob', qty: 4, step: 'online-2' }))
+      hb.change((d) => d.entries.push({ ...b.record(), qty: 4, step: 'online-2' }))
       await waitForDoc(ha, has((e) => e.step === 'online-2'), { what: "B's edit at A" })
 
       // A goes offline (network removed, storage kept) and edits; B edits meanwhile.
       a.goOffline()
-      ha.change((d) => d.entries.push({ by: 'alice', qty: 5, step: 'offline-a1' }))
-      hb.change((d) => d.entries.push({ by: 'bob', qty: 6, step: 'while-a-offline' }))
+      ha.change((d) => d.entries.push({ ...a.record(), qty: 5, step: 'offline-a1' }))
+      hb.change((d) => d.entries.push({ ...b.record(), qty: 6, step: 'while-a-offline' }))
       // A's device is restarted while offline: a new Repo on the same storage and session.
       await a.close({ keepStorage: true })
       const a2 = Client.fromSession(a.session, { storage: a.storageDir, online: false, name: 'alice-reopened' })
@@ -186,7 +186,7 @@ for (const backend of backends()) {
       a2.tempDirs.push(a.storageDir)
       const ha2 = await a2.find(ha.url)
       assert.ok(has((e) => e.step === 'offline-a1')(docOf(ha2)), 'offline edit kept in A storage')
-      ha2.change((d) => d.entries.push({ by: 'alice', qty: 7, step: 'offline-a2' }))
+      ha2.change((d) => d.entries.push({ ...a2.record(), qty: 7, step: 'offline-a2' }))
       assert.ok(!has((e) => e.step === 'while-a-offline')(docOf(ha2)), 'A cannot have B edit while offline')
 
       // A reconnects: both sides end with all edits.
@@ -211,7 +211,7 @@ for (const backend of backends()) {
       const hc = await c.find(ha.url)
       await waitForDoc(hc, hasAll(all), { what: 'all edits at fresh client C after SIGTERM restart' })
       await waitFor(() => a2.connected && b2.connected, { timeout: 15_000, what: 'A and B to reconnect' })
-      ha2.change((d) => d.entries.push({ by: 'alice', qty: 8, step: 'after-restart' }))
+      ha2.change((d) => d.entries.push({ ...a2.record(), qty: 8, step: 'after-restart' }))
       await waitForDoc(hb, hasAll([...all, 'after-restart']), { what: "A's post-restart edit at B" })
 
       // kill -9 and restart: everything B has seen is on disk.
@@ -258,7 +258,7 @@ for (const backend of backends()) {
         const ha = []
         for (let i = 0; i < DOCS; i++) {
           const h = a.repo.create({ site: 'north', kind: 'checklist-run', n: i, entries: [] })
-          h.change((d) => d.entries.push({ by: 'alice', step: `created-${i}` }))
+          h.change((d) => d.entries.push({ ...a.record(), step: `created-${i}` }))
           ha.push(h)
         }
         const hb = []

@@ -2,6 +2,7 @@
 import { getJson } from '../data/session'
 import { query } from './api'
 import { bareId } from './actions'
+import type { PolicyViolationRow } from './violations'
 
 export interface HistoryOp {
   path: string
@@ -32,6 +33,8 @@ export interface History {
   limit: number
   offset: number
   changes: HistoryChange[]
+  /** Edits in this document the server undid (the write policy), newest first (at most 100). */
+  violations?: PolicyViolationRow[]
 }
 
 /** The first 500 changes (the server's largest page), oldest first. */

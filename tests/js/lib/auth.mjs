@@ -56,13 +56,15 @@ export function requestTicket(baseUrl, accessToken) {
  * access token with the refresh token when the server answers 401.
  */
 export class Session {
-  constructor(baseUrl, { email, password, loginBody }) {
+  constructor(baseUrl, { email, password, loginBody, userId }) {
     this._baseUrl = baseUrl
     this.email = email
     this.password = password
     this.accessToken = loginBody.access_token
     this.refreshToken = loginBody.refresh_token
     this.peerId = loginBody.peer_id
+    // The server's id of the user (as a string, the form records' `by` takes).
+    this.userId = userId
     this.refreshes = 0
     this.tickets = 0
   }
@@ -77,7 +79,15 @@ export class Session {
     for (const k of ['access_token', 'refresh_token', 'peer_id']) {
       if (typeof body?.[k] !== 'string' || !body[k]) throw new Error(`login response lacks ${k}: ${JSON.stringify(body)}`)
     }
-    return new Session(baseUrl, { email, password, loginBody: body })
+    // Records a change writes must name this user: the write policy undoes any other `by`.
+    const me = await getJson(url, '/api/me', { headers: { authorization: `Bearer ${body.access_token}` } })
+    if (me.status !== 200 || me.body?.user?.id === undefined) throw new HttpError(`GET /api/me for ${email}`, me)
+    return new Session(baseUrl, { email, password, loginBody: body, userId: String(me.body.user.id) })
+  }
+
+  /** `{by, at, device}` of a record this user writes on this device (at: RFC 3339, default now). */
+  record(at = new Date().toISOString()) {
+    return { by: this.userId, at, device: this.peerId }
   }
 
   async refresh() {

@@ -62,6 +62,16 @@ export class Client {
     return this.session.peerId
   }
 
+  /** The server's id of this client's user, as records name it. */
+  get userId() {
+    return this.session.userId
+  }
+
+  /** `{by, at, device}` naming this client's user and device, as the write policy requires. */
+  record(at) {
+    return this.session.record(at)
+  }
+
   #newAdapter() {
     return new TicketedWebSocketAdapter(this.session, { retryInterval: this.retryInterval, gate: this.gate })
   }

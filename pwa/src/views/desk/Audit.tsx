@@ -10,6 +10,7 @@ import { site } from '../../desk/state'
 import { navigate } from '../../ui/router'
 import { useQuery } from './useQuery'
 import { ErrorNote, Loading, Panel } from './ui'
+import { ViolationsTable } from './ViolationsTable'
 import { t, type MessageKey } from '../../i18n'
 
 interface DocRow {
@@ -73,6 +74,13 @@ export function Audit({ id }: { id?: string }) {
         </form>
         <ErrorNote error={docs.error} onRetry={docs.reload} />
       </Panel>
+      {/* Undone edits first: the part of the trail a manager must see. */}
+      {id && history.data && (
+        <Panel id="audit-violations" title={t('audit.violations', { count: history.data.violations?.length ?? 0 })}>
+          <p class="hint">{t('audit.violationsHint')}</p>
+          <ViolationsTable rows={history.data.violations ?? []} caption={t('audit.violationsCaption')} withDocument={false} empty={t('audit.noViolations')} testId="history-violations" />
+        </Panel>
+      )}
       {id && (
         <Panel
           id="audit"

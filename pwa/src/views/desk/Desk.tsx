@@ -15,6 +15,7 @@ import { Shipments } from './Shipments'
 import { Planning } from './Planning'
 import { MasterData } from './MasterData'
 import { Audit } from './Audit'
+import { Violations } from './Violations'
 import { Admin } from './Admin'
 import '../../styles/desk.css'
 import { t } from '../../i18n'
@@ -61,6 +62,9 @@ export function Desk({ route }: { route: DeskRoute }) {
         break
       case 'master-data':
         body = <MasterData />
+        break
+      case 'violations':
+        body = <Violations />
         break
       case 'audit':
         body = <Audit />

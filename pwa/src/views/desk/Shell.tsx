@@ -16,6 +16,7 @@ export const NAV: { view: string; label: MessageKey }[] = [
   { view: 'stock', label: 'nav.stock' },
   { view: 'planning', label: 'nav.planning' },
   { view: 'master-data', label: 'nav.masterData' },
+  { view: 'violations', label: 'nav.violations' },
   { view: 'audit', label: 'nav.audit' },
   { view: 'admin', label: 'nav.admin' },
 ]

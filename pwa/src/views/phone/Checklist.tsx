@@ -13,6 +13,8 @@ import type { Answer, AttachmentRef, ChecklistRun, Priority, TemplateItem } from
 import { SCHEMA_VERSION } from '../../types/generated'
 import { t } from '../../i18n'
 import { PRIORITY, statusText } from '../../ui/status'
+import { PolicyNotices } from '../../ui/PolicyNotices'
+import { decides, mayReprioritise, mayWorkOnRun } from '../../lib/policy'
 
 export function StartChecklist({ slug, templateId }: { slug: string; templateId: string }) {
   const site = me.value?.sites.find((s) => s.slug === slug)
@@ -198,7 +200,9 @@ export function ChecklistView({ url }: { url: string }) {
   const { doc, handle, error } = useDoc<ChecklistDoc>(url)
   const a = actor()
   const site = me.value?.sites.find((s) => s.slug === doc?.site)
-  const writable = !!site?.writable
+  const role = me.value?.user.role
+  // Staff work only on a run of their own (the write policy undoes anything else).
+  const writable = !!site?.writable && !!doc && !!a && mayWorkOnRun(role, doc, a.userId)
   const [name, setName] = useState(a?.displayName ?? '')
   const [inked, setInked] = useState(false)
   const [signError, setSignError] = useState<string | null>(null)
@@ -236,6 +240,8 @@ export function ChecklistView({ url }: { url: string }) {
 
   return (
     <Screen title={doc.template.name} back="/" actions={<DocStatus url={url} />}>
+      <PolicyNotices doc={doc} />
+      {!!site?.writable && !writable && <p class="notice">{t('checklist.notYours')}</p>}
       <p class="row wrap">
         <span class="chip">{statusText(state)}</span>
         {doc.due_at && <span class="chip">{t('home.due', { when: fmtDate(doc.due_at) })}</span>}
@@ -254,15 +260,21 @@ export function ChecklistView({ url }: { url: string }) {
               <li key={c.id} class="card" data-testid="corrective-action">
                 <p>{c.description}</p>
                 <p class="muted small">{t('common.status', { status: statusText(actionStatus(c)) })}</p>
-                <Field label={t('checklist.priority')}>
-                  <select value={c.priority} disabled={!writable} onChange={(e) => setPriority(c.id, e.currentTarget.value as Priority)}>
-                    {(['low', 'medium', 'high', 'urgent'] as const).map((p) => (
-                      <option key={p} value={p}>
-                        {t(PRIORITY[p])}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
+                {writable && (decides(role) || !doc.completed_at) && mayReprioritise(role, c, a.userId) ? (
+                  <Field label={t('checklist.priority')}>
+                    <select value={c.priority} onChange={(e) => setPriority(c.id, e.currentTarget.value as Priority)}>
+                      {(['low', 'medium', 'high', 'urgent'] as const).map((p) => (
+                        <option key={p} value={p}>
+                          {t(PRIORITY[p])}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                ) : (
+                  <p class="small" data-testid="action-priority">
+                    {t('checklist.priorityIs', { priority: t(PRIORITY[c.priority]) })}
+                  </p>
+                )}
               </li>
             ))}
           </ul>

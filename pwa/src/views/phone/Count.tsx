@@ -25,6 +25,8 @@ import type { CountDoc, SiteDoc } from '../../types/docs'
 import type { ReasonCode } from '../../types/generated'
 import { t, type MessageKey } from '../../i18n'
 import { statusText } from '../../ui/status'
+import { PolicyNotices } from '../../ui/PolicyNotices'
+import { decides, mayStepCount } from '../../lib/policy'
 
 /** Lines listed before "Show all": a count can have tens of thousands. */
 const LINE_PAGE = 100
@@ -72,6 +74,7 @@ export function CountView({ url }: { url: string }) {
   const [showAll, setShowAll] = useState(false)
   const a = actor()
   const writable = !!site?.writable
+  const role = me.value?.user.role
 
   const setDraft = (d: Draft) => {
     setDraftState(d)
@@ -98,7 +101,10 @@ export function CountView({ url }: { url: string }) {
     const key = lineKey(location, sku)
     const pass = currentPass(doc, key)
     const planned = !!doc.lines?.[key]
-    const noteText = [note.trim(), !planned && reason ? `Reason: ${reason}` : ''].filter(Boolean).join(' · ')
+    // A line's reason is the manager's decision (the write policy): a counter's reason
+    // travels with their entry, as for a found item.
+    const onLine = planned && decides(role)
+    const noteText = [note.trim(), !onLine && reason ? `Reason: ${reason}` : ''].filter(Boolean).join(' · ')
     handle.change((d) => {
       const rec = recorded(who)
       d.entries.forEach((e) => {
@@ -109,8 +115,8 @@ export function CountView({ url }: { url: string }) {
       const entry: CountDoc['entries'][number] = { id: newId(), location, sku, qty, count_index: pass, ...rec }
       if (noteText) entry.note = noteText
       d.entries.push(entry)
-      if (countStatus(d) === 'open') d.timeline.push({ id: newId(), status: 'counting', ...rec })
-      if (planned && reason) {
+      if (countStatus(d) === 'open' && mayStepCount(role, d, who.userId)) d.timeline.push({ id: newId(), status: 'counting', ...rec })
+      if (onLine && reason) {
         const line = d.lines[key]
         line.reason = reason
         if (note.trim()) line.reason_note = note.trim()
@@ -216,6 +222,7 @@ export function CountView({ url }: { url: string }) {
         <span class="chip">{t('count.entries', { count: liveEntries(doc).length })}</span>
       </p>
       {!writable && <p class="notice">{t('count.readOnly')}</p>}
+      <PolicyNotices doc={doc} />
       {conflictsAll.length > 0 && (
         <div class="notice warn" role="alert" data-testid="conflicts">
           {conflictsAll.map((v) => (
@@ -358,7 +365,7 @@ export function CountView({ url }: { url: string }) {
           <button type="button" class="btn secondary" onClick={undoLast}>
             {t('count.undo')}
           </button>
-          {status !== 'review' && status !== 'closed' && (
+          {status !== 'review' && status !== 'closed' && mayStepCount(role, doc, a.userId) && (
             <button type="button" class="btn secondary" onClick={finish}>
               {t('count.finish')}
             </button>

@@ -5,7 +5,9 @@ import { navigate } from '../../ui/router'
 import { useDoc } from '../../ui/useDoc'
 import { useWedge } from '../../ui/useWedge'
 import { canvasPng, PhotoButton, SignaturePad, Thumbs } from '../../ui/media'
-import { lineTallies, MARK_LABEL, nextStatuses, shipmentStatus, STATUS_LABEL, unexpectedEntries } from '../../lib/shipment'
+import { lineTallies, MARK_LABEL, shipmentStatus, STATUS_LABEL, unexpectedEntries } from '../../lib/shipment'
+import { statusesFor } from '../../lib/policy'
+import { PolicyNotices } from '../../ui/PolicyNotices'
 import { t } from '../../i18n'
 import { buildScanIndex, resolveScan } from '../../lib/scan'
 import { newId, parseQuantity, recorded } from '../../lib/ids'
@@ -199,6 +201,7 @@ export function ShipmentView({ url }: { url: string }) {
 
   return (
     <Screen title={t(doc.direction === 'inbound' ? 'shipment.inboundTitle' : 'shipment.outboundTitle', { reference: doc.reference })} back="/" actions={<DocStatus url={url} />}>
+      <PolicyNotices doc={doc} />
       <section class="stack" aria-labelledby="details-h">
         <h2 id="details-h">{t('shipment.details')}</h2>
         <Field label={t('shipment.reference')}>
@@ -227,7 +230,7 @@ export function ShipmentView({ url }: { url: string }) {
         </ol>
         {writable && (
           <div class="row wrap">
-            {nextStatuses(doc).map((s, i) => (
+            {statusesFor(me.value?.user.role, doc).map((s, i) => (
               <button type="button" key={s} class={`btn ${i === 0 ? 'primary' : 'secondary'}`} onClick={() => advance(s)}>
                 {t(MARK_LABEL[s])}
               </button>
