@@ -187,16 +187,39 @@ export class NodeClient {
     return this.tokens.peer_id
   }
 
-  /** Resolves once the server has every change of the document (its sync state says so). */
+  /**
+   * Resolves once the server has every change of the document (its sync state says so).
+   * When it does not, the error says what the server stored and what the client's sync
+   * state believes, with the server's counters: a stored change the server never
+   * acknowledged (stored = local heads, shared = older heads) is a server bug, not a
+   * slow test.
+   */
   async waitSynced(handle, timeout = 30_000) {
-    await waitFor(
-      () => {
-        const heads = A.getHeads(handle.doc())
-        const shared = this.shared.get(handle.documentId)
-        return !!shared && heads.every((h) => shared.includes(h))
-      },
-      { timeout, what: `document ${handle.documentId} to reach the server` },
-    )
+    try {
+      await waitFor(
+        () => {
+          const heads = A.getHeads(handle.doc())
+          const shared = this.shared.get(handle.documentId)
+          return !!shared && heads.every((h) => shared.includes(h))
+        },
+        { timeout, what: `document ${handle.documentId} to reach the server` },
+      )
+    } catch (e) {
+      e.message += `\n${await this.syncDiagnosis(handle)}`
+      throw e
+    }
+  }
+
+  async syncDiagnosis(handle) {
+    const metrics = await fetch(`${this.server.url}/metrics`).then((r) => r.text(), (err) => String(err))
+    let stored
+    try {
+      stored = this.server.sql(`SELECT heads FROM documents WHERE id = '${handle.documentId}'`)[0]?.heads ?? 'not stored'
+    } catch (err) {
+      stored = String(err)
+    }
+    const counters = metrics.split('\n').filter((l) => /^floorwalk_/.test(l)).join(', ')
+    return `local heads ${JSON.stringify(A.getHeads(handle.doc()))}, shared heads (client's sync state) ${JSON.stringify(this.shared.get(handle.documentId) ?? null)}, stored heads ${stored}, peers ${JSON.stringify(this.repo.peers)}; server: ${counters}`
   }
 
   async close() {
