@@ -119,6 +119,16 @@ impl SyncedDoc {
         })
     }
 
+    /// `conn` delivered changes that are now stored: its next message must carry
+    /// our heads, even when automerge believes it already sent them (it skips a
+    /// message whose heads it sent before, and a phone would then show its
+    /// change as pending until the next exchange).
+    pub fn owe_acknowledgement(&mut self, conn: ConnId) {
+        if let Some(peer) = self.peers.get_mut(&conn) {
+            peer.state.last_sent_heads.clear();
+        }
+    }
+
     /// The sync message each peer should get now, if any.
     pub fn outgoing(&mut self) -> Vec<(ConnId, Vec<u8>)> {
         let doc = &self.doc;

@@ -473,6 +473,9 @@ impl DocCore {
                 outcome: Ok(heads.clone()),
             })
             .collect();
+        for conn in &batch.delivered_by {
+            self.doc.owe_acknowledgement(*conn);
+        }
         if let Some(seq) = seq {
             let count = batch.changes.len() as u64;
             self.last_seq = seq;

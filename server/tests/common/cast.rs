@@ -10,10 +10,7 @@
 //! is opened for each delivery: an idle test peer does not answer pings, and the
 //! server rightly closes it.
 
-use automerge::{
-    AutoCommit, ROOT, ReadDoc,
-    sync::{self, SyncDoc},
-};
+use automerge::{AutoCommit, ROOT, ReadDoc, sync};
 use floorwalk::{
     documents::json::{insert_json, put_json},
     storage::Role,
@@ -51,61 +48,15 @@ impl Member {
     /// Sends `doc` as this person, on a new connection, until the server has all of it.
     pub async fn push(&self, server: &TestServer, id: &DocumentId, doc: &mut AutoCommit) {
         let mut peer = self.connect(server).await;
-        push_on(server, &mut peer, id, doc).await;
+        push_on(&mut peer, id, doc).await;
     }
 }
 
-/// Sends `doc` on `peer` until the server holds every change of it. The server
-/// answers a sync message only when it has something to say, and after some
-/// interleavings it says nothing to a peer whose heads it now shares (seen with
-/// several connections of one site), so a missing acknowledgement is followed
-/// by asking the server's document itself.
-async fn push_on(server: &TestServer, peer: &mut TestPeer, id: &DocumentId, doc: &mut AutoCommit) {
+/// Sends `doc` on `peer` until the server acknowledges every change of it.
+async fn push_on(peer: &mut TestPeer, id: &DocumentId, doc: &mut AutoCommit) {
     trace(&format!("push {} {id}", peer.peer_id));
-    let mut state = sync::State::new();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        if let Some(message) = doc.sync().generate_sync_message(&mut state) {
-            peer.send_sync("sync", id.as_str(), message.encode()).await;
-        }
-        if acknowledged(doc, &state) || server_holds(server, id, doc).await {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the server did not take {id} from {}",
-            peer.peer_id
-        );
-        let Some(frame) = peer
-            .frame_within(std::time::Duration::from_millis(500))
-            .await
-        else {
-            continue;
-        };
-        if frame.kind == "sync" && frame.document_id.as_deref() == Some(id.as_str()) {
-            let message = sync::Message::decode(&frame.data.expect("data")).expect("sync message");
-            doc.sync()
-                .receive_sync_message(&mut state, message)
-                .expect("apply");
-        } else {
-            assert_ne!(frame.kind, "error", "server error: {frame:?}");
-        }
-    }
-}
-
-/// Whether the server's copy of `id` has every change of `doc`.
-async fn server_holds(server: &TestServer, id: &DocumentId, doc: &mut AutoCommit) -> bool {
-    let Ok(Some(site)) = server.store.document_site(id.as_str()).await else {
-        return false;
-    };
-    let heads = doc.get_heads();
-    server
-        .app_hub
-        .inspect(id, site, move |theirs| {
-            heads.iter().all(|h| theirs.get_change_by_hash(h).is_some())
-        })
-        .await
-        .unwrap_or(false)
+    peer.sync_until(id.as_str(), doc, &mut sync::State::new(), acknowledged)
+        .await;
 }
 
 /// Mia (manager), Ana and Ben (staff) of `site`; the manager comes first.
@@ -222,7 +173,7 @@ impl Cast {
         for (key, v) in root {
             put_json(&mut doc, &ROOT, key, &without_others(v, manager)).expect("put");
         }
-        push_on(server, &mut peers[0], id, &mut doc).await;
+        push_on(&mut peers[0], id, &mut doc).await;
 
         for (key, v) in root {
             let Some((_, obj)) = doc.get(ROOT, key.as_str()).expect("get") else {
@@ -233,7 +184,7 @@ impl Cast {
                     for (index, item) in items.iter().enumerate() {
                         if let Some(author) = self.other_author(item) {
                             insert_json(&mut doc, &obj, index, item).expect("insert");
-                            push_on(server, &mut peers[author], id, &mut doc).await;
+                            push_on(&mut peers[author], id, &mut doc).await;
                         }
                     }
                 }
@@ -241,7 +192,7 @@ impl Cast {
                     for (member, item) in members {
                         if let Some(author) = self.other_author(item) {
                             put_json(&mut doc, &obj, member, item).expect("put");
-                            push_on(server, &mut peers[author], id, &mut doc).await;
+                            push_on(&mut peers[author], id, &mut doc).await;
                         }
                     }
                 }
@@ -284,7 +235,7 @@ impl Cast {
                 put_json(&mut doc, &ROOT, key, v).expect("put");
             }
         }
-        push_on(server, &mut peer, &id, &mut doc).await;
+        push_on(&mut peer, &id, &mut doc).await;
         id
     }
 

@@ -81,21 +81,6 @@ impl TestPeer {
         self.send_value(&value).await;
     }
 
-    /// The next binary frame if one comes within `wait`.
-    pub async fn frame_within(&mut self, wait: Duration) -> Option<Frame> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            match tokio::time::timeout_at(deadline, self.ws.next()).await {
-                Ok(Some(Ok(Message::Binary(bytes)))) => return Some(decode_frame(&bytes)),
-                Ok(Some(Ok(Message::Close(_)) | Err(_)) | None) => {
-                    panic!("the server closed the connection")
-                }
-                Ok(Some(Ok(_))) => continue,
-                Err(_) => return None,
-            }
-        }
-    }
-
     /// The next binary frame, or `None` once the server closed the connection.
     pub async fn next_frame(&mut self) -> Option<Frame> {
         // Generous: debug builds on a loaded 2-core machine can be slow. One
