@@ -120,11 +120,20 @@ export async function login(email: string, password: string): Promise<StoredSess
   const s = fromTokens(email, t, prev?.email === email ? prev.me : null)
   save(s)
   localStorage.removeItem(NEEDS_LOGIN_KEY)
+  signingOut = false
   sessionStatus.value = { kind: 'active' }
   return s
 }
 
+/**
+ * Set while the user signs out: the server then closes this session's live
+ * connections, and their reconnect attempts must not turn a sign-out the user
+ * asked for into a "log in again" alarm.
+ */
+let signingOut = false
+
 export async function logout(): Promise<void> {
+  signingOut = true
   const s = load()
   if (s) {
     try {
@@ -144,6 +153,7 @@ export async function logout(): Promise<void> {
 
 function markNeedsLogin(code: string | undefined): NeedsLogin {
   const err = new NeedsLogin(code)
+  if (signingOut) return err
   const s = load()
   localStorage.setItem(NEEDS_LOGIN_KEY, err.message)
   sessionStatus.value = { kind: 'needs_login', message: err.message, email: s?.email ?? '' }
