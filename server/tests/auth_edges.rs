@@ -136,7 +136,9 @@ async fn closed_within_seconds(peer: &mut TestPeer, what: &str) {
 async fn revocation_reaches_live_connections(backend: Backend) {
     let server = TestServer::start(backend).await;
     let store = server.store.as_ref();
-    add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
+    let ana_id = add_user(store, "ana@north.test", Role::Staff, &["north"])
+        .await
+        .to_string();
     add_user(store, "root@north.test", Role::Admin, &["north"]).await;
     let admin = login(&server.base, "root@north.test").await.access_token;
 
@@ -182,27 +184,6 @@ async fn revocation_reaches_live_connections(backend: Backend) {
     );
     let mut phone_socket = TestPeer::connect_as(&server, &phone).await;
     let mut tablet_socket = TestPeer::connect_as(&server, &tablet).await;
-    let users: Value = http_client()
-        .get(format!("{}/api/admin/users", server.base))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .expect("users")
-        .json()
-        .await
-        .expect("json");
-    let ana_id = users
-        .as_array()
-        .or_else(|| users["users"].as_array())
-        .expect("a list of users")
-        .iter()
-        .find(|u| u["email"] == "ana@north.test")
-        .map(|u| {
-            u["id"]
-                .as_str()
-                .map_or_else(|| u["id"].to_string(), str::to_string)
-        })
-        .expect("ana");
     let response = post(
         &server,
         &format!("/api/admin/users/{ana_id}/revoke-sessions"),
