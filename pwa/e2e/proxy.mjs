@@ -1,16 +1,17 @@
-// A reverse proxy in front of the floorwalk binary that adds response headers (as the
-// server is to send them): HTTP requests, streams (SSE) and websocket upgrades (/sync)
-// pass through unchanged. CSP reports posted to /csp-report are kept for the test.
+// A reverse proxy in front of the floorwalk binary that rewrites response headers (to
+// add a CSP report address to the server's own policy): HTTP requests, streams (SSE)
+// and websocket upgrades (/sync) pass through unchanged. CSP reports posted to
+// /csp-report are kept for the test.
 import http from 'node:http'
 import net from 'node:net'
 
 export const REPORT_PATH = '/csp-report'
 
 /**
- * Listens on 127.0.0.1 (port 0) and forwards to `upstream`, adding `headers` to every
- * response. Returns { url, reports, close }.
+ * Listens on 127.0.0.1 (port 0) and forwards to `upstream`; `rewrite(headers)` returns
+ * the headers to set on each response, given the server's. Returns { url, reports, close }.
  */
-export async function headerProxy(upstream, headers) {
+export async function headerProxy(upstream, rewrite) {
   const up = new URL(upstream)
   const reports = []
   const upgraded = new Set()
@@ -29,7 +30,7 @@ export async function headerProxy(upstream, headers) {
       return
     }
     const forward = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, { ...r.headers, ...headers })
+      res.writeHead(r.statusCode ?? 502, { ...r.headers, ...rewrite(r.headers) })
       r.pipe(res)
     })
     forward.on('error', (e) => {

@@ -68,6 +68,7 @@ impl Application {
             hub: hub.clone(),
             socket: SocketSettings {
                 max_frame_bytes: config.max_frame_bytes,
+                max_connections_per_user: config.max_connections_per_user.max(1),
                 outgoing_queue_frames: config.outgoing_queue_frames,
                 outgoing_queue_bytes: config.outgoing_queue_bytes.max(1),
                 ping_interval: Duration::from_secs(config.ping_interval_secs.max(1)),
@@ -81,6 +82,8 @@ impl Application {
             },
             attachments: AttachmentLimits {
                 max_bytes: config.attachment_max_bytes,
+                site_quota_bytes: i64::try_from(config.attachment_site_quota_bytes)
+                    .unwrap_or(i64::MAX),
             },
             web_dir: config.web_dir(),
             flattener: flattener.clone(),

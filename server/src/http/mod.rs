@@ -5,6 +5,7 @@ pub mod access;
 pub mod attachments;
 mod error;
 pub mod events;
+mod headers;
 mod health;
 pub(crate) mod me;
 pub mod members;
@@ -64,6 +65,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             // raw, ~2 MB gzipped), JSON and CSV. Images and SSE are left alone.
             .wrap(Compress::default())
             .wrap(from_fn(webapp::cache_policy))
+            .wrap(from_fn(headers::security_headers))
             .wrap(from_fn(access_log))
             .app_data(store.clone())
             .app_data(auth.clone())

@@ -105,7 +105,12 @@ pub fn plan_import(
             });
             continue;
         }
-        let cell = |name: &str| positions.get(name).map(|&i| cells[i].trim());
+        // Read a cell as its author meant it (an export's `'` before a formula comes off).
+        let cell = |name: &str| {
+            positions
+                .get(name)
+                .map(|&i| crate::csv::restore(cells[i].trim()))
+        };
         let natural = cell(kind.natural_key()).unwrap_or_default().to_owned();
         if !natural.is_empty()
             && let Some(first) = seen.insert(natural.clone(), row)

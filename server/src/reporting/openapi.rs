@@ -214,18 +214,20 @@ pub mod other {
         params(("sha256" = String, Path, description = "SHA-256 of the body, 64 hex digits"),
             ("site" = String, Query, description = "Slug of the site it belongs to")),
         request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-        responses((status = 201, description = "Stored", body = AttachmentStored),
-            (status = 200, description = "Already stored", body = AttachmentStored),
+        responses((status = 201, description = "Stored at this site", body = AttachmentStored),
+            (status = 200, description = "This site has it already", body = AttachmentStored),
             (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
             (status = 403, description = "Viewers cannot upload", body = ErrorBody),
             (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-            (status = 415, body = ErrorBody)))]
+            (status = 415, body = ErrorBody),
+            (status = 507, description = "The site's attachment quota is full (`quota_exceeded`)", body = ErrorBody)))]
     pub fn upload_attachment() {}
 
     /// Download an attachment of one of the caller's sites.
     #[utoipa::path(get, path = "/api/attachments/{sha256}", tag = "attachments",
         params(("sha256" = String, Path, description = "SHA-256, 64 hex digits")),
-        responses((status = 200, description = "The bytes, with their content type"),
-            (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        responses((status = 200, description = "The bytes, with their content type; revalidated on every use (`Cache-Control: private, no-cache`, `ETag`)"),
+            (status = 304, description = "The cached copy named by `If-None-Match` is current"),
+            (status = 401, body = ErrorBody), (status = 404, description = "No site of yours uploaded it", body = ErrorBody)))]
     pub fn download_attachment() {}
 }

@@ -110,6 +110,8 @@ pub trait SessionStore: Send + Sync {
     ) -> StoreResult<i64>;
     /// Gives back one attempt's charge.
     async fn refund_attempt(&self, key: &str, interval_ms: i64) -> StoreResult<()>;
+    /// `key`'s arrival time as stored, without charging anything.
+    async fn attempt_tat(&self, key: &str) -> StoreResult<Option<i64>>;
 }
 
 #[async_trait]
@@ -150,9 +152,15 @@ pub trait WorkStore: Send + Sync {
 
 #[async_trait]
 pub trait AttachmentStore: Send + Sync {
-    /// Stores the attachment unless it exists; returns true if it was new.
-    async fn put_attachment(&self, attachment: &Attachment) -> StoreResult<bool>;
-    async fn get_attachment(&self, sha256: &str) -> StoreResult<Option<Attachment>>;
+    /// Stores the attachment at its site unless the site has it already, or unless it
+    /// would take the site's attachments past `site_quota` bytes.
+    async fn put_attachment(
+        &self,
+        attachment: &Attachment,
+        site_quota: i64,
+    ) -> StoreResult<AttachmentStored>;
+    /// The attachment `sha256` as uploaded at `site_id`.
+    async fn get_attachment(&self, site_id: i64, sha256: &str) -> StoreResult<Option<Attachment>>;
 }
 
 /// What the flattener reads and writes.

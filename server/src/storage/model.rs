@@ -197,6 +197,18 @@ pub struct Attachment {
     pub uploaded_by: Option<i64>,
 }
 
+/// What an upload came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachmentStored {
+    Created,
+    /// The site had this file already (uploads are retried; content decides).
+    AlreadyStored,
+    /// Refused: the site's attachments already take `used` bytes of their quota.
+    OverQuota {
+        used: i64,
+    },
+}
+
 /// A count line as planned and approved: what the flattener reads back before it
 /// derives the line again.
 #[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]

@@ -23,6 +23,7 @@ use crate::auth::{AuthError, AuthService, Principal, routes::bearer_token};
 #[derive(Clone, Debug)]
 pub struct SocketSettings {
     pub max_frame_bytes: usize,
+    pub max_connections_per_user: usize,
     pub outgoing_queue_frames: usize,
     pub outgoing_queue_bytes: usize,
     pub ping_interval: Duration,
@@ -119,7 +120,16 @@ impl Connection {
             control_tx,
         )
         .with_devices(devices);
-        hub.register_connection(&peer);
+        if let Err(held) = hub.register_connection(&peer, settings.max_connections_per_user) {
+            SyncMetrics::inc(&hub.metrics().connections_refused_per_user);
+            return Err(CloseReason::new(
+                CloseKind::Policy,
+                // Short: a close reason holds 123 bytes.
+                format!(
+                    "{held} sync connections already open for this user: close a tab or device"
+                ),
+            ));
+        }
         SyncMetrics::inc(&hub.metrics().connections_opened);
         tracing::info!(conn, peer = %peer.peer_id, user_id = principal.user.id, "sync connection opened");
         let identity = Identity {
@@ -148,8 +158,14 @@ impl Connection {
         let mut ping = tokio::time::interval(self.settings.ping_interval);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_heard = Instant::now();
+        let expired = tokio::time::sleep(until_expiry(self.principal.expires_at));
+        tokio::pin!(expired);
         let ended: Option<CloseReason> = loop {
             tokio::select! {
+                () = &mut expired => break Some(CloseReason::new(
+                    CloseKind::TryAgain,
+                    "the access token of this connection expired: reconnect with a fresh one",
+                )),
                 incoming = stream.recv() => {
                     last_heard = Instant::now();
                     match incoming {
@@ -391,4 +407,10 @@ async fn close(session: Session, reason: &CloseReason) {
             description: Some(description),
         }))
         .await;
+}
+
+/// How long until `expires_at` (Unix seconds); zero if it has passed.
+fn until_expiry(expires_at: i64) -> std::time::Duration {
+    let now_ms = crate::storage::now_millis();
+    std::time::Duration::from_millis(u64::try_from(expires_at * 1000 - now_ms).unwrap_or(0))
 }

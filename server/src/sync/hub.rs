@@ -153,8 +153,20 @@ impl Hub {
         self.next_conn.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub fn register_connection(&self, peer: &PeerHandle) {
-        lock(&self.connections).insert(peer.conn, peer.clone());
+    /// Registers a live connection unless its user already holds `per_user` of them
+    /// (then the number they hold is the error): a leaked token or a runaway script
+    /// cannot open sockets without end.
+    pub fn register_connection(&self, peer: &PeerHandle, per_user: usize) -> Result<(), usize> {
+        let mut connections = lock(&self.connections);
+        let held = connections
+            .values()
+            .filter(|other| other.user_id == peer.user_id)
+            .count();
+        if held >= per_user {
+            return Err(held);
+        }
+        connections.insert(peer.conn, peer.clone());
+        Ok(())
     }
 
     pub fn unregister_connection(&self, conn: ConnId) {

@@ -7,6 +7,7 @@ pub struct SyncMetrics {
     pub connections_opened: AtomicU64,
     pub connections_closed_bad_input: AtomicU64,
     pub connections_closed_slow: AtomicU64,
+    pub connections_refused_per_user: AtomicU64,
     pub changes_persisted: AtomicU64,
     pub persist_failures: AtomicU64,
     pub viewer_changes_refused: AtomicU64,
@@ -41,6 +42,10 @@ impl SyncMetrics {
             (
                 "floorwalk_connections_closed_slow_total",
                 &self.connections_closed_slow,
+            ),
+            (
+                "floorwalk_connections_refused_per_user_total",
+                &self.connections_refused_per_user,
             ),
             ("floorwalk_changes_persisted_total", &self.changes_persisted),
             ("floorwalk_persist_failures_total", &self.persist_failures),

@@ -36,6 +36,14 @@ impl TestPeer {
 
     /// A new connection of an existing login (the same device: the same peer id).
     pub async fn connect_as(server: &TestServer, session: &Login) -> Self {
+        match Self::try_connect_as(server, session).await {
+            Ok(peer) => peer,
+            Err(reason) => panic!("handshake refused: {reason}"),
+        }
+    }
+
+    /// [`Self::connect_as`], or why the server closed the connection before the handshake.
+    pub async fn try_connect_as(server: &TestServer, session: &Login) -> Result<Self, String> {
         let ticket = ticket(&server.base, &session.access_token).await;
         let upgrade = connect_async(format!("{}?ticket={ticket}", server.ws_url()));
         let (ws, _) = tokio::time::timeout(Duration::from_secs(30), upgrade)
@@ -56,9 +64,26 @@ impl TestPeer {
             ),
         ]);
         peer.send_value(&join).await;
-        let reply = peer.next_frame().await.expect("peer message");
-        assert_eq!(reply.kind, "peer", "handshake: {reply:?}");
-        peer
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let reply = loop {
+            let reply = tokio::time::timeout_at(deadline, peer.ws.next())
+                .await
+                .expect("an answer to join within 30 s");
+            if !matches!(reply, Some(Ok(Message::Ping(_) | Message::Pong(_)))) {
+                break reply;
+            }
+        };
+        match reply {
+            Some(Ok(Message::Binary(bytes))) => {
+                let reply = decode_frame(&bytes);
+                assert_eq!(reply.kind, "peer", "handshake: {reply:?}");
+                Ok(peer)
+            }
+            Some(Ok(Message::Close(frame))) => Err(frame.map_or_else(String::new, |f| {
+                format!("{}: {}", u16::from(f.code), f.reason)
+            })),
+            other => Err(format!("{other:?}")),
+        }
     }
 
     pub async fn send_value(&mut self, value: &Value) {

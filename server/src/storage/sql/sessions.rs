@@ -254,6 +254,12 @@ impl SessionStore for SqlStore {
         self.db.execute(&update).await?;
         Ok(())
     }
+
+    async fn attempt_tat(&self, key: &str) -> StoreResult<Option<i64>> {
+        let select = stmt!("SELECT tat FROM login_throttle WHERE key = $1", key);
+        let tat: Option<(i64,)> = self.db.fetch_optional(&select).await?;
+        Ok(tat.map(|(tat,)| tat))
+    }
 }
 
 /// Every live session of `user_id`, revoked.

@@ -7,7 +7,8 @@ use super::{
 use crate::{
     stmt,
     storage::{
-        Attachment, AttachmentStore, StoreError, StoreResult, WorkStore, WorkSummary, now_millis,
+        Attachment, AttachmentStore, AttachmentStored, StoreError, StoreResult, WorkStore,
+        WorkSummary, now_millis,
     },
 };
 
@@ -64,24 +65,68 @@ impl WorkStore for SqlStore {
 
 #[async_trait]
 impl AttachmentStore for SqlStore {
-    async fn put_attachment(&self, attachment: &Attachment) -> StoreResult<bool> {
+    async fn put_attachment(
+        &self,
+        attachment: &Attachment,
+        site_quota: i64,
+    ) -> StoreResult<AttachmentStored> {
+        let site = attachment.site_id;
+        let sha256 = attachment.sha256.as_str();
+        let stored = stmt!(
+            "SELECT sha256 FROM attachments WHERE site_id = $1 AND sha256 = $2",
+            site,
+            sha256
+        );
+        if self
+            .db
+            .fetch_optional::<(String,)>(&stored)
+            .await?
+            .is_some()
+        {
+            return Ok(AttachmentStored::AlreadyStored);
+        }
+        // The quota check and the insert are one statement, so two uploads at once
+        // cannot both slip under the limit on SQLite's single writer; on Postgres the
+        // overshoot is bounded by the uploads in flight.
         let insert = stmt!(
-            "INSERT INTO attachments (sha256, site_id, content_type, size, bytes, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING",
-            &attachment.sha256,
-            attachment.site_id,
+            "INSERT INTO attachments (site_id, sha256, content_type, size, bytes, uploaded_by, uploaded_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7 \
+             WHERE (SELECT COALESCE(SUM(size), 0) FROM attachments WHERE site_id = $1) + $4 <= $8 \
+             ON CONFLICT (site_id, sha256) DO NOTHING",
+            site,
+            sha256,
             &attachment.content_type,
             attachment.size,
             attachment.bytes.as_slice(),
             attachment.uploaded_by,
-            now_millis()
+            now_millis(),
+            site_quota
         );
-        Ok(self.db.execute(&insert).await? > 0)
+        if self.db.execute(&insert).await? > 0 {
+            return Ok(AttachmentStored::Created);
+        }
+        if self
+            .db
+            .fetch_optional::<(String,)>(&stored)
+            .await?
+            .is_some()
+        {
+            return Ok(AttachmentStored::AlreadyStored);
+        }
+        let used = stmt!(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments WHERE site_id = $1",
+            site
+        );
+        Ok(AttachmentStored::OverQuota {
+            used: self.db.scalar(&used).await?,
+        })
     }
 
-    async fn get_attachment(&self, sha256: &str) -> StoreResult<Option<Attachment>> {
+    async fn get_attachment(&self, site_id: i64, sha256: &str) -> StoreResult<Option<Attachment>> {
         let select = stmt!(
-            "SELECT sha256, site_id, content_type, size, bytes, uploaded_by FROM attachments WHERE sha256 = $1",
+            "SELECT sha256, site_id, content_type, size, bytes, uploaded_by FROM attachments \
+             WHERE site_id = $1 AND sha256 = $2",
+            site_id,
             sha256
         );
         self.db.fetch_optional(&select).await
