@@ -322,7 +322,15 @@ async fn disabling_cuts_live_sync(backend: Backend) {
 
 async fn removing_a_membership_cuts_that_site(backend: Backend) {
     let (admin, _, ana) = start_polling(backend, 600_000).await;
-    let mut phone = TestPeer::connect(&admin.server, "ana@north.test").await;
+    let ana_login = login(&admin.server.base, "ana@north.test").await;
+    let mut phone = TestPeer::connect_as(&admin.server, &ana_login).await;
+    let mut events = common::http_client()
+        .get(format!("{}/api/events", admin.server.base))
+        .bearer_auth(&ana_login.access_token)
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(events.status(), 200);
     let id = floorwalk::sync::DocumentId::random();
     let mut doc = automerge::AutoCommit::new();
     let site = doc
@@ -359,6 +367,20 @@ async fn removing_a_membership_cuts_that_site(backend: Backend) {
         Some(true),
         "{backend:?}: the north document stayed open"
     );
+    // The dashboard's event stream stops reporting north: it was Ana's only site.
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut seen = String::new();
+        while let Ok(Some(chunk)) = events.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: revoked") {
+                return seen;
+            }
+        }
+        seen
+    })
+    .await
+    .expect("the event stream went on reporting north");
+    assert!(ended.contains("no longer a member"), "{backend:?}: {ended}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,8 @@
 //! expires; the client reconnects with a fresh one, which also re-checks the
 //! user's sites. Every few seconds the stream also re-checks the token's session,
 //! so a logout, a stolen-token revocation or a disabled account ends it at once
-//! instead of at the token's expiry.
+//! instead of at the token's expiry, and the user's memberships: a site taken away
+//! is no longer reported (a `resync` names the sites left).
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -50,7 +51,8 @@ fn frame(event: &str, data: &serde_json::Value) -> web::Bytes {
 struct Stream {
     changes: broadcast::Receiver<SiteChanged>,
     /// The sites this stream reports, by id.
-    slugs: Arc<HashMap<i64, String>>,
+    slugs: HashMap<i64, String>,
+    store: Arc<dyn Store>,
     keepalive: Interval,
     recheck: Interval,
     auth: AuthService,
@@ -61,6 +63,28 @@ struct Stream {
 }
 
 impl Stream {
+    /// Stops reporting sites the user is no longer a member of: `resync` with the
+    /// sites left, or `revoked` when none is.
+    async fn drop_lost_sites(&mut self, user_id: i64) -> Option<web::Bytes> {
+        let member_of = self.store.site_ids_of(user_id).await.ok()?;
+        let before = self.slugs.len();
+        self.slugs.retain(|id, _| member_of.contains(id));
+        if self.slugs.len() == before {
+            return None;
+        }
+        if self.slugs.is_empty() {
+            self.ended = true;
+            return Some(frame(
+                "revoked",
+                &json!({
+                    "message": "you are no longer a member of the sites this stream reported",
+                }),
+            ));
+        }
+        let sites: Vec<&String> = self.slugs.values().collect();
+        Some(frame("resync", &json!({ "sites": sites })))
+    }
+
     async fn next(&mut self) -> Option<web::Bytes> {
         if self.ended {
             return None;
@@ -91,11 +115,16 @@ impl Stream {
                 },
                 _ = self.keepalive.tick() => return Some(web::Bytes::from_static(b": keepalive\n\n")),
                 _ = self.recheck.tick() => {
-                    if let Err(error) = self.auth.authenticate(&self.token).await
-                        && !matches!(error, AuthError::Internal(_))
-                    {
-                        self.ended = true;
-                        return Some(frame("revoked", &json!({ "message": error.to_string() })));
+                    let principal = match self.auth.authenticate(&self.token).await {
+                        Ok(principal) => principal,
+                        Err(AuthError::Internal(_)) => continue,
+                        Err(error) => {
+                            self.ended = true;
+                            return Some(frame("revoked", &json!({ "message": error.to_string() })));
+                        }
+                    };
+                    if let Some(frame) = self.drop_lost_sites(principal.user.id).await {
+                        return Some(frame);
                     }
                 }
                 () = tokio::time::sleep_until(self.expires) => {
@@ -154,7 +183,8 @@ pub async fn events(
     recheck.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let state = Stream {
         changes,
-        slugs: Arc::new(slugs),
+        slugs,
+        store: store.clone().into_inner(),
         keepalive,
         recheck,
         auth: auth.get_ref().clone(),
