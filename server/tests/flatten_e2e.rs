@@ -180,6 +180,63 @@ async fn garbage_documents_get_problems_and_others_keep_flowing() {
     }
 }
 
+/// A counter from the server's `/metrics`.
+async fn metric(server: &TestServer, name: &str) -> u64 {
+    let text = common::http_client()
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} is not in /metrics:\n{text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validation_problem_is_counted_once_while_it_lasts_and_once_when_it_clears() {
+    const APPEARED: &str = "floorwalk_validation_problems_appeared_total";
+    const CLEARED: &str = "floorwalk_validation_problems_cleared_total";
+    for backend in BACKENDS {
+        let (server, cast) = north(backend).await;
+        let id = DocumentId::random();
+        let mut doc = doc_from(
+            &json!({"site": "north", "type": "count_session", "schema_version": 1, "title": 7}),
+        );
+        let mia = cast.manager();
+        mia.push(&server, &id, &mut doc).await;
+        server.flattened(&id).await;
+        // Ten more changes while the title is still a number: no new problem.
+        for n in 0..10 {
+            automerge::transaction::Transactable::put(&mut doc, ROOT, "note", n).expect("put");
+            mia.push(&server, &id, &mut doc).await;
+            server.flattened(&id).await;
+        }
+        assert_eq!(metric(&server, APPEARED).await, 1, "{backend:?}");
+        assert_eq!(metric(&server, CLEARED).await, 0, "{backend:?}");
+        // Repaired: the problem clears, once.
+        let mut fixed = doc_from(&session_json());
+        fixed.merge(&mut doc).expect("merge");
+        automerge::transaction::Transactable::put(&mut fixed, ROOT, "title", "Aisle A")
+            .expect("put");
+        mia.push(&server, &id, &mut fixed).await;
+        wait_until(10, "the repaired document to flatten", || async {
+            rows(&server.db, "count_sessions", &id).await == 1
+        })
+        .await;
+        assert_eq!(
+            rows(&server.db, "document_problems", &id).await,
+            0,
+            "{backend:?}"
+        );
+        assert_eq!(metric(&server, CLEARED).await, 1, "{backend:?}");
+        assert_eq!(metric(&server, APPEARED).await, 1, "{backend:?}");
+        server.stop().await;
+    }
+}
+
 /// `entry` with `{by, at, device}` of a record added.
 fn with_record(entry: &mut Value, recorded: Value) {
     for (k, v) in recorded.as_object().expect("record").clone() {

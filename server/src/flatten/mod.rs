@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod extract;
 pub mod plan;
+pub mod problem_log;
 mod queue;
 pub mod rows;
 pub mod runner;

@@ -11,6 +11,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use super::{
     apply::apply_flatten,
     plan::{MasterData, Plan, parse_heads, plan},
+    problem_log::ProblemLog,
     queue::{MAX_UNAVAILABLE_TRIES, Queue, sleep_until_some},
 };
 use crate::{
@@ -40,6 +41,7 @@ pub struct Flattener {
     hub: Arc<Hub>,
     store: Arc<dyn Store>,
     changed: broadcast::Sender<SiteChanged>,
+    problems: ProblemLog,
 }
 
 impl Flattener {
@@ -49,10 +51,16 @@ impl Flattener {
             hub,
             store,
             changed,
+            problems: ProblemLog::default(),
         });
         let commits = flattener.hub.subscribe_commits();
         tokio::spawn(flattener.clone().run(commits));
         flattener
+    }
+
+    /// Validation problems as they appear and clear (logged once each, counted).
+    pub fn problem_log(&self) -> &ProblemLog {
+        &self.problems
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<SiteChanged> {
@@ -169,15 +177,22 @@ impl Flattener {
             Some(Plan::UpToDate) => return Ok(Outcome::UpToDate),
             Some(Plan::Write(batch)) => {
                 apply_flatten(&*self.store, &batch).await?;
+                let problems: Vec<(String, String)> = batch
+                    .problems
+                    .iter()
+                    .map(|p| (p.part.clone(), format!("{}: {}", p.path, p.message)))
+                    .collect();
+                self.problems
+                    .observe(doc.as_str(), batch.checked.as_deref(), &problems);
                 document_type = batch.doc_type;
                 Outcome::Flattened
             }
             Some(Plan::Invalid(problems)) => {
-                let first = problems
-                    .first()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                tracing::warn!(document = %doc, problems = problems.len(), %first, "document fails validation; its last valid state stays flattened");
+                let whole: Vec<(String, String)> = problems
+                    .iter()
+                    .map(|p| (String::new(), p.to_string()))
+                    .collect();
+                self.problems.observe(doc.as_str(), Some(&[]), &whole);
                 self.store
                     .record_problems(doc.as_str(), site_id, &problems)
                     .await?;
