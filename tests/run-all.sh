@@ -15,6 +15,12 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   exit 1
 fi
 
+# The web app is built first: the server binary embeds pwa/dist (server/build.rs).
+if [ -f pwa/package.json ]; then
+  step "Web app: install, type-check, lint, unit tests, build"
+  (cd pwa && npm ci --no-audit --no-fund && npm run check && npm test && npm run build)
+fi
+
 step "Rust: format, lints, build"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
@@ -32,8 +38,8 @@ step "JS automerge-repo clients against the real server"
 (cd tests/js && npm test)
 
 if [ -f pwa/package.json ]; then
-  step "Web app: type-check, lint, unit tests, build, browser tests"
-  (cd pwa && npm ci --no-audit --no-fund && npm run check && npm test && npm run build && npm run test:e2e)
+  step "Web app: browser tests"
+  (cd pwa && npm run test:e2e)
 fi
 
 step "all tests passed"

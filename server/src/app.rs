@@ -85,7 +85,7 @@ impl Application {
                 site_quota_bytes: i64::try_from(config.attachment_site_quota_bytes)
                     .unwrap_or(i64::MAX),
             },
-            web_dir: config.web_dir(),
+            web_dir: config.web_dir(crate::http::webapp::has_embedded_app()),
             flattener: flattener.clone(),
         };
         let server = build_server(state, listener)?;

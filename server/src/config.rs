@@ -90,7 +90,7 @@ pub struct Config {
     pub attachment_max_bytes: usize,
     /// All of one site's photos, signatures and PDFs together.
     pub attachment_site_quota_bytes: u64,
-    /// The built web app to serve at `/`; by default `pwa/dist` if it exists.
+    /// A built web app directory to serve at `/` instead of the one in the binary.
     pub web_dir: Option<String>,
 }
 
@@ -230,9 +230,16 @@ impl Config {
         Ok(())
     }
 
-    /// The web app directory to serve, if there is one.
-    pub fn web_dir(&self) -> Option<std::path::PathBuf> {
-        let dir = std::path::PathBuf::from(self.web_dir.as_deref().unwrap_or("pwa/dist"));
+    /// The web app directory to serve instead of the app built into the binary:
+    /// `web_dir` if set, else `pwa/dist` when the binary carries no app (a build
+    /// made before the web app, run from the checkout).
+    pub fn web_dir(&self, has_embedded_app: bool) -> Option<std::path::PathBuf> {
+        let dir = match self.web_dir.as_deref() {
+            Some(dir) => dir,
+            None if has_embedded_app => return None,
+            None => "pwa/dist",
+        };
+        let dir = std::path::PathBuf::from(dir);
         dir.join("index.html").is_file().then_some(dir)
     }
 

@@ -9,7 +9,7 @@ mod headers;
 mod health;
 pub(crate) mod me;
 pub mod members;
-mod webapp;
+pub mod webapp;
 
 pub use error::ApiError;
 
@@ -93,7 +93,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .route("/sync", web::get().to(sync_socket));
         match webapp::app_files(web_dir.clone()) {
             Some(files) => app.service(files),
-            None => app.default_service(actix_web::web::to(not_found)),
+            None => app.default_service(web::to(webapp::embedded_app)),
         }
     })
     .shutdown_timeout(10)
@@ -121,10 +121,6 @@ fn json_error(err: JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web
     };
     actix_web::error::InternalError::from_response(err, error_body(status, "bad_request", &message))
         .into()
-}
-
-async fn not_found() -> HttpResponse {
-    error_body(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
 }
 
 async fn access_log(
