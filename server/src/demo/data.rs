@@ -1,6 +1,9 @@
 //! A realistic demo site, as plain JSON documents in the shared schema:
-//! master data (locations, 500+ items, templates) and a week of counts,
-//! checklist runs and shipments. Deterministic for a given seed and day.
+//! master data (locations, 500+ items, templates), the receipts that brought in the
+//! opening stock (so most items are on the shelf and about one in ten is below its
+//! reorder point, as in a warehouse that runs well), and three weeks of counts,
+//! checklist runs and shipments, so that trends and previous periods have data.
+//! Deterministic for a given seed and day.
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde_json::{Map, Value, json};
@@ -37,7 +40,14 @@ struct Bin {
 
 struct Item {
     sku: String,
+    reorder_point: u64,
+    supplier: &'static str,
 }
+
+/// Days of daily work before today, today included.
+const HISTORY_DAYS: i64 = 21;
+/// Items whose opening stock is below their reorder point, in percent.
+const BELOW_REORDER_PERCENT: u32 = 10;
 
 const NOUNS: [&str; 12] = [
     "Pallet wrap",
@@ -71,9 +81,16 @@ pub fn demo_data(slug: &str, name: &str, people: &People, now: i64, seed: u64) -
                           "C": { "name": "Consumables", "tolerance_units": 2 } },
         "checklist_templates": templates.clone(),
     });
-    let mut work = Vec::new();
-    for day in 0..7 {
-        let start = today - (6 - day) * DAY_MS;
+    let mut work = opening_stock(
+        &mut g,
+        slug,
+        people,
+        &bins,
+        &skus,
+        today - (HISTORY_DAYS + 7) * DAY_MS,
+    );
+    for day in 0..HISTORY_DAYS {
+        let start = today - (HISTORY_DAYS - 1 - day) * DAY_MS;
         work.push(count_session(
             &mut g,
             slug,
@@ -81,7 +98,7 @@ pub fn demo_data(slug: &str, name: &str, people: &People, now: i64, seed: u64) -
             &bins,
             &skus,
             start,
-            day == 6,
+            day == HISTORY_DAYS - 1,
         ));
         for (template_id, template) in templates.as_object().into_iter().flatten() {
             work.push(checklist_run(
@@ -91,7 +108,7 @@ pub fn demo_data(slug: &str, name: &str, people: &People, now: i64, seed: u64) -
                 template_id,
                 template,
                 start,
-                day == 6,
+                day == HISTORY_DAYS - 1,
             ));
         }
         for _ in 0..2 {
@@ -102,7 +119,7 @@ pub fn demo_data(slug: &str, name: &str, people: &People, now: i64, seed: u64) -
                 &bins,
                 &skus,
                 start,
-                day == 6,
+                day == HISTORY_DAYS - 1,
             ));
         }
     }
@@ -146,16 +163,21 @@ fn items(g: &mut Gen) -> (Map<String, Value>, Vec<Item>) {
         let noun = NOUNS[n % NOUNS.len()];
         let reorder = g.rng.random_range(5..40u64);
         let class = ["A", "B", "C"][n % 3];
+        let supplier = SUPPLIERS[n % SUPPLIERS.len()];
         map.insert(
             g.uuid(),
             json!({
                 "sku": sku, "name": format!("{noun} #{n}"), "barcodes": [format!("20{n:011}")],
                 "unit": "each", "unit_cost_minor": g.rng.random_range(50..20_000u64),
                 "min_qty": reorder / 2, "reorder_point": reorder, "max_qty": reorder * 4,
-                "item_class": class, "supplier": SUPPLIERS[n % SUPPLIERS.len()],
+                "item_class": class, "supplier": supplier,
             }),
         );
-        skus.push(Item { sku });
+        skus.push(Item {
+            sku,
+            reorder_point: reorder,
+            supplier,
+        });
     }
     (map, skus)
 }
@@ -349,6 +371,71 @@ fn checklist_run(
     run
 }
 
+/// One received and put-away delivery per supplier, before the history starts:
+/// every item arrives, most with two to four times their reorder point, a few
+/// with less (those are on the replenishment list from day one).
+fn opening_stock(
+    g: &mut Gen,
+    slug: &str,
+    p: &People,
+    bins: &[Bin],
+    skus: &[Item],
+    at: i64,
+) -> Vec<Value> {
+    let receiver = p.staff[0].clone();
+    SUPPLIERS
+        .iter()
+        .enumerate()
+        .map(|(n, supplier)| {
+            let arrived = at + n as i64 * 3_600_000;
+            let mut expected = Vec::new();
+            let mut entries = Vec::new();
+            for (i, item) in skus.iter().filter(|i| i.supplier == *supplier).enumerate() {
+                let reorder = item.reorder_point;
+                let qty = if g.rng.random_range(0..100) < BELOW_REORDER_PERCENT {
+                    g.rng.random_range(1..reorder)
+                } else {
+                    g.rng.random_range(reorder * 2..=reorder * 4)
+                };
+                let line_id = g.uuid();
+                let bin = g.pick(bins).code.clone();
+                expected
+                    .push(json!({ "id": line_id, "sku": item.sku, "qty": qty, "location": bin }));
+                entries.push(with(
+                    json!({
+                        "id": g.uuid(), "expected_line": line_id, "sku": item.sku, "qty": qty,
+                        "damaged_qty": 0, "location": bin, "photos": [],
+                    }),
+                    stamp(&receiver, arrived + 600_000 + i as i64 * 20_000),
+                ));
+            }
+            let mut timeline: Vec<Value> = [
+                ("arrived", 0),
+                ("unloading", 300_000),
+                ("received", 4 * 3_600_000),
+            ]
+            .into_iter()
+            .map(|(status, offset)| {
+                with(
+                    json!({ "id": g.uuid(), "status": status }),
+                    stamp(&receiver, arrived + offset),
+                )
+            })
+            .collect();
+            timeline.push(with(
+                json!({ "id": g.uuid(), "status": "put_away" }),
+                stamp(&p.manager, arrived + 6 * 3_600_000),
+            ));
+            json!({
+                "type": "shipment", "schema_version": 1, "site": slug, "direction": "inbound",
+                "reference": format!("PO-OPEN-{}", n + 1), "carrier": "Nordfrakt",
+                "counterparty": supplier, "expected_at": rfc3339(arrived),
+                "expected_lines": expected, "entries": entries, "timeline": timeline,
+            })
+        })
+        .collect()
+}
+
 fn shipment(
     g: &mut Gen,
     slug: &str,
@@ -418,7 +505,7 @@ mod tests {
         };
         let data = demo_data("demo", "Demo warehouse", &people, 1_795_600_978_123, 7);
         assert!(data.site["items"].as_object().expect("items").len() >= 500);
-        assert!(data.work.len() >= 7 * 5);
+        assert!(data.work.len() >= 21 * 5);
         for doc in std::iter::once(&data.site).chain(&data.work) {
             if let Err(problems) = floorwalk_shared::validate(doc) {
                 panic!("{}: {:?}", doc["type"], &problems[..problems.len().min(5)]);

@@ -40,7 +40,9 @@ function dueLabel(due: string | null): { text: string; cls: string } | null {
   return { text: t('home.due', { when: fmtDate(due) }), cls: '' }
 }
 
-const DONE = new Set(['closed', 'completed', 'put_away', 'delivered'])
+// Done as far as the floor is concerned: a received delivery is the manager's to put
+// away, a dispatched one the carrier's to deliver.
+const DONE = new Set(['closed', 'completed', 'received', 'put_away', 'dispatched', 'delivered'])
 
 function isMine(w: WorkItem, userId: string | undefined): boolean {
   return !w.assignees?.length || (!!userId && w.assignees.includes(userId))
