@@ -33,6 +33,8 @@ async fn throttled_guessing(backend: Backend) {
     let tight = |c: &mut floorwalk::config::Config| {
         c.login_account_burst = 3;
         c.login_address_burst = 7;
+        // Slow enough that no attempt is given back while the test runs, however loaded.
+        c.login_address_refill_secs = 600;
         c.trust_forwarded_for = true;
     };
     let server = TestServer::start_with(backend, tight).await;
