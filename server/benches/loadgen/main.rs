@@ -3,11 +3,15 @@
 //! See `server/benches/LOADGEN.md` for the commands and the figures.
 //!
 //! cargo bench -p floorwalk --bench loadgen -- [scenario] [options]
-//!   scenarios: propagation (default), touch, reconnect, all
+//!   scenarios: propagation (default), touch, reconnect, all;
+//!              logins, guessing (sign-in load, see `server/benches/AUTH.md`)
 //!   --clients N --docs M --seconds S --interval-ms I
+//!   --logins N --login-queue Q --address-burst B
 //!   --targets floorwalk-sqlite,floorwalk-postgres,reference
 
 mod client;
+mod guessing;
+mod logins;
 mod scenarios;
 mod target;
 
@@ -23,6 +27,12 @@ pub struct Options {
     pub touch_docs: usize,
     pub lines: usize,
     pub edits: usize,
+    /// Phones signing in at once in `logins`.
+    pub logins: usize,
+    /// `FLOORWALK_LOGIN_QUEUE` for the server under test; its default if unset.
+    pub login_queue: Option<usize>,
+    /// `FLOORWALK_LOGIN_ADDRESS_BURST` for the server under test; its default if unset.
+    pub address_burst: Option<usize>,
     pub targets: Vec<String>,
 }
 
@@ -48,6 +58,9 @@ fn parse(args: &[String]) -> Options {
         touch_docs: num("touch-docs", 10_000),
         lines: num("lines", 10_000),
         edits: num("edits", 1_000),
+        logins: num("logins", 1_000),
+        login_queue: named.get("login-queue").and_then(|v| v.parse().ok()),
+        address_burst: named.get("address-burst").and_then(|v| v.parse().ok()),
         targets: named
             .get("targets")
             .map(|t| t.split(',').map(str::to_string).collect())
@@ -61,5 +74,8 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(scenarios::run(options))
+    match options.scenario.as_str() {
+        "logins" | "guessing" => runtime.block_on(logins::run(options)),
+        _ => runtime.block_on(scenarios::run(options)),
+    }
 }

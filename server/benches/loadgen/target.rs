@@ -13,6 +13,8 @@ pub struct Target {
     pub ws: String,
     /// HTTP base for logins and tickets; `None` for the reference (no auth).
     pub http: Option<String>,
+    /// The fresh database the floorwalk binary serves; `None` for the reference.
+    pub database_url: Option<String>,
     child: Child,
     _dir: TempDir,
 }
@@ -94,6 +96,7 @@ impl Target {
             ),
             ws: format!("{}/sync", http.replacen("http", "ws", 1)),
             http: Some(http),
+            database_url: Some(url),
             child,
             _dir: dir,
         }
@@ -117,6 +120,7 @@ impl Target {
             // An explicit path: the websocket client would otherwise send an empty request target.
             ws: format!("{}/", line.trim().rsplit(' ').next().expect("address")),
             http: None,
+            database_url: None,
             child,
             _dir: dir,
         }
