@@ -106,6 +106,71 @@ async fn throttled_guessing(backend: Backend) {
     server.stop().await;
 }
 
+/// The owner of a locked account who waits the `Retry-After` they were given gets in,
+/// however often they (or a guesser) tried meanwhile, even all at once.
+async fn obeying_retry_after(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| {
+        c.login_account_burst = 2;
+        c.login_account_refill_secs = 2;
+        c.trust_forwarded_for = true;
+    })
+    .await;
+    add_user(
+        server.store.as_ref(),
+        "mia@north.test",
+        Role::Manager,
+        &["north"],
+    )
+    .await;
+    for _ in 0..2 {
+        let wrong = attempt(&server, "mia@north.test", "wrong-password", "198.51.100.7").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{backend:?}");
+    }
+    let mut wait = 0;
+    for round in 0..3 {
+        // Ten refused at once, then ten more one by one: none may extend the lockout.
+        let burst =
+            (0..10).map(|_| attempt(&server, "mia@north.test", "wrong-password", "198.51.100.8"));
+        for response in futures_util::future::join_all(burst).await {
+            assert_eq!(
+                response.status(),
+                StatusCode::TOO_MANY_REQUESTS,
+                "{backend:?} round {round}"
+            );
+        }
+        for _ in 0..10 {
+            let refused =
+                attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.9").await;
+            assert_eq!(
+                refused.status(),
+                StatusCode::TOO_MANY_REQUESTS,
+                "{backend:?} round {round}"
+            );
+            wait = refused.headers()["retry-after"]
+                .to_str()
+                .expect("ascii")
+                .parse()
+                .expect("seconds");
+        }
+    }
+    assert!((1..=2).contains(&wait), "{backend:?}: Retry-After {wait}");
+    tokio::time::sleep(Duration::from_secs(wait)).await;
+    let back = attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.9").await;
+    assert_eq!(
+        back.status(),
+        StatusCode::OK,
+        "{backend:?}: the owner came back after Retry-After"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_who_waits_the_retry_after_gets_in() {
+    for backend in BACKENDS {
+        obeying_retry_after(backend).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guessing_is_throttled_per_account_and_address_across_restarts() {
     for backend in BACKENDS {

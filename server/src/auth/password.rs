@@ -64,8 +64,10 @@ fn gate() -> &'static Gate {
     gate_with(HashingLimits::default())
 }
 
-/// A caller's place in line; dropping it gives the place back.
-struct Place(&'static Gate);
+/// A caller's place in line for one password check; dropping it gives the place
+/// back. Taken before anything else a sign-in does, so that a full line is refused
+/// without touching the database.
+pub struct Place(&'static Gate);
 
 impl Drop for Place {
     fn drop(&mut self) {
@@ -73,11 +75,8 @@ impl Drop for Place {
     }
 }
 
-/// Runs `work` when a hashing slot is free, in arrival order (tokio's semaphore
-/// is fair), or refuses at once when the line is full.
-async fn gated<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
-) -> Result<T, AuthError> {
+/// A place in line, or `Busy` at once when the line is full.
+pub fn admit() -> Result<Place, AuthError> {
     let gate = gate();
     let limit = gate.limits.concurrent + gate.limits.queued;
     if gate.admitted.fetch_add(1, Ordering::AcqRel) >= limit {
@@ -86,7 +85,24 @@ async fn gated<T: Send + 'static>(
             retry_after_secs: 2,
         });
     }
-    let _place = Place(gate);
+    Ok(Place(gate))
+}
+
+/// Runs `work` when a hashing slot is free, in arrival order (tokio's semaphore
+/// is fair), or refuses at once when the line is full.
+async fn gated<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+) -> Result<T, AuthError> {
+    run_in(admit()?, work).await
+}
+
+/// Runs `work` in the hashing slot `place` waits for.
+async fn run_in<T: Send + 'static>(
+    place: Place,
+    work: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+) -> Result<T, AuthError> {
+    let gate = place.0;
+    let _place = place;
     let _permit = gate
         .running
         .acquire()
@@ -111,7 +127,16 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
 /// Checks `password` against a stored PHC string. A malformed stored hash is an
 /// internal error, not a wrong password.
 pub async fn verify_password(password: String, stored: String) -> Result<bool, AuthError> {
-    gated(move || {
+    verify_password_in(admit()?, password, stored).await
+}
+
+/// [`verify_password`] in a place taken earlier with [`admit`].
+pub async fn verify_password_in(
+    place: Place,
+    password: String,
+    stored: String,
+) -> Result<bool, AuthError> {
+    run_in(place, move || {
         let parsed = PasswordHash::new(&stored)
             .map_err(|e| AuthError::Internal(format!("stored password hash is malformed: {e}")))?;
         Ok(Argon2::default()

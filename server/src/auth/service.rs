@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{
     AuthError,
-    password::{DUMMY_HASH, HashingLimits, limit_hashing, verify_password},
+    password::{self, DUMMY_HASH, HashingLimits, limit_hashing, verify_password_in},
     secrets::{random_token, token_hash},
     signing::signing_secret,
     throttle::{self, ThrottleRules},
@@ -90,6 +90,9 @@ impl AuthService {
     ) -> Result<TokenPair, AuthError> {
         let email = normalize_email(email);
         let store = self.store.as_ref();
+        // A full line is refused before any database work: a storm costs memory and
+        // writes only for the attempts that will be checked.
+        let place = password::admit()?;
         let charged =
             match throttle::charge(store, &self.throttle, &email, address, now_millis()).await? {
                 Ok(charged) => charged,
@@ -102,13 +105,12 @@ impl AuthService {
         let stored_hash = user
             .as_ref()
             .map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
-        let matches = match verify_password(password.to_string(), stored_hash).await {
+        let matches = match verify_password_in(place, password.to_string(), stored_hash).await {
             Ok(matches) => matches,
-            // Turned away before the password was checked (the hashing queue is full):
-            // not a guess, so it must not count towards a lockout.
-            Err(busy) => {
+            // The password was never checked: not a guess, so it does not count.
+            Err(error) => {
                 throttle::refund(store, charged).await?;
-                return Err(busy);
+                return Err(error);
             }
         };
         let user = match user {

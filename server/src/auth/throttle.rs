@@ -9,7 +9,9 @@
 //! An account is charged before the password is checked, so a thousand guesses
 //! at one account sent at once are held to the same limit as a thousand in a row,
 //! and a successful sign-in gives back only its own charge: it never resets what
-//! other addresses spent on the account. An address is only checked before, and
+//! other addresses spent on the account. An attempt refused by either limit is
+//! given back too: it was never checked, and the owner who waits the `Retry-After`
+//! they were told must then get in. An address is only checked before, and
 //! charged when the password turns out wrong: a whole shift's phones signing in at
 //! once behind one warehouse router must not lock each other out, and guesses sent
 //! at once from one address are bounded anyway by the password-check queue
@@ -30,10 +32,10 @@ impl Rate {
         (self.refill_secs.max(1) * 1000) as i64
     }
 
-    /// The latest theoretical arrival time a key can reach: one interval past
-    /// the burst, so refused attempts cannot push a lockout further and further
-    /// into the future (the owner is locked out for at most one interval after
-    /// the guessing stops).
+    /// The latest theoretical arrival time an address can reach: one interval past
+    /// the burst, so failures cannot push a lockout further and further into the
+    /// future (the owner is locked out for at most one interval after the guessing
+    /// stops). Accounts need no cap: what they refuse is refunded.
     fn cap_ms(self, now: i64) -> i64 {
         now + (i64::from(self.burst) + 1) * self.interval_ms()
     }
@@ -84,8 +86,11 @@ pub async fn charge(
     now: i64,
 ) -> StoreResult<Result<Charged, u64>> {
     let (account, rate) = (format!("account:{email}"), rules.per_account);
+    // No cap here: an attempt refused below is given back exactly, and a cap would
+    // make the charges of attempts refused at the same moment smaller than their
+    // refunds (each refund would then open the account a little further).
     let tat = store
-        .charge_attempt(&account, now, rate.interval_ms(), rate.cap_ms(now))
+        .charge_attempt(&account, now, rate.interval_ms(), i64::MAX)
         .await?;
     let mut wait = rate.wait_secs(tat, now);
     let address = address.map(|a| (format!("address:{a}"), rules.per_address));
@@ -96,13 +101,18 @@ pub async fn charge(
             wait = Some(wait.map_or(secs, |w| w.max(secs)));
         }
     }
-    Ok(match wait {
-        Some(secs) => Err(secs),
-        None => Ok(Charged {
+    match wait {
+        Some(secs) => {
+            // Refused unchecked, so it costs nothing: an owner who comes back after
+            // the `Retry-After` they were given finds the account open again.
+            store.refund_attempt(&account, rate.interval_ms()).await?;
+            Ok(Err(secs))
+        }
+        None => Ok(Ok(Charged {
             account: (account, rate),
             address,
-        }),
-    })
+        })),
+    }
 }
 
 /// Gives back the account's charge: the attempt succeeded, or was turned away
