@@ -31,10 +31,18 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     }
 }
 
-async fn start(name: &str, env: &[(&str, String)]) -> Target {
+async fn start(name: &str, extra: &[(&'static str, String)]) -> Target {
+    // Every simulated phone signs in as the one bench account, all at once: lift the
+    // per-user connection cap and the account's guessing limit, which would
+    // otherwise (rightly) stop a thousand sockets and sign-ins of one user.
+    let mut env = vec![
+        ("FLOORWALK_MAX_CONNECTIONS_PER_USER", "1000000".to_string()),
+        ("FLOORWALK_LOGIN_ACCOUNT_BURST", "1000000".to_string()),
+    ];
+    env.extend(extra.iter().cloned());
     match name {
-        "floorwalk-sqlite" => Target::floorwalk("sqlite", env).await,
-        "floorwalk-postgres" => Target::floorwalk("postgres", env).await,
+        "floorwalk-sqlite" => Target::floorwalk("sqlite", &env).await,
+        "floorwalk-postgres" => Target::floorwalk("postgres", &env).await,
         _ => Target::reference().await,
     }
 }
