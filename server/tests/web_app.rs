@@ -174,5 +174,11 @@ async fn the_binary_alone_serves_the_app_from_an_empty_directory() {
         404
     );
     assert_eq!(get("/api/no-such-thing").await.expect("api").status(), 404);
+    let post = client
+        .post(format!("{base}/desk"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(post.status(), 404, "only GET and HEAD reach the app");
     child.kill().await.expect("stop floorwalk");
 }

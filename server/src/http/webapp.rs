@@ -10,7 +10,7 @@ use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse, fn_service},
     http::{
-        StatusCode,
+        Method, StatusCode,
         header::{self, CACHE_CONTROL, HeaderValue},
     },
     middleware::Next,
@@ -59,6 +59,9 @@ pub fn has_embedded_app() -> bool {
 
 /// Serves the embedded app; the default service when no directory is configured.
 pub async fn embedded_app(req: HttpRequest) -> HttpResponse {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return error_body(StatusCode::NOT_FOUND, "not_found", "no such endpoint");
+    }
     let files = embedded_files();
     let path = req.path().trim_start_matches('/');
     let name = if path.is_empty() { "index.html" } else { path };
