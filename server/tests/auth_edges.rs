@@ -194,16 +194,7 @@ async fn post(
 
 /// Waits (up to 10 s) for the server to close `peer`'s socket, reading what it sends.
 async fn closed_within_seconds(peer: &mut TestPeer, what: &str) {
-    let closed = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(frame) = peer.next_frame().await {
-            if frame.kind == "error" {
-                return frame.message;
-            }
-        }
-        None
-    })
-    .await
-    .unwrap_or_else(|_| panic!("{what}: the sync socket stayed open"));
+    let closed = peer.closed_within(10, what).await;
     if let Some(message) = closed {
         assert!(
             ["log in again", "ended", "disabled", "revoked"]
@@ -244,18 +235,7 @@ async fn revocation_reaches_live_connections(backend: Backend) {
     .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     closed_within_seconds(&mut socket, "logout").await;
-    let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        let mut seen = String::new();
-        while let Ok(Some(chunk)) = events.chunk().await {
-            seen.push_str(&String::from_utf8_lossy(&chunk));
-            if seen.contains("event: revoked") {
-                return seen;
-            }
-        }
-        seen
-    })
-    .await
-    .expect("the event stream ends within seconds");
+    let ended = common::events_until_revoked(&mut events, "the event stream after logout").await;
     assert!(ended.contains("event: revoked"), "{backend:?}: {ended}");
 
     // An admin's "sign out everywhere" ends both of a user's devices.

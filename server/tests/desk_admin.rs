@@ -368,18 +368,7 @@ async fn removing_a_membership_cuts_that_site(backend: Backend) {
         "{backend:?}: the north document stayed open"
     );
     // The dashboard's event stream stops reporting north: it was Ana's only site.
-    let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        let mut seen = String::new();
-        while let Ok(Some(chunk)) = events.chunk().await {
-            seen.push_str(&String::from_utf8_lossy(&chunk));
-            if seen.contains("event: revoked") {
-                return seen;
-            }
-        }
-        seen
-    })
-    .await
-    .expect("the event stream went on reporting north");
+    let ended = common::events_until_revoked(&mut events, "the event stream reporting north").await;
     assert!(ended.contains("no longer a member"), "{backend:?}: {ended}");
 }
 

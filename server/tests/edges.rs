@@ -298,16 +298,9 @@ async fn expiring_sockets(backend: Backend) {
     let ana = login(&server.base, "ana@north.test").await;
     let mut peer = TestPeer::connect_as(&server, &ana).await;
     let started = std::time::Instant::now();
-    let message = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(frame) = peer.next_frame().await {
-            if frame.kind == "error" {
-                return frame.message;
-            }
-        }
-        None
-    })
-    .await
-    .expect("the socket outlived its access token by 10 s");
+    let message = peer
+        .closed_within(10, "a socket past its access token")
+        .await;
     assert!(
         message.as_deref().is_some_and(|m| m.contains("expired")),
         "{backend:?}: {message:?}"

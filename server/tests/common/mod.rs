@@ -357,6 +357,23 @@ pub async fn ticket(base: &str, access_token: &str) -> String {
     body["ticket"].as_str().expect("ticket string").to_string()
 }
 
+/// Reads an `/api/events` stream until it sends `event: revoked` (or ends), within
+/// 10 s; what it sent. Panics, naming `what`, if it goes on.
+pub async fn events_until_revoked(events: &mut reqwest::Response, what: &str) -> String {
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut seen = String::new();
+        while let Ok(Some(chunk)) = events.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: revoked") {
+                break;
+            }
+        }
+        seen
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{what}: still open after 10 s"))
+}
+
 /// Polls `check` until it is true or `secs` pass.
 pub async fn wait_until<F, Fut>(secs: u64, what: &str, mut check: F)
 where

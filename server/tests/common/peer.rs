@@ -123,6 +123,21 @@ impl TestPeer {
         }
     }
 
+    /// Reads until the server closes the connection, within `secs`: the message of the
+    /// error frame it sent first, if any. Panics, naming `what`, if it stays open.
+    pub async fn closed_within(&mut self, secs: u64, what: &str) -> Option<String> {
+        tokio::time::timeout(Duration::from_secs(secs), async {
+            while let Some(frame) = self.next_frame().await {
+                if frame.kind == "error" {
+                    return frame.message;
+                }
+            }
+            None
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{what}: the sync socket stayed open for {secs} s"))
+    }
+
     /// Syncs `doc` with the server until `done(doc, state)` holds.
     pub async fn sync_until(
         &mut self,

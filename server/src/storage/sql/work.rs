@@ -77,12 +77,11 @@ impl AttachmentStore for SqlStore {
             site,
             sha256
         );
-        if self
-            .db
-            .fetch_optional::<(String,)>(&stored)
-            .await?
-            .is_some()
-        {
+        let already_stored = || async {
+            let found: Option<(String,)> = self.db.fetch_optional(&stored).await?;
+            StoreResult::Ok(found.is_some())
+        };
+        if already_stored().await? {
             return Ok(AttachmentStored::AlreadyStored);
         }
         // The quota check and the insert are one statement, so two uploads at once
@@ -105,12 +104,7 @@ impl AttachmentStore for SqlStore {
         if self.db.execute(&insert).await? > 0 {
             return Ok(AttachmentStored::Created);
         }
-        if self
-            .db
-            .fetch_optional::<(String,)>(&stored)
-            .await?
-            .is_some()
-        {
+        if already_stored().await? {
             return Ok(AttachmentStored::AlreadyStored);
         }
         let used = stmt!(
