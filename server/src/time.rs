@@ -102,6 +102,29 @@ pub struct Window {
 }
 
 impl Window {
+    /// The whole days from `start` to the day before `end`.
+    pub fn of_days(start: Day, end: Day) -> Window {
+        Window {
+            start: start.to_string(),
+            end: end.to_string(),
+            start_ms: start.start_millis(),
+            end_ms: end.start_millis(),
+        }
+    }
+
+    /// The first day and the day after the last (reporting windows are whole days).
+    pub fn days(&self) -> (Day, Day) {
+        (Day::of_millis(self.start_ms), Day::of_millis(self.end_ms))
+    }
+
+    /// The days before `day`, and the days from it on; `None` for a part with no day.
+    pub fn split_at(&self, day: Day) -> (Option<Window>, Option<Window>) {
+        let (start, end) = self.days();
+        let cut = day.clamp(start, end);
+        let part = |from: Day, to: Day| (from < to).then(|| Window::of_days(from, to));
+        (part(start, cut), part(cut, end))
+    }
+
     /// The earlier of the window's end and `now`: where a point-in-time figure (open,
     /// overdue) is read for this period.
     pub fn as_of(&self, now: &str) -> String {
@@ -119,6 +142,26 @@ mod tests {
 
     fn day(text: &str) -> Day {
         Day::parse(text).unwrap_or_else(|| panic!("{text} parses"))
+    }
+
+    #[test]
+    fn a_window_splits_into_the_days_before_and_from_a_day() {
+        let november = Window::of_days(day("2026-11-01"), day("2026-12-01"));
+        let (before, after) = november.split_at(day("2026-11-20"));
+        assert_eq!(
+            before.map(|w| (w.start, w.end)),
+            Some(("2026-11-01".into(), "2026-11-20".into()))
+        );
+        assert_eq!(
+            after.map(|w| (w.start, w.end)),
+            Some(("2026-11-20".into(), "2026-12-01".into()))
+        );
+        assert_eq!(november.split_at(day("2027-01-05")).1, None);
+        assert_eq!(november.split_at(day("2026-10-05")).0, None);
+        assert_eq!(
+            november.split_at(day("2026-10-05")).1,
+            Some(november.clone())
+        );
     }
 
     #[test]

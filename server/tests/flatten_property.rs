@@ -5,6 +5,10 @@
 //! server does after each commit), end in exactly the rows of one flatten of
 //! the whole merge, and no entry any device wrote is lost.
 //!
+//! The KPI rollups the flattener keeps on the way (issue 13) add up, for random
+//! windows and clocks, to exactly what the flattened rows give, and are what a rebuild
+//! from the rows makes.
+//!
 //! Seeded and reproducible: a failure prints its seed; rerun that case alone
 //! with `FLOORWALK_PROPERTY_SEED=<seed> cargo test -p floorwalk --test flatten_property`.
 //! `FLOORWALK_PROPERTY_CASES=<n>` runs more cases.
@@ -14,21 +18,24 @@ mod property;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ROOT};
 use common::{Backend, TestDb};
 use floorwalk::{
+    documents::json::put_json,
     flatten::{
         apply::apply_flatten,
         plan::{MasterData, Plan, parse_heads, plan},
     },
-    storage::Store,
+    storage::{KpiQuery, KpiSource, Store},
+    time::{Day, Window, rfc3339_millis},
 };
 use property::{
     base::Kind,
     edits::{Offline, edit_offline},
     rows::{Reader, Snapshot, first_column},
 };
-use rand::{SeedableRng, rngs::StdRng, seq::SliceRandom};
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
+use serde_json::json;
 
 /// Random merge orders tried per document, besides merging everything at once.
 const ORDERS: usize = 3;
@@ -58,10 +65,38 @@ async fn run(backend: Backend, default_cases: u64) {
     let store = db.store().await;
     let site = store.create_site("north", "North").await.expect("site").id;
     let reader = Reader::connect(&db.url).await;
+    let mut master = AutoCommit::new();
     for seed in seeds(default_cases) {
         let _report = ReportSeed(seed, backend);
         check_case(seed, store.as_ref(), &reader, site).await;
+        reprice(seed, store.as_ref(), &mut master, site).await;
+        rollups_add_up_to_the_rows(seed, store.as_ref(), &reader, site).await;
     }
+}
+
+/// The site's master data with random costs, tolerances and archived items for the
+/// SKUs the edits count: the variance of lines already counted changes with them.
+async fn reprice(seed: u64, store: &dyn Store, master: &mut AutoCommit, site: i64) {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0xC057);
+    let mut items = serde_json::Map::new();
+    for (n, sku) in ["SKU-1", "SKU-2", "SKU-3"].into_iter().enumerate() {
+        items.insert(
+            format!("00000000-0000-4000-8000-0000000000e{n}"),
+            json!({"sku": sku, "name": sku, "unit": "each",
+                   "unit_cost_minor": rng.random_range(0..5000), "item_class": "A",
+                   "archived": rng.random_bool(0.2)}),
+        );
+    }
+    let value = json!({
+        "type": "site", "schema_version": 1, "site": "north", "name": "North", "currency": "EUR",
+        "locations": {}, "items": items,
+        "item_classes": {"A": {"tolerance_units": rng.random_range(0..3)}},
+    });
+    for (key, v) in value.as_object().expect("object") {
+        put_json(master, &ROOT, key, v).expect("put");
+    }
+    master.commit();
+    flatten(store, master, "site-north", site).await;
 }
 
 /// Names the failing case when an assertion panics.
@@ -112,6 +147,97 @@ async fn check_case(seed: u64, store: &dyn Store, reader: &Reader, site: i64) {
             );
         }
     }
+}
+
+/// Random windows around the edits' days (2026-11-25 on), each with a random clock:
+/// every KPI the rollups serve is the same from the rollups and from the rows.
+async fn rollups_add_up_to_the_rows(seed: u64, store: &dyn Store, reader: &Reader, site: i64) {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5EED);
+    let first = Day::parse("2026-11-22").expect("day");
+    let query = |window: &Window, now: i64, source| KpiQuery {
+        sites: vec![site],
+        window: window.clone(),
+        now: rfc3339_millis(now),
+        source,
+    };
+    let mut windows = Vec::new();
+    for _ in 0..12 {
+        let start = first.plus(rng.random_range(0..30));
+        let window = Window::of_days(start, start.plus(rng.random_range(1..20)));
+        let now =
+            first.plus(rng.random_range(0..40)).start_millis() + rng.random_range(0..86_400_000);
+        let (rolled, rows) = (
+            query(&window, now, KpiSource::Rollups),
+            query(&window, now, KpiSource::Rows),
+        );
+        let what = format!("{} to {} at {}", window.start, window.end, rolled.now);
+        assert_eq!(
+            store.count_accuracy(&rolled).await.expect("accuracy"),
+            store.count_accuracy(&rows).await.expect("accuracy"),
+            "accuracy, {what}"
+        );
+        assert_eq!(
+            store.checklist_counts(&rolled).await.expect("checklists"),
+            store.checklist_counts(&rows).await.expect("checklists"),
+            "checklists, {what}"
+        );
+        assert_eq!(
+            store.receiving_counts(&rolled).await.expect("receiving"),
+            store.receiving_counts(&rows).await.expect("receiving"),
+            "receiving, {what}"
+        );
+        windows.push((rolled, rows));
+    }
+    let (rolled, rows): (Vec<_>, Vec<_>) = windows.into_iter().unzip();
+    assert_eq!(
+        store.count_completion(&rolled).await.expect("coverage"),
+        store.count_completion(&rows).await.expect("coverage"),
+        "count completion and coverage"
+    );
+    let kept = rollup_rows(reader).await;
+    assert!(
+        kept.iter().any(|r| r.starts_with("kpi_count_days"))
+            && kept.iter().any(|r| r.starts_with("kpi_item")),
+        "the flattener kept rollups: {kept:?}"
+    );
+    store.rebuild_kpi_rollups().await.expect("rebuild");
+    assert_eq!(
+        kept,
+        rollup_rows(reader).await,
+        "rollups kept by the flattener = rebuilt from the rows"
+    );
+}
+
+/// Every row of every rollup table, as text.
+async fn rollup_rows(reader: &Reader) -> Vec<String> {
+    let mut rows = Vec::new();
+    for (table, columns) in [
+        (
+            "kpi_count_days",
+            "site_id, day, lines_counted, lines_within_tolerance, variance_value_minor, net_adjustment_value_minor",
+        ),
+        (
+            "kpi_checklist_days",
+            "site_id, day, runs_scheduled, runs_completed, runs_on_time, runs_open, responses_answered, responses_failed",
+        ),
+        (
+            "kpi_receiving_days",
+            "site_id, day, lines_received, lines_discrepant, units_received, units_damaged",
+        ),
+        (
+            "kpi_item_counted_days",
+            "site_id, sku, first_day, LENGTH(days)",
+        ),
+    ] {
+        let text = columns
+            .split(", ")
+            .map(|c| format!("CAST({c} AS TEXT)"))
+            .collect::<Vec<_>>()
+            .join(" || ' | ' || ");
+        let sql = format!("SELECT '{table} | ' || {text} FROM {table} ORDER BY {columns}");
+        rows.extend(reader.strings(&sql).await);
+    }
+    rows
 }
 
 /// Flattens `doc` the way the server's flattener does: since the heads last

@@ -9,7 +9,7 @@ use floorwalk::{
     reporting::period::Period,
     storage::{
         ActionCounts, ChecklistCounts, CountAccuracyCounts, CountCompletionCounts, KpiQuery,
-        ListQuery, ReceivingCounts, ShipmentCounts, Store,
+        KpiSource, ListQuery, ReceivingCounts, ShipmentCounts, Store,
     },
     time::Day,
 };
@@ -21,11 +21,12 @@ fn november() -> Period {
     }
 }
 
-fn kpi(sites: &[i64], period: Period) -> KpiQuery {
+fn kpi(sites: &[i64], period: Period, source: KpiSource) -> KpiQuery {
     KpiQuery {
         sites: sites.to_vec(),
         window: period.window(),
         now: fixture::NOW.into(),
+        source,
     }
 }
 
@@ -59,10 +60,13 @@ async fn setup(backend: Backend) -> (TestDb, std::sync::Arc<dyn Store>, fixture:
     (db, store, sites)
 }
 
-async fn kpis_match_hand_computed_figures(backend: Backend) {
+async fn kpis_match_hand_computed_figures(backend: Backend, source: KpiSource) {
     let (_db, store, sites) = setup(backend).await;
     let north = [sites.north];
-    let (cur, prev) = (kpi(&north, november()), kpi(&north, november().previous()));
+    let (cur, prev) = (
+        kpi(&north, november(), source),
+        kpi(&north, november().previous(), source),
+    );
 
     assert_eq!(
         store.count_accuracy(&cur).await.expect("accuracy"),
@@ -72,7 +76,7 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             variance_value_minor: 5296,
             net_adjustment_value_minor: -2498,
         },
-        "{backend:?}: +1 within ±2, −3 outside ±2, +1 outside ±0, two exact; never netted"
+        "{backend:?} {source:?}: +1 within ±2, −3 outside ±2, +1 outside ±0, two exact; never netted"
     );
     assert_eq!(
         store.count_accuracy(&prev).await.expect("accuracy"),
@@ -82,9 +86,9 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             variance_value_minor: 200,
             net_adjustment_value_minor: -200,
         },
-        "{backend:?}"
+        "{backend:?} {source:?}"
     );
-    let both = kpi(&[sites.north, sites.south], november());
+    let both = kpi(&[sites.north, sites.south], november(), source);
     let all = store.count_accuracy(&both).await.expect("accuracy");
     assert_eq!(
         (
@@ -94,28 +98,34 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             all.net_adjustment_value_minor
         ),
         (6, 3, 9296, 1502),
-        "{backend:?}: both sites"
+        "{backend:?} {source:?}: both sites"
     );
 
     assert_eq!(
-        store.count_completion(&cur).await.expect("completion"),
+        store
+            .count_completion(std::slice::from_ref(&cur))
+            .await
+            .expect("completion")[0],
         CountCompletionCounts {
             sessions_due: 3,
             sessions_closed_by_due: 1,
             items_counted: 3,
             active_items: 3,
         },
-        "{backend:?}: the archived SKU-30 was counted but is not active"
+        "{backend:?} {source:?}: the archived SKU-30 was counted but is not active"
     );
     assert_eq!(
-        store.count_completion(&prev).await.expect("completion"),
+        store
+            .count_completion(std::slice::from_ref(&prev))
+            .await
+            .expect("completion")[0],
         CountCompletionCounts {
             sessions_due: 1,
             sessions_closed_by_due: 1,
             items_counted: 2,
             active_items: 3,
         },
-        "{backend:?}"
+        "{backend:?} {source:?}"
     );
 
     assert_eq!(
@@ -128,7 +138,7 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             responses_answered: 4,
             responses_failed: 2,
         },
-        "{backend:?}: text and n.a. answers cannot fail"
+        "{backend:?} {source:?}: text and n.a. answers cannot fail"
     );
     assert_eq!(
         store.checklist_counts(&prev).await.expect("checklists"),
@@ -140,7 +150,7 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             responses_answered: 1,
             responses_failed: 0,
         },
-        "{backend:?}"
+        "{backend:?} {source:?}"
     );
 
     let at_now = cur.window.as_of(&cur.now);
@@ -158,7 +168,7 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             open: 2,
             overdue: 1
         }],
-        "{backend:?}: done and cancelled actions are closed now"
+        "{backend:?} {source:?}: done and cancelled actions are closed now"
     );
     assert_eq!(
         store
@@ -171,18 +181,18 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             open: 1,
             overdue: 1
         }],
-        "{backend:?}: closed on 11-02, so open and overdue on 11-01"
+        "{backend:?} {source:?}: closed on 11-02, so open and overdue on 11-01"
     );
 
     assert_eq!(
         store.shipment_counts(&cur).await.expect("shipments"),
         shipments(&[("inbound", 3, 1, 1), ("outbound", 1, 1, 0)]),
-        "{backend:?}"
+        "{backend:?} {source:?}"
     );
     assert_eq!(
         store.shipment_counts(&prev).await.expect("shipments"),
         shipments(&[("inbound", 1, 1, 0)]),
-        "{backend:?}"
+        "{backend:?} {source:?}"
     );
 
     assert_eq!(
@@ -193,7 +203,7 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             units_received: 34,
             units_damaged: 2,
         },
-        "{backend:?}: damaged, short and unexpected lines are discrepancies"
+        "{backend:?} {source:?}: damaged, short and unexpected lines are discrepancies"
     );
     assert_eq!(
         store.receiving_counts(&prev).await.expect("receiving"),
@@ -203,14 +213,14 @@ async fn kpis_match_hand_computed_figures(backend: Backend) {
             units_received: 10,
             units_damaged: 0,
         },
-        "{backend:?}"
+        "{backend:?} {source:?}"
     );
 
-    let nobody = kpi(&[], november());
+    let nobody = kpi(&[], november(), source);
     assert_eq!(
         store.count_accuracy(&nobody).await.expect("no sites"),
         CountAccuracyCounts::default(),
-        "{backend:?}: no sites, no rows"
+        "{backend:?} {source:?}: no sites, no rows"
     );
 }
 
@@ -485,7 +495,9 @@ async fn tables_list_the_fixture(backend: Backend) {
 #[tokio::test]
 async fn kpis_match_hand_computed_figures_on_every_backend() {
     for backend in BACKENDS {
-        kpis_match_hand_computed_figures(backend).await;
+        for source in [KpiSource::Rollups, KpiSource::Rows] {
+            kpis_match_hand_computed_figures(backend, source).await;
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! Writes one flatten in one transaction: the rows, the derived count lines,
-//! the new heads.
+//! the KPI rollups of the days they fall on, the new heads.
 
 use super::rows::{LineFacts, Rows, derive_line_statements};
 use crate::{
@@ -43,6 +43,9 @@ pub async fn apply_flatten<S: FlattenStore + ?Sized>(
 }
 
 async fn apply_batch(tx: &mut FlattenTx, batch: &FlattenBatch) -> StoreResult<()> {
+    let before = tx
+        .rollup_snapshot(batch.site_id, &batch.document_id, &batch.doc_type)
+        .await?;
     for statement in &batch.rows.statements {
         tx.exec(statement).await?;
     }
@@ -71,6 +74,7 @@ async fn apply_batch(tx: &mut FlattenTx, batch: &FlattenBatch) -> StoreResult<()
             tx.exec(&statement).await?;
         }
     }
+    tx.refresh_rollups(before, &batch.doc_type).await?;
     replace_problems(tx, batch).await?;
     tx.exec(&heads_statement(
         &batch.document_id,

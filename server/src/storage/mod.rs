@@ -3,6 +3,7 @@
 //! Postgres; `sqlite.rs` and `postgres.rs` hold what really differs: connecting and
 //! migrating. The flattener also builds [`Statement`]s, which run here unchanged.
 
+pub mod day_set;
 pub mod model;
 mod postgres;
 pub mod reporting;
@@ -172,6 +173,9 @@ pub trait FlattenStore: Send + Sync {
     async fn documents_behind(&self) -> StoreResult<Vec<(String, i64)>>;
     /// The one transaction a flatten writes its rows and new heads in.
     async fn begin_flatten(&self) -> StoreResult<FlattenTx>;
+    /// Recomputes every KPI rollup from the flattened rows (done once after the
+    /// migration that adds them; the flattener keeps them up to date after that).
+    async fn rebuild_kpi_rollups(&self) -> StoreResult<()>;
     /// Replaces a document's problems; its rows and heads stay as last valid.
     async fn record_problems(
         &self,
@@ -251,7 +255,9 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Store>
     } else {
         return Err(StoreError::UnsupportedUrl(url.to_string()));
     };
-    Ok(Arc::new(sql::SqlStore { db }))
+    let store = sql::SqlStore { db };
+    store.rebuild_if_pending().await?;
+    Ok(Arc::new(store))
 }
 
 /// Turns a unique-constraint violation into a `Conflict` with a message for the user.

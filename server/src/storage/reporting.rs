@@ -93,6 +93,17 @@ pub struct ChecklistCounts {
     pub responses_failed: i64,
 }
 
+impl std::ops::AddAssign for ChecklistCounts {
+    fn add_assign(&mut self, other: ChecklistCounts) {
+        self.runs_scheduled += other.runs_scheduled;
+        self.runs_completed += other.runs_completed;
+        self.runs_on_time += other.runs_on_time;
+        self.runs_overdue_open += other.runs_overdue_open;
+        self.responses_answered += other.responses_answered;
+        self.responses_failed += other.responses_failed;
+    }
+}
+
 /// Corrective actions open (and overdue) at one moment, per site and priority.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ActionCounts {
@@ -130,6 +141,19 @@ pub struct KpiQuery {
     pub window: Window,
     /// RFC 3339 UTC.
     pub now: String,
+    pub source: KpiSource,
+}
+
+/// What a KPI query adds up. Both give the same figures (a test compares them on
+/// random data); the rollups read a row per site and day instead of every row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KpiSource {
+    /// The per-site, per-day rollups the flattener keeps (migration 0012); what
+    /// "overdue" means for today and later still comes from the rows.
+    #[default]
+    Rollups,
+    /// The flattened rows themselves.
+    Rows,
 }
 
 #[async_trait]
@@ -137,9 +161,14 @@ pub trait ReportingStore: Send + Sync {
     /// Counted lines whose latest entry is in the window: how many, how many within
     /// their item class's tolerance, and their variance value (absolute and net).
     async fn count_accuracy(&self, q: &KpiQuery) -> StoreResult<CountAccuracyCounts>;
-    /// Sessions due in the window and closed by their due time; active items with a
-    /// counted line in the window, and all active items.
-    async fn count_completion(&self, q: &KpiQuery) -> StoreResult<CountCompletionCounts>;
+    /// Per query: sessions due in the window and closed by their due time; active
+    /// items with a counted line in the window, and all active items. Several windows
+    /// at once (a period and the previous one, a trend), since coverage reads every
+    /// active item whatever the window; all queries are of the first one's sites.
+    async fn count_completion(
+        &self,
+        queries: &[KpiQuery],
+    ) -> StoreResult<Vec<CountCompletionCounts>>;
     /// Runs due in the window (completed, on time, overdue and open as of `now`);
     /// responses recorded in the window that can fail, and those that failed.
     async fn checklist_counts(&self, q: &KpiQuery) -> StoreResult<ChecklistCounts>;

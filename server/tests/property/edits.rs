@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::{ActorId, AutoCommit, ObjId, ROOT, ReadDoc};
-use floorwalk::documents::json::{insert_json, put_json, read_string};
+use floorwalk::{
+    documents::json::{insert_json, put_json, read_string},
+    time::rfc3339_millis,
+};
 use rand::{Rng, rngs::StdRng, seq::IndexedRandom};
 use serde_json::{Value, json};
 
@@ -120,6 +123,9 @@ pub fn edit_offline(rng: &mut StdRng, bases: &BTreeMap<Kind, AutoCommit>) -> Off
     offline
 }
 
+/// 2026-11-25T08:00:00Z, the first step's time.
+const FIRST_EDIT_MS: i64 = 1_795_593_600_000;
+
 struct Edit<'a> {
     rng: &'a mut StdRng,
     step: usize,
@@ -132,10 +138,11 @@ impl Edit<'_> {
         format!("00000000-0000-4000-8000-{:012x}", 0x1000 + self.step)
     }
 
-    /// Who, when, on which device: every step is one second after the last.
+    /// Who, when, on which device: every step is 3 h 7 s after the last, so a
+    /// document's edits fall on several days (what the KPI rollups are kept per).
     fn recorded(&self) -> Value {
-        let (m, s) = (self.step / 60, self.step % 60);
-        json!({"by": format!("user-{}", self.device), "at": format!("2026-11-25T08:{m:02}:{s:02}.000Z"),
+        let at = rfc3339_millis(FIRST_EDIT_MS + self.step as i64 * (3 * 3_600_000 + 7_000));
+        json!({"by": format!("user-{}", self.device), "at": at,
                "device": format!("device-{}", self.device)})
     }
 

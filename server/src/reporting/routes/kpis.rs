@@ -242,9 +242,10 @@ async fn count_completion_figures(
     store: &dyn Store,
     k: &KpiPeriods,
 ) -> Result<Vec<Figure>, ApiError> {
-    let cur = store.count_completion(&k.current_query).await?;
-    let prev = store.count_completion(&k.previous_query).await?;
-    Ok(kpi::count_completion(&cur, &prev))
+    let counts = store
+        .count_completion(&[k.current_query.clone(), k.previous_query.clone()])
+        .await?;
+    Ok(kpi::count_completion(&counts[0], &counts[1]))
 }
 
 async fn checklists_figures(store: &dyn Store, k: &KpiPeriods) -> Result<Vec<Figure>, ApiError> {

@@ -18,7 +18,7 @@ use crate::{
     auth::{AuthService, routes::bearer_principal},
     csv::{CsvColumns, to_csv},
     http::ApiError,
-    storage::{KpiQuery, ListQuery, Page, Store, StoreError, now_millis},
+    storage::{KpiQuery, KpiSource, ListQuery, Page, Store, StoreError, now_millis},
     time::{Day, rfc3339_millis},
 };
 
@@ -208,6 +208,7 @@ async fn kpi_periods(
         sites: report.sites.clone(),
         window: p.window(),
         now: rfc3339_millis(now_ms),
+        source: KpiSource::Rollups,
     };
     Ok(KpiPeriods {
         current_query: query(&period),

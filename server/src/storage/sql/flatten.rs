@@ -1,7 +1,11 @@
 use async_trait::async_trait;
 use floorwalk_shared::Problem;
 
-use super::{SqlStore, Statement, db::Conn};
+use super::{
+    SqlStore, Statement,
+    db::Conn,
+    rollups::{self, RollupSnapshot},
+};
 use crate::{
     stmt,
     storage::{FlattenStore, LiveEntry, PlannedLine, StoreResult, now_millis},
@@ -47,6 +51,26 @@ impl FlattenTx {
         self.0.fetch_all(&select).await
     }
 
+    /// What the document feeds the KPI rollups now: taken before the flatten writes,
+    /// handed back to [`FlattenTx::refresh_rollups`] after.
+    pub async fn rollup_snapshot(
+        &mut self,
+        site_id: i64,
+        document_id: &str,
+        doc_type: &str,
+    ) -> StoreResult<RollupSnapshot> {
+        RollupSnapshot::take(&mut self.0, site_id, document_id, doc_type).await
+    }
+
+    /// Recomputes every rollup day and item the document fed before or feeds now.
+    pub async fn refresh_rollups(
+        &mut self,
+        before: RollupSnapshot,
+        doc_type: &str,
+    ) -> StoreResult<()> {
+        before.refresh(&mut self.0, doc_type).await
+    }
+
     pub async fn commit(self) -> StoreResult<()> {
         self.0.commit().await
     }
@@ -69,6 +93,24 @@ impl FlattenStore for SqlStore {
              WHERE f.heads IS NULL OR f.heads <> d.heads ORDER BY d.created_at"
         );
         self.db.fetch_all(&select).await
+    }
+
+    async fn rebuild_kpi_rollups(&self) -> StoreResult<()> {
+        let sites: Vec<(i64,)> = self
+            .db
+            .fetch_all(&stmt!("SELECT id FROM sites ORDER BY id"))
+            .await?;
+        for (site_id,) in sites {
+            let mut tx = self.db.begin().await?;
+            rollups::rebuild_site(&mut tx, site_id).await?;
+            tx.commit().await?;
+        }
+        let mut tx = self.db.begin().await?;
+        tx.execute(&stmt!(
+            "DELETE FROM pending_rebuilds WHERE what = 'kpi_rollups'"
+        ))
+        .await?;
+        tx.commit().await
     }
 
     async fn begin_flatten(&self) -> StoreResult<FlattenTx> {

@@ -1,8 +1,93 @@
 //! The KPI queries: raw counts over one window, for `reporting::kpi` to turn into
-//! figures. Postgres sums BIGINT into NUMERIC, so every sum is cast back to BIGINT.
+//! figures, from the flattened rows or from the per-day rollups (`rollups.rs`), which
+//! sum the same rows with the same filters. Postgres sums BIGINT into NUMERIC, so every
+//! sum is cast back to BIGINT.
 
 use super::{SqlBuilder, Statement};
 use crate::storage::KpiQuery;
+
+/// The sum of `columns` of a rollup table over the query's sites and days.
+fn rollup_sum(table: &str, columns: &[&str], q: &KpiQuery) -> Statement {
+    let sums: Vec<String> = columns
+        .iter()
+        .map(|c| format!("CAST(COALESCE(SUM(t.{c}), 0) AS BIGINT) AS {c}"))
+        .collect();
+    let mut qb = SqlBuilder::new(format!("SELECT {} FROM {table} t WHERE", sums.join(", ")));
+    qb.push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.day", q);
+    qb.build()
+}
+
+pub(super) fn count_accuracy_rollup(q: &KpiQuery) -> Statement {
+    rollup_sum(
+        "kpi_count_days",
+        &[
+            "lines_counted",
+            "lines_within_tolerance",
+            "variance_value_minor",
+            "net_adjustment_value_minor",
+        ],
+        q,
+    )
+}
+
+/// Runs and responses of the days before today. `runs_open` becomes
+/// `runs_overdue_open`: every run due on a day that is over and still open is overdue.
+pub(super) fn checklist_counts_rollup(q: &KpiQuery) -> Statement {
+    let mut qb = SqlBuilder::new(
+        "SELECT CAST(COALESCE(SUM(t.runs_scheduled), 0) AS BIGINT) AS runs_scheduled, \
+         CAST(COALESCE(SUM(t.runs_completed), 0) AS BIGINT) AS runs_completed, \
+         CAST(COALESCE(SUM(t.runs_on_time), 0) AS BIGINT) AS runs_on_time, \
+         CAST(COALESCE(SUM(t.runs_open), 0) AS BIGINT) AS runs_overdue_open, \
+         CAST(COALESCE(SUM(t.responses_answered), 0) AS BIGINT) AS responses_answered, \
+         CAST(COALESCE(SUM(t.responses_failed), 0) AS BIGINT) AS responses_failed \
+         FROM kpi_checklist_days t WHERE",
+    );
+    qb.push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.day", q);
+    qb.build()
+}
+
+pub(super) fn receiving_counts_rollup(q: &KpiQuery) -> Statement {
+    rollup_sum(
+        "kpi_receiving_days",
+        &[
+            "lines_received",
+            "lines_discrepant",
+            "units_received",
+            "units_damaged",
+        ],
+        q,
+    )
+}
+
+/// Sessions due and closed by their due time, and the number of active items.
+pub(super) fn session_completion(q: &KpiQuery) -> Statement {
+    let mut qb = SqlBuilder::new("SELECT (SELECT COUNT(*) FROM count_sessions t WHERE");
+    qb.push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.due_at", q);
+    qb.push(") AS sessions_due, (SELECT COUNT(*) FROM count_sessions t WHERE")
+        .push_in("t.site_id", &q.sites);
+    within(&mut qb, "t.due_at", q);
+    qb.push(
+        " AND t.closed_at IS NOT NULL AND t.closed_at <= t.due_at) AS sessions_closed_by_due, \
+         CAST(0 AS BIGINT) AS items_counted, (SELECT COUNT(*) FROM items t WHERE t.active AND",
+    )
+    .push_in("t.site_id", &q.sites)
+    .push(") AS active_items");
+    qb.build()
+}
+
+/// The counted days of every active item of the sites (one row per item row, as
+/// coverage counts them).
+pub(super) fn active_item_counted_days(sites: &[i64]) -> Statement {
+    let mut qb = SqlBuilder::new(
+        "SELECT d.first_day, d.days FROM items t JOIN kpi_item_counted_days d \
+         ON d.site_id = t.site_id AND d.sku = t.sku WHERE t.active AND",
+    );
+    qb.push_in("t.site_id", sites);
+    qb.build()
+}
 
 /// ` AND <column> >= start AND <column> < end` for a text-dated window.
 fn within(qb: &mut SqlBuilder, column: &str, q: &KpiQuery) {

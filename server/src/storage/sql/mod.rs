@@ -10,6 +10,7 @@ mod flatten;
 mod kpis;
 mod masterdata;
 mod reporting;
+mod rollups;
 mod schedules;
 mod sessions;
 mod statement;
@@ -27,6 +28,25 @@ use crate::stmt;
 
 pub(crate) struct SqlStore {
     pub(super) db: Db,
+}
+
+impl SqlStore {
+    /// Runs the rebuilds a migration asked for (`pending_rebuilds`), before serving.
+    pub(super) async fn rebuild_if_pending(&self) -> StoreResult<()> {
+        let pending: i64 = self
+            .db
+            .scalar(&stmt!(
+                "SELECT COUNT(*) FROM pending_rebuilds WHERE what = 'kpi_rollups'"
+            ))
+            .await?;
+        if pending > 0 {
+            tracing::info!(
+                "building the KPI rollups from the flattened rows (once, after an upgrade)"
+            );
+            super::FlattenStore::rebuild_kpi_rollups(self).await?;
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -5,14 +5,16 @@ use async_trait::async_trait;
 
 use super::{Arg, SqlBuilder, SqlStore, db::Decoded, kpis};
 use crate::storage::{
-    ActionCounts, ChecklistCounts, CountAccuracyCounts, CountCompletionCounts, KpiQuery, ListQuery,
-    Page, ReceivingCounts, ReportingStore, ShipmentCounts, StoreResult,
+    ActionCounts, ChecklistCounts, CountAccuracyCounts, CountCompletionCounts, KpiQuery, KpiSource,
+    ListQuery, Page, ReceivingCounts, ReportingStore, ShipmentCounts, StoreResult,
+    day_set::DaySet,
     rows::{
         ChecklistResponseRow, ChecklistRunRow, CorrectiveActionRow, CountConflictRow,
         CountEntryRow, CountLineRow, CountSessionRow, DocumentProblemRow, PolicyViolationRow,
         ReplenishmentRow, ShipmentLineRow, ShipmentRow, StockLevelRow, suggested_order,
     },
 };
+use crate::time::Day;
 
 /// How one table is listed: fixed SQL fragments (never user input).
 struct ListSql {
@@ -278,15 +280,75 @@ const POLICY_VIOLATIONS: ListSql = ListSql {
 #[async_trait]
 impl ReportingStore for SqlStore {
     async fn count_accuracy(&self, q: &KpiQuery) -> StoreResult<CountAccuracyCounts> {
-        self.db.fetch_one(&kpis::count_accuracy(q)).await
+        match q.source {
+            KpiSource::Rollups => self.db.fetch_one(&kpis::count_accuracy_rollup(q)).await,
+            KpiSource::Rows => self.db.fetch_one(&kpis::count_accuracy(q)).await,
+        }
     }
 
-    async fn count_completion(&self, q: &KpiQuery) -> StoreResult<CountCompletionCounts> {
-        self.db.fetch_one(&kpis::count_completion(q)).await
+    async fn count_completion(
+        &self,
+        queries: &[KpiQuery],
+    ) -> StoreResult<Vec<CountCompletionCounts>> {
+        let Some(first) = queries.first() else {
+            return Ok(Vec::new());
+        };
+        if first.source == KpiSource::Rows {
+            let mut counts = Vec::with_capacity(queries.len());
+            for q in queries {
+                counts.push(self.db.fetch_one(&kpis::count_completion(q)).await?);
+            }
+            return Ok(counts);
+        }
+        let items: Vec<(i64, Vec<u8>)> = self
+            .db
+            .fetch_all(&kpis::active_item_counted_days(&first.sites))
+            .await?;
+        let items: Vec<DaySet> = items
+            .into_iter()
+            .map(|(first_day, days)| DaySet::from_stored(first_day, days))
+            .collect();
+        let mut counts = Vec::with_capacity(queries.len());
+        for q in queries {
+            let mut c: CountCompletionCounts =
+                self.db.fetch_one(&kpis::session_completion(q)).await?;
+            let (start, end) = q.window.days();
+            c.items_counted = items.iter().filter(|d| d.any_in(start, end)).count() as i64;
+            counts.push(c);
+        }
+        Ok(counts)
     }
 
     async fn checklist_counts(&self, q: &KpiQuery) -> StoreResult<ChecklistCounts> {
-        self.db.fetch_one(&kpis::checklist_counts(q)).await
+        if q.source == KpiSource::Rows {
+            return self.db.fetch_one(&kpis::checklist_counts(q)).await;
+        }
+        // Days that are over from the rollups; today and later from the rows, since
+        // which of their open runs are overdue depends on the hour.
+        let today = q.now.get(..10).and_then(Day::parse);
+        let (closed, open) = match today {
+            Some(today) => q.window.split_at(today),
+            None => (None, Some(q.window.clone())),
+        };
+        let mut total = ChecklistCounts::default();
+        if let Some(window) = closed {
+            let rolled = KpiQuery {
+                window,
+                ..q.clone()
+            };
+            total += self
+                .db
+                .fetch_one(&kpis::checklist_counts_rollup(&rolled))
+                .await?;
+        }
+        if let Some(window) = open {
+            let live = KpiQuery {
+                window,
+                ..q.clone()
+            };
+            total += self.db.fetch_one(&kpis::checklist_counts(&live)).await?;
+        }
+        Ok(total)
     }
 
     async fn corrective_action_counts(
@@ -303,7 +365,10 @@ impl ReportingStore for SqlStore {
     }
 
     async fn receiving_counts(&self, q: &KpiQuery) -> StoreResult<ReceivingCounts> {
-        self.db.fetch_one(&kpis::receiving_counts(q)).await
+        match q.source {
+            KpiSource::Rollups => self.db.fetch_one(&kpis::receiving_counts_rollup(q)).await,
+            KpiSource::Rows => self.db.fetch_one(&kpis::receiving_counts(q)).await,
+        }
     }
 
     async fn replenishment(&self, q: &ListQuery) -> StoreResult<Page<ReplenishmentRow>> {
