@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { presetRange, previousRange, trendBuckets, daysBetween, isDay } from '../src/desk/range'
-import { tileFigures } from '../src/desk/kpis'
+import { presetRange, previousRange, isDay } from '../src/desk/range'
+import { pointValue, tileFigures } from '../src/desk/kpis'
 import { SseParser } from '../src/desk/sse'
 import { toCsv } from '../src/desk/csv'
 import { draftPoCsv, draftPos, inboundShipment } from '../src/desk/po'
@@ -17,14 +17,6 @@ describe('date ranges', () => {
   it('previous period has the same length', () => {
     expect(previousRange({ from: '2026-11-19', to: '2026-11-25' })).toEqual({ from: '2026-11-12', to: '2026-11-18' })
   })
-  it('trend buckets cover the range, newest last', () => {
-    const b = trendBuckets({ from: '2026-10-27', to: '2026-11-25' }, 12)
-    expect(b.length).toBe(10)
-    expect(b[b.length - 1]).toEqual({ from: '2026-11-23', to: '2026-11-25' })
-    expect(b[0].from).toBe('2026-10-27')
-    expect(b.reduce((n, x) => n + daysBetween(x), 0)).toBe(30)
-    expect(trendBuckets({ from: '2026-11-25', to: '2026-11-25' }).length).toBe(7)
-  })
   it('checks days', () => {
     expect(isDay('2026-02-30')).toBe(false)
     expect(isDay('2026-02-28')).toBe(true)
@@ -38,6 +30,21 @@ const fig = (kpi: string, cur: [number | null, number | null, number | null], pr
   current: { value: cur[0], numerator: cur[1], denominator: cur[2] },
   previous: { value: prev[0], numerator: prev[1], denominator: prev[2] },
   change: null,
+})
+
+describe('trend points', () => {
+  it('sum a KPI over its groups; ratios by numerators and denominators', () => {
+    const v = (value: number | null, numerator: number | null = null, denominator: number | null = null) => ({ value, numerator, denominator })
+    const figures = [
+      { kpi: 'shipments_late', site: null, group: 'inbound', value: v(2) },
+      { kpi: 'shipments_late', site: null, group: 'outbound', value: v(1) },
+      { kpi: 'damage_rate', site: null, group: null, value: v(0.25, 1, 4) },
+      { kpi: 'damage_rate', site: null, group: null, value: v(0.75, 3, 4) },
+    ]
+    expect(pointValue(figures, 'shipments_late')).toBe(3)
+    expect(pointValue(figures, 'damage_rate')).toBe(0.5)
+    expect(pointValue(figures, 'count_coverage')).toBeNull()
+  })
 })
 
 describe('tile figures', () => {

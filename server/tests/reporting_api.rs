@@ -415,6 +415,7 @@ async fn openapi_document(backend: Backend) {
         "/api/reports/kpis",
         "/api/reports/kpis/inventory-accuracy",
         "/api/reports/kpis/shipments",
+        "/api/reports/kpis/trend",
         "/api/reports/count-lines",
         "/api/reports/replenishment",
         "/api/reports/checklist-responses",
@@ -436,11 +437,131 @@ async fn openapi_document(backend: Backend) {
     ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
-    for schema in ["CountLineRow", "KpiReport", "Figure", "ErrorBody", "Action"] {
+    for schema in [
+        "CountLineRow",
+        "KpiReport",
+        "KpiTrend",
+        "Figure",
+        "ErrorBody",
+        "Action",
+    ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),
             "{schema} schema"
         );
+    }
+}
+
+/// Per KPI, the sum of its figures' values, numerators and denominators (what a tile
+/// shows); a KPI whose figures are all 0 counts as absent (`/kpis` lists a group with
+/// rows only in the previous period, the trend a 0 for a KPI with no rows).
+fn totals(figures: &Value) -> std::collections::BTreeMap<String, [i64; 3]> {
+    let mut totals = std::collections::BTreeMap::new();
+    for f in figures.as_array().expect("figures") {
+        let sum: &mut [i64; 3] = totals
+            .entry(f["kpi"].as_str().expect("kpi").to_owned())
+            .or_default();
+        for (i, part) in ["value", "numerator", "denominator"]
+            .into_iter()
+            .enumerate()
+        {
+            // Scaled so a ratio's value compares exactly enough.
+            sum[i] += (f["value"][part].as_f64().unwrap_or(0.0) * 1e9).round() as i64;
+        }
+    }
+    totals.retain(|_, sum| *sum != [0; 3]);
+    totals
+}
+
+/// The trend in one call gives, point by point, what `/api/reports/kpis` gives for
+/// each sub-period (what the dashboard used to ask for one call at a time).
+async fn trend_is_the_kpis_of_each_sub_period(backend: Backend) {
+    let (api, [meg, vic, _]) = start(backend).await;
+    for scope in ["site=north&", "site=south&", ""] {
+        let trend = api
+            .json(&meg, &format!("/api/reports/kpis/trend?{scope}{NOVEMBER}"))
+            .await;
+        let points = trend["points"].as_array().expect("points");
+        assert_eq!(points.len(), 10, "{backend:?}: 30 days in points of 3");
+        assert_eq!(
+            (&points[0]["from"], &points[9]["to"]),
+            (&"2026-11-01".into(), &"2026-11-30".into())
+        );
+        for point in points {
+            let (from, to) = (
+                point["from"].as_str().expect("from"),
+                point["to"].as_str().expect("to"),
+            );
+            let kpis = api
+                .json(
+                    &meg,
+                    &format!("/api/reports/kpis?{scope}from={from}&to={to}"),
+                )
+                .await;
+            let report: Vec<Value> = kpis["figures"]
+                .as_array()
+                .expect("figures")
+                .iter()
+                .map(|f| serde_json::json!({"kpi": f["kpi"], "site": f["site"], "group": f["group"], "value": f["current"]}))
+                .collect();
+            assert_eq!(
+                totals(&point["figures"]),
+                totals(&Value::Array(report)),
+                "{backend:?} {scope} {from}..{to}"
+            );
+        }
+    }
+    let counted: i64 = {
+        let trend = api
+            .json(
+                &meg,
+                &format!("/api/reports/kpis/trend?site=north&{NOVEMBER}"),
+            )
+            .await;
+        trend["points"]
+            .as_array()
+            .expect("points")
+            .iter()
+            .flat_map(|p| p["figures"].as_array().expect("figures").clone())
+            .filter(|f| f["kpi"] == "lines_counted")
+            .map(|f| f["value"]["value"].as_f64().expect("value") as i64)
+            .sum()
+    };
+    assert_eq!(
+        counted, 5,
+        "{backend:?}: the fixture's five November lines, each in one point"
+    );
+    let one_day = api
+        .json(
+            &vic,
+            "/api/reports/kpis/trend?site=north&from=2026-11-20&to=2026-11-20",
+        )
+        .await;
+    assert_eq!(
+        one_day["points"].as_array().map(Vec::len),
+        Some(7),
+        "one day: the week up to it"
+    );
+    let err = api
+        .error(
+            Some(&meg),
+            &format!("/api/reports/kpis/trend?points=0&{NOVEMBER}"),
+            400,
+        )
+        .await;
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("points")),
+        "{err}"
+    );
+    api.error(None, "/api/reports/kpis/trend", 401).await;
+}
+
+#[tokio::test]
+async fn the_trend_is_the_kpis_of_each_sub_period_on_every_backend() {
+    for backend in BACKENDS {
+        trend_is_the_kpis_of_each_sub_period(backend).await;
     }
 }
 

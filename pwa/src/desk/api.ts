@@ -28,6 +28,22 @@ export interface KpiReport {
   figures: Figure[]
 }
 
+/** One KPI's value over one sub-period of a trend. */
+export interface TrendFigure {
+  kpi: string
+  site: string | null
+  group: string | null
+  value: FigureValue
+}
+
+export interface KpiTrend {
+  from: string
+  to: string
+  sites: string[]
+  /** Consecutive sub-periods, the last ending on `to`. */
+  points: { from: string; to: string; figures: TrendFigure[] }[]
+}
+
 export interface Page<T> {
   total: number
   limit: number
@@ -51,6 +67,11 @@ export function siteParam(site: SiteScope): string | undefined {
 
 export function fetchKpis(site: SiteScope, range: DateRange): Promise<KpiReport> {
   return getJson<KpiReport>(`/api/reports/kpis${query({ site: siteParam(site), from: range.from, to: range.to })}`)
+}
+
+/** Every KPI per sub-period of the range, in one call (at most 12 points). */
+export function fetchTrend(site: SiteScope, range: DateRange): Promise<KpiTrend> {
+  return getJson<KpiTrend>(`/api/reports/kpis/trend${query({ site: siteParam(site), from: range.from, to: range.to })}`)
 }
 
 export interface ListParams {

@@ -1,7 +1,7 @@
 // The KPI tiles of the overview: which server figures each shows, how to format them
 // and which rows lie behind them. Figures given per group (priority, direction, site)
 // are summed into one tile; ratios sum their numerators and denominators.
-import type { Figure, FigureValue } from './api'
+import type { Figure, FigureValue, TrendFigure } from './api'
 import type { DateRange } from './range'
 import type { MessageKey } from '../i18n'
 
@@ -74,6 +74,12 @@ export function tileFigures(figures: Figure[], kpi: string): TileFigures | null 
     previous: sum(mine.map((f) => f.previous)),
     groups: [...byGroup].map(([group, value]) => ({ group, value })),
   }
+}
+
+/** A tile's value in one point of a trend: its figures summed like the tile's. */
+export function pointValue(figures: TrendFigure[], kpi: string): number | null {
+  const mine = figures.filter((f) => f.kpi === kpi)
+  return mine.length ? sum(mine.map((f) => f.value)).value : null
 }
 
 /** The filters of the rows behind a tile. */

@@ -54,19 +54,3 @@ export function previousRange(r: DateRange): DateRange {
   const n = daysBetween(r)
   return { from: addDays(r.from, -n), to: addDays(r.from, -1) }
 }
-
-/**
- * Consecutive sub-periods for a trend, at most `maxPoints`, the last one ending on the
- * range's last day. A one-day range plots the seven days up to it, day by day.
- */
-export function trendBuckets(r: DateRange, maxPoints = 12): DateRange[] {
-  const range = daysBetween(r) === 1 ? { from: addDays(r.to, -6), to: r.to } : r
-  const days = daysBetween(range)
-  const size = Math.max(1, Math.ceil(days / maxPoints))
-  const out: DateRange[] = []
-  for (let end = range.to; dayMs(end) >= dayMs(range.from); end = addDays(end, -size)) {
-    const start = addDays(end, -(size - 1))
-    out.unshift({ from: dayMs(start) < dayMs(range.from) ? range.from : start, to: end })
-  }
-  return out
-}

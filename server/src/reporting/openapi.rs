@@ -18,7 +18,7 @@ use super::routes::{self as routes, ErrorBody};
         other::login, other::refresh, other::logout, other::sync_ticket, other::me,
         other::site_work, other::upload_attachment, other::download_attachment,
         openapi_json,
-        routes::kpis::all, routes::kpis::inventory_accuracy, routes::kpis::count_completion,
+        routes::kpis::all, routes::kpis::trend, routes::kpis::inventory_accuracy, routes::kpis::count_completion,
         routes::kpis::checklists, routes::kpis::corrective_actions,
         routes::kpis::shipments, routes::kpis::receiving,
         routes::lists::replenishment, routes::lists::stock_levels,

@@ -44,6 +44,33 @@ impl Period {
         }
     }
 
+    /// Consecutive sub-periods for a trend, at most `max_points`, the last one ending
+    /// on this period's last day and the first one cut to its first day. A one-day
+    /// period plots the seven days up to it, day by day.
+    pub fn trend_points(&self, max_points: i64) -> Vec<Period> {
+        let range = if self.days() == 1 {
+            Period {
+                from: self.to.plus(-6),
+                to: self.to,
+            }
+        } else {
+            *self
+        };
+        let size = (range.days() + max_points.max(1) - 1) / max_points.max(1);
+        let mut points = Vec::new();
+        let mut end = range.to;
+        while end >= range.from {
+            let start = end.plus(1 - size).max(range.from);
+            points.push(Period {
+                from: start,
+                to: end,
+            });
+            end = end.plus(-size);
+        }
+        points.reverse();
+        points
+    }
+
     /// The period from optional `from` / `to`: `to` defaults to `today`, `from` to
     /// [`DEFAULT_PERIOD_DAYS`] days ending at `to`.
     pub fn resolve(from: Option<Day>, to: Option<Day>, today: Day) -> Result<Period, String> {
@@ -117,6 +144,37 @@ mod tests {
         let err = Period::resolve(Some(day("2026-11-26")), None, today).expect_err("refused");
         assert!(err.contains("must not be after"), "{err}");
         assert!(Period::resolve(Some(day("2020-01-01")), None, today).is_err());
+    }
+
+    #[test]
+    fn trend_points_cover_the_period_from_its_end() {
+        let period = |from: &str, to: &str| Period {
+            from: day(from),
+            to: day(to),
+        };
+        let quarter = period("2026-07-01", "2026-09-30").trend_points(12);
+        assert_eq!(quarter.len(), 12, "92 days in 12 points of 8 days");
+        assert_eq!(
+            quarter[0],
+            period("2026-07-01", "2026-07-04"),
+            "the first is cut"
+        );
+        assert_eq!(quarter[11], period("2026-09-23", "2026-09-30"));
+        assert!(quarter.windows(2).all(|w| w[0].to.plus(1) == w[1].from));
+        assert_eq!(
+            period("2026-11-25", "2026-11-25").trend_points(12),
+            (19..=25)
+                .map(|d| {
+                    let d = format!("2026-11-{d}");
+                    period(&d, &d)
+                })
+                .collect::<Vec<_>>(),
+            "one day: the week up to it"
+        );
+        assert_eq!(
+            period("2026-11-01", "2026-11-30").trend_points(12).len(),
+            10
+        );
     }
 
     #[test]

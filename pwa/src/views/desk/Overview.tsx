@@ -1,7 +1,7 @@
 // Overview: every KPI as a tile for the chosen site and range, live.
-import { fetchKpis, fetchList, query, type KpiReport, type Page } from '../../desk/api'
-import { KPIS, tileFigures, tileListRange, type KpiDef } from '../../desk/kpis'
-import { dayMs, trendBuckets } from '../../desk/range'
+import { fetchKpis, fetchList, fetchTrend, query, type KpiReport, type KpiTrend, type Page } from '../../desk/api'
+import { KPIS, pointValue, tileFigures, tileListRange, type KpiDef } from '../../desk/kpis'
+import { dayMs } from '../../desk/range'
 import type { ReplenishmentRow } from '../../desk/rows'
 import { range, site, today } from '../../desk/state'
 import { navigate } from '../../ui/router'
@@ -13,23 +13,18 @@ import { useQuery } from './useQuery'
 import { CsvButton, ErrorNote, Loading } from './ui'
 import { t } from '../../i18n'
 
-interface Trend {
-  at: number
-  report: KpiReport
-}
-
 export function Overview() {
   const r = range.value
   const s = site.value
   const key = `${s}|${r.from}|${r.to}`
   const kpis = useQuery<KpiReport>(key, () => fetchKpis(s, r))
   const reorder = useQuery<Page<ReplenishmentRow>>(`reorder|${s}`, () => fetchList<ReplenishmentRow>('replenishment', { site: s, limit: 1 }))
-  const trend = useQuery<Trend[]>(`trend|${key}`, () => Promise.all(trendBuckets(r).map(async (b) => ({ at: dayMs(b.to), report: await fetchKpis(s, b) }))))
+  const trend = useQuery<KpiTrend>(`trend|${key}`, () => fetchTrend(s, r))
   const open = (def: KpiDef) => {
     const filter = { ...tileListRange(def, r, today.value), status: def.list.status }
     navigate(`/desk/rows/${def.list.name}/${encodeURIComponent(query(filter).slice(1) || '-')}`)
   }
-  const series = (kpi: string): TrendPoint[] | null => trend.data?.map((t) => ({ at: t.at, value: tileFigures(t.report.figures, kpi)?.current.value ?? null })) ?? null
+  const series = (kpi: string): TrendPoint[] | null => trend.data?.points.map((p) => ({ at: dayMs(p.to), value: pointValue(p.figures, kpi) })) ?? null
   const figures = kpis.data?.figures ?? []
   const currency = useSiteDoc(singleSite(s)).doc?.currency
   // Every figure on screen is for the chosen site and range (not the previous choice's, kept while refetching).

@@ -1,19 +1,19 @@
 //! KPI endpoints: each reads the chosen period and the previous one of the same length.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{KpiPeriods, ReportErrors, csv_response, kpi_periods};
 use crate::{
     auth::AuthService,
     http::ApiError,
     reporting::{
-        kpi::{self, Figure, FigureCsvRow},
+        kpi::{self, Figure, FigureCsvRow, FigureValue},
         params::{Format, ReportParams},
         period::Period,
     },
-    storage::{KpiQuery, Store},
+    storage::{KpiQuery, ShipmentCounts, Store},
 };
 
 /// Figures of one KPI group for the chosen sites and period.
@@ -227,6 +227,152 @@ pub async fn receiving(
         receiving_figures(store.get_ref(), &k).await?,
         "receiving",
     )
+}
+
+/// How many points a trend has at most, by default and at the most.
+const TREND_POINTS: i64 = 12;
+const MAX_TREND_POINTS: i64 = 90;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendParams {
+    /// Most points in the series, 1 to 90; default 12.
+    #[param(value_type = Option<i64>)]
+    pub points: Option<String>,
+}
+
+/// A KPI's value over one sub-period of a trend.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendFigure {
+    pub kpi: String,
+    pub site: Option<String>,
+    pub group: Option<String>,
+    pub value: FigureValue,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendPoint {
+    pub from: String,
+    pub to: String,
+    pub figures: Vec<TrendFigure>,
+}
+
+/// Every KPI of `/api/reports/kpis`, per consecutive sub-period of the period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KpiTrend {
+    pub from: String,
+    pub to: String,
+    pub sites: Vec<String>,
+    pub points: Vec<TrendPoint>,
+}
+
+/// Every KPI per sub-period (at most `points`, the last ending on `to`; a one-day period
+/// gives the week up to it, day by day): the dashboard's trend lines in one call. Each
+/// point's figures are those `/api/reports/kpis` gives for that sub-period (groups with
+/// rows in it; corrective actions 0 when none are open); `shipments_expected_today` is
+/// today's in every point. JSON only.
+#[utoipa::path(get, path = "/api/reports/kpis/trend", tag = "kpis",
+    params(ReportParams, TrendParams),
+    responses((status = 200, description = "The series", body = KpiTrend), ReportErrors))]
+#[get("/api/reports/kpis/trend")]
+#[tracing::instrument(name = "GET /api/reports/kpis/trend", skip_all, err(level = "warn"))]
+pub async fn trend(
+    auth: web::Data<AuthService>,
+    store: web::Data<dyn Store>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let k = kpi_periods(&auth, store.get_ref(), &req).await?;
+    let params = web::Query::<TrendParams>::from_query(req.query_string())
+        .map_err(|e| ApiError::BadRequest(format!("invalid query string: {e}")))?;
+    let points = match params.points.as_deref() {
+        None => TREND_POINTS,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_TREND_POINTS).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "points must be a whole number from 1 to {MAX_TREND_POINTS}, not {text:?}"
+                ))
+            })?,
+    };
+    let store = store.get_ref();
+    let periods = k.period.trend_points(points);
+    let queries: Vec<KpiQuery> = periods
+        .iter()
+        .map(|p| KpiQuery {
+            window: p.window(),
+            ..k.current_query.clone()
+        })
+        .collect();
+    let completion = store.count_completion(&queries).await?;
+    let today = today_shipments(store, &k).await?;
+    let mut series = Vec::with_capacity(periods.len());
+    for ((period, q), completion) in periods.iter().zip(&queries).zip(&completion) {
+        let mut figures = Vec::new();
+        figures.extend(kpi::inventory_accuracy(
+            &store.count_accuracy(q).await?,
+            &Default::default(),
+        ));
+        figures.extend(kpi::count_completion(completion, &Default::default()));
+        figures.extend(kpi::checklists(
+            &store.checklist_counts(q).await?,
+            &Default::default(),
+        ));
+        let at = q.window.as_of(&q.now);
+        let actions =
+            kpi::corrective_actions(&store.corrective_action_counts(&q.sites, &at).await?, &[]);
+        if actions.is_empty() {
+            // None open: a 0 on the line rather than a gap.
+            for name in ["open_corrective_actions", "overdue_corrective_actions"] {
+                figures.push(Figure::new(name, kpi::amount(0), kpi::amount(0)));
+            }
+        }
+        figures.extend(actions);
+        figures.extend(kpi::shipments(
+            [&store.shipment_counts(q).await?, &[]],
+            [&today, &[]],
+        ));
+        figures.extend(kpi::receiving(
+            &store.receiving_counts(q).await?,
+            &Default::default(),
+        ));
+        series.push(TrendPoint {
+            from: period.from.to_string(),
+            to: period.to.to_string(),
+            figures: figures
+                .into_iter()
+                .map(|f| TrendFigure {
+                    kpi: f.kpi,
+                    site: f.site,
+                    group: f.group,
+                    value: f.current,
+                })
+                .collect(),
+        });
+    }
+    Ok(HttpResponse::Ok().json(KpiTrend {
+        from: k.period.from.to_string(),
+        to: k.period.to.to_string(),
+        sites: k.sites.clone(),
+        points: series,
+    }))
+}
+
+/// Shipments expected today.
+async fn today_shipments(
+    store: &dyn Store,
+    k: &KpiPeriods,
+) -> Result<Vec<ShipmentCounts>, ApiError> {
+    let today = Period {
+        from: k.today,
+        to: k.today,
+    };
+    let q = KpiQuery {
+        window: today.window(),
+        ..k.current_query.clone()
+    };
+    Ok(store.shipment_counts(&q).await?)
 }
 
 async fn inventory_accuracy_figures(

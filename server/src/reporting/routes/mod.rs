@@ -23,7 +23,8 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(kpis::all)
+    cfg.service(kpis::trend)
+        .service(kpis::all)
         .service(kpis::inventory_accuracy)
         .service(kpis::count_completion)
         .service(kpis::checklists)
