@@ -51,6 +51,14 @@ impl Application {
             tokio::runtime::Handle::current(),
         );
         let flattener = Flattener::start(hub.clone(), store.clone());
+        // Several instances on one Postgres database hear each other's commits.
+        if let Some(notes) = store.listen().await? {
+            tokio::spawn(crate::cluster::follow(
+                notes,
+                hub.clone(),
+                flattener.clone(),
+            ));
+        }
         tokio::spawn(crate::planning::materialize::run(
             hub.clone(),
             store.clone(),
@@ -128,6 +136,8 @@ impl Application {
         let result = result.unwrap_or_else(|e| Err(std::io::Error::other(e)));
         tracing::info!("HTTP server stopped; finishing in-flight storage writes");
         self.hub.drain(Duration::from_secs(10)).await;
+        // The flattener and the scheduler stop too, handing their jobs to another instance.
+        self.hub.begin_shutdown();
         result
     }
 }

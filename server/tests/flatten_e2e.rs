@@ -104,6 +104,18 @@ async fn a_synced_count_session_is_flattened_with_conflicts_and_adjustments() {
             db.scalar(&(status("A-01-01|SKU-9") + "'counted'")).await == 1
         })
         .await;
+        // The phones' changes were timed inside the server, on this backend.
+        for histogram in [
+            "floorwalk_sync_commit_seconds",
+            "floorwalk_sync_relay_seconds",
+        ] {
+            let labels = format!("{{backend=\"{}\"}}", server.store.backend());
+            let count = metric(&server, &format!("{histogram}_count{labels}")).await;
+            assert!(
+                count >= 1,
+                "{backend:?}: {histogram} observed {count} changes"
+            );
+        }
 
         // Flattening the same heads again changes nothing.
         let site = server

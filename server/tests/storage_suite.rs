@@ -3,9 +3,14 @@
 mod common;
 
 use common::{BACKENDS, Backend, TestDb, add_user};
-use floorwalk::storage::{
-    DeviceSession, NewChange, RefreshOutcome, Role, Store, StoreError, TicketGrant, TicketOutcome,
-    now_millis,
+use std::sync::{Arc, atomic::Ordering};
+
+use floorwalk::{
+    storage::{
+        AppendBatch, DeviceSession, NewChange, RefreshOutcome, Role, Store, StoreError,
+        TicketGrant, TicketOutcome, now_millis,
+    },
+    sync::{SyncMetrics, commit::Committer},
 };
 
 async fn each_backend<F, Fut>(test: F)
@@ -237,8 +242,9 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
             store.document_site("doc1").await.expect("site"),
             Some(site.id)
         );
+        let created_seq = store.changes_after("doc1", 0).await.expect("rows")[1].seq;
         // A change delivered twice is stored once.
-        let seq = store
+        let appended = store
             .append_changes(
                 "doc1",
                 &[change("b", b"B", "p2"), change("c", b"C", "p2")],
@@ -247,6 +253,11 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
             )
             .await
             .expect("append");
+        assert_eq!(
+            appended.prior_seq, created_seq,
+            "{backend:?}: the row before"
+        );
+        let seq = appended.seq;
         let loaded = store
             .load_document("doc1")
             .await
@@ -258,12 +269,40 @@ async fn change_log_snapshot_and_compaction_keep_provenance() {
             "{backend:?}"
         );
         assert_eq!(loaded.last_seq, seq);
+        let after: Vec<(i64, Option<Vec<u8>>)> = store
+            .changes_after("doc1", created_seq)
+            .await
+            .expect("rows")
+            .into_iter()
+            .map(|row| (row.seq, row.bytes))
+            .collect();
+        assert_eq!(after, vec![(seq, Some(b"C".to_vec()))], "{backend:?}");
 
         store.compact("doc1", b"SNAP", seq).await.expect("compact");
-        store
+        let d = store
             .append_changes("doc1", &[change("d", b"D", "p1")], "[\"d\"]", &[])
             .await
             .expect("append");
+        assert_eq!(d.prior_seq, seq);
+        let compacted: Vec<bool> = store
+            .changes_after("doc1", 0)
+            .await
+            .expect("rows")
+            .iter()
+            .map(|row| row.bytes.is_none())
+            .collect();
+        assert_eq!(
+            compacted,
+            vec![true, true, true, false],
+            "{backend:?}: rows in the snapshot are read without their bytes"
+        );
+        assert!(
+            store
+                .append_changes("nope", &[change("e", b"E", "p1")], "[]", &[])
+                .await
+                .is_err(),
+            "{backend:?}: no changes for a document never created"
+        );
         let loaded = store
             .load_document("doc1")
             .await
@@ -306,6 +345,102 @@ async fn settings_are_written_once() {
         );
         assert!(store.migrations_applied().await.expect("migrations"));
         store.ping().await.expect("ping");
+    })
+    .await;
+}
+
+fn batch(doc: &str, hash: &str) -> AppendBatch {
+    AppendBatch {
+        doc_id: doc.into(),
+        changes: vec![change(hash, hash.as_bytes(), "p1")],
+        heads: format!("[\"{hash}\"]"),
+        violations: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_group_commit_stores_every_document_or_none() {
+    each_backend(|store, backend| async move {
+        let site = store.create_site("north", "North").await.expect("site");
+        for doc in ["g1", "g2", "g3"] {
+            store
+                .create_document(doc, site.id, None, &[], "[]", &[])
+                .await
+                .expect("create");
+        }
+        let group = [batch("g3", "c"), batch("g1", "a"), batch("g2", "b")];
+        let appended = store.append_group(&group).await.expect("group");
+        for (b, appended) in group.iter().zip(&appended) {
+            let rows = store.changes_after(&b.doc_id, 0).await.expect("rows");
+            assert_eq!(rows.len(), 1, "{backend:?}: {}", b.doc_id);
+            assert_eq!(appended.seq, rows[0].seq, "{backend:?}: in the order given");
+            assert_eq!(appended.prior_seq, 0);
+        }
+        // One document that is not stored: nothing of the group is.
+        let bad = [batch("g1", "a2"), batch("missing", "x"), batch("g2", "b2")];
+        assert!(store.append_group(&bad).await.is_err(), "{backend:?}");
+        for doc in ["g1", "g2"] {
+            let rows = store.changes_after(doc, 0).await.expect("rows");
+            assert_eq!(
+                rows.len(),
+                1,
+                "{backend:?}: {doc} kept only its first change"
+            );
+        }
+    })
+    .await;
+}
+
+/// On this one-thread runtime, every append below is queued before the committer
+/// runs, so they make one group; with a bad one among them, each is tried alone.
+#[tokio::test]
+async fn the_committer_shares_one_transaction_and_isolates_a_bad_batch() {
+    each_backend(|store, backend| async move {
+        let site = store.create_site("north", "North").await.expect("site");
+        let docs: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
+        for doc in &docs {
+            store
+                .create_document(doc, site.id, None, &[], "[]", &[])
+                .await
+                .expect("create");
+        }
+        let metrics = Arc::new(SyncMetrics::default());
+        let committer = Committer::start(store.clone(), 1, metrics.clone());
+        let appends = docs.iter().map(|doc| committer.append(batch(doc, doc)));
+        let results = futures_util::future::join_all(appends).await;
+        assert!(
+            results.iter().all(Result::is_ok),
+            "{backend:?}: {results:?}"
+        );
+        assert_eq!(
+            metrics.commit_groups.load(Ordering::Relaxed),
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(metrics.batches_in_groups.load(Ordering::Relaxed), 20);
+
+        let mut with_bad: Vec<AppendBatch> =
+            docs.iter().map(|d| batch(d, &format!("{d}-2"))).collect();
+        with_bad.insert(7, batch("missing", "x"));
+        let appends = with_bad.into_iter().map(|b| committer.append(b));
+        let results = futures_util::future::join_all(appends).await;
+        let failed: Vec<usize> = (0..results.len())
+            .filter(|i| results[*i].is_err())
+            .collect();
+        assert_eq!(failed, vec![7], "{backend:?}: only the bad batch fails");
+        assert_eq!(
+            metrics.commit_groups.load(Ordering::Relaxed),
+            1,
+            "the group failed"
+        );
+        for doc in &docs {
+            let rows = store.changes_after(doc, 0).await.expect("rows");
+            assert_eq!(
+                rows.len(),
+                2,
+                "{backend:?}: {doc} stored alone after the group failed"
+            );
+        }
     })
     .await;
 }

@@ -5,7 +5,10 @@ mod common;
 
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, sync, transaction::Transactable};
 use common::{BACKENDS, Backend, TestServer, add_user, peer::TestPeer, wait_until};
-use floorwalk::{storage::Role, sync::DocumentId};
+use floorwalk::{
+    storage::{NewChange, Role, now_millis},
+    sync::DocumentId,
+};
 
 fn new_doc(site: &str) -> AutoCommit {
     let mut doc = AutoCommit::new();
@@ -220,4 +223,80 @@ async fn idle_documents_unload_and_the_cap_evicts_the_least_recently_used() {
     })
     .await;
     server.stop().await;
+}
+
+/// What another instance on the same database would do: commit changes without this
+/// hub hearing of it (no note), then compact them away.
+async fn commit_behind_the_hub(server: &TestServer, id: &DocumentId, doc: &mut AutoCommit) -> i64 {
+    let before = doc.get_heads();
+    let next = entries(doc) as i64 + 1;
+    push_entry(doc, next);
+    let changes: Vec<NewChange> = doc
+        .get_changes(&before)
+        .into_iter()
+        .map(|c| NewChange {
+            hash: c.hash().to_string(),
+            bytes: c.raw_bytes().to_vec(),
+            user_id: None,
+            peer_id: "another-instance".into(),
+            received_at: now_millis(),
+        })
+        .collect();
+    let heads = serde_json::to_string(
+        &doc.get_heads()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+    )
+    .expect("heads");
+    server
+        .store
+        .append_changes(id.as_str(), &changes, &heads, &[])
+        .await
+        .expect("append")
+        .seq
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up() {
+    for backend in BACKENDS {
+        let server = north_server(backend, |_| {}).await;
+        let id = DocumentId::random();
+        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+        let mut ana_doc = new_doc("north");
+        push_entry(&mut ana_doc, 1);
+        let mut ana_state = sync::State::new();
+        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
+            .await;
+        let mut elsewhere = ana_doc.fork();
+
+        // Changes the hub never heard of: read when notes were lost (`Missed`).
+        commit_behind_the_hub(&server, &id, &mut elsewhere).await;
+        server.app_hub.refresh_loaded().await;
+        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
+            entries(d) == 2
+        })
+        .await;
+
+        // Rows compacted into a snapshot before this hub read them: it reads the
+        // document whole and merges it.
+        let seq = commit_behind_the_hub(&server, &id, &mut elsewhere).await;
+        server
+            .store
+            .compact(id.as_str(), &elsewhere.save(), seq)
+            .await
+            .expect("compact");
+        server.app_hub.refresh_loaded().await;
+        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
+            entries(d) == 3
+        })
+        .await;
+        let from_elsewhere = server
+            .app_hub
+            .metrics()
+            .changes_from_other_instances
+            .load(std::sync::atomic::Ordering::Relaxed);
+        assert!(from_elsewhere >= 1, "{backend:?}");
+        server.stop().await;
+    }
 }

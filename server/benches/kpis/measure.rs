@@ -12,8 +12,9 @@ use floorwalk::{
 
 use super::dataset::SITES;
 
-const ENDPOINTS: [&str; 7] = [
+const ENDPOINTS: [&str; 8] = [
     "/api/reports/kpis",
+    "/api/reports/kpis/trend",
     "/api/reports/kpis/inventory-accuracy",
     "/api/reports/kpis/count-completion",
     "/api/reports/kpis/checklists",
@@ -22,13 +23,15 @@ const ENDPOINTS: [&str; 7] = [
     "/api/reports/kpis/receiving",
 ];
 
-/// The dashboard's usual questions: one site over 30 days, all sites over a quarter.
-const SCOPES: [(&str, &str); 2] = [
+/// The dashboard's usual questions: one site over 30 days, all sites over a quarter;
+/// and the largest: all sites over the whole year.
+const SCOPES: [(&str, &str); 3] = [
     (
         "1 site, 30 days",
         "site=site-03&from=2026-10-26&to=2026-11-24",
     ),
     ("10 sites, 91 days", "from=2026-08-26&to=2026-11-24"),
+    ("10 sites, 365 days", "from=2025-11-25&to=2026-11-24"),
 ];
 
 const EMAIL: &str = "bench-manager@floorwalk.test";

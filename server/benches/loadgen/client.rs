@@ -47,6 +47,16 @@ pub async fn connect(target: &Target, http: &reqwest::Client) -> anyhow::Result<
     connect_to(&target.ws, target.http.as_deref(), http).await
 }
 
+/// Client `i`'s connection: to the instances of a cluster in turn.
+pub async fn connect_nth(
+    target: &Target,
+    i: usize,
+    http: &reqwest::Client,
+) -> anyhow::Result<Connected> {
+    let (ws, base) = target.endpoint(i);
+    connect_to(ws, base, http).await
+}
+
 pub async fn connect_to(
     ws: &str,
     base: Option<&str>,

@@ -8,6 +8,7 @@
 //!   --clients N --docs M --seconds S --interval-ms I
 //!   --logins N --login-queue Q --address-burst B
 //!   --targets floorwalk-sqlite,floorwalk-postgres,reference
+//!   (floorwalk-postgres-x3: three instances on one database, clients spread over them)
 
 mod client;
 mod guessing;

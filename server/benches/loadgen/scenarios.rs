@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::{
     Options,
-    client::{DocClient, Observations, connect, new_document},
+    client::{DocClient, Observations, connect, connect_nth, new_document},
     target::Target,
 };
 
@@ -43,6 +43,12 @@ async fn start(name: &str, extra: &[(&'static str, String)]) -> Target {
     match name {
         "floorwalk-sqlite" => Target::floorwalk("sqlite", &env).await,
         "floorwalk-postgres" => Target::floorwalk("postgres", &env).await,
+        cluster if cluster.starts_with("floorwalk-postgres-x") => {
+            let instances = cluster["floorwalk-postgres-x".len()..]
+                .parse()
+                .expect("floorwalk-postgres-x<number of instances>");
+            Target::floorwalk_cluster(instances, &env).await
+        }
         _ => Target::reference().await,
     }
 }
@@ -53,15 +59,35 @@ async fn propagation_all(options: &Options) -> anyhow::Result<()> {
         options.clients, options.docs, options.interval_ms, options.seconds
     );
     println!(
-        "| server | delivered | lost | p50 ms | p99 ms | writes/s | persisted changes/s | peak RSS MiB |"
+        "| server | delivered | lost | p50 ms | p99 ms | server p99 ms (commit / relay) | writes/s | persisted changes/s | commits shared | peak RSS MiB |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for name in &options.targets {
         let target = start(name, &[]).await;
         propagation(&target, options).await?;
         target.stop().await;
     }
     Ok(())
+}
+
+/// The upper bound (ms) of the bucket holding the 99th percentile of what the
+/// server observed between two readings of a histogram.
+fn bucket_p99(before: &[(f64, f64)], after: &[(f64, f64)]) -> Option<String> {
+    let count_before = |i: usize| before.get(i).map_or(0.0, |b| b.1);
+    let total = after.last()?.1 - count_before(after.len() - 1);
+    if total <= 0.0 {
+        return None;
+    }
+    let (le, _) = after
+        .iter()
+        .enumerate()
+        .find(|(i, (_, count))| count - count_before(*i) >= total * 0.99)
+        .map(|(_, b)| *b)?;
+    Some(if le.is_finite() {
+        format!("{:.0}", le * 1000.0)
+    } else {
+        "> 10000".into()
+    })
 }
 
 fn percentile(sorted: &[i64], p: f64) -> f64 {
@@ -81,6 +107,11 @@ async fn propagation(target: &Target, options: &Options) -> anyhow::Result<()> {
     let barrier = Arc::new(Barrier::new(options.clients));
     let connecting = Arc::new(Semaphore::new(16));
     let persisted_before = target.metric("floorwalk_changes_persisted_total").await;
+    let commit_before = target.histogram("floorwalk_sync_commit_seconds").await;
+    let relay_before = target.histogram("floorwalk_sync_relay_seconds").await;
+    let grouped_before = target
+        .metric("floorwalk_batches_in_commit_groups_total")
+        .await;
 
     let mut tasks = Vec::new();
     // Creators first, so the others' requests find the documents.
@@ -89,7 +120,7 @@ async fn propagation(target: &Target, options: &Options) -> anyhow::Result<()> {
         let doc_id = doc_ids[i % options.docs].clone();
         let connected = {
             let _permit = connecting.acquire().await?;
-            connect(target, &http).await?
+            connect_nth(target, i, &http).await?
         };
         let doc = if creator {
             new_document(SITE)
@@ -137,8 +168,30 @@ async fn propagation(target: &Target, options: &Options) -> anyhow::Result<()> {
     let delivered = latencies.len();
     let lost = expected.saturating_sub(delivered) as f64 / expected.max(1) as f64 * 100.0;
     let (_, peak) = target.memory_mib();
+    let server_p99 = match (
+        bucket_p99(
+            &commit_before,
+            &target.histogram("floorwalk_sync_commit_seconds").await,
+        ),
+        bucket_p99(
+            &relay_before,
+            &target.histogram("floorwalk_sync_relay_seconds").await,
+        ),
+    ) {
+        (Some(commit), Some(relay)) => format!("≤ {commit} / ≤ {relay}"),
+        _ => "n/a".into(),
+    };
+    let shared = match (
+        grouped_before,
+        target
+            .metric("floorwalk_batches_in_commit_groups_total")
+            .await,
+    ) {
+        (Some(before), Some(after)) => format!("{:.0} batches", after - before),
+        _ => "n/a".into(),
+    };
     println!(
-        "| {} | {delivered}/{expected} | {lost:.2} % | {:.1} | {:.1} | {:.0} | {persisted} | {peak:.0} |",
+        "| {} | {delivered}/{expected} | {lost:.2} % | {:.1} | {:.1} | {server_p99} | {:.0} | {persisted} | {shared} | {peak:.0} |",
         target.name,
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),

@@ -16,8 +16,13 @@ pub struct Target {
     /// The fresh database the floorwalk binary serves; `None` for the reference.
     pub database_url: Option<String>,
     child: Child,
+    /// More instances on the same database (`floorwalk-postgres-xN`): (ws, http, process).
+    others: Vec<(String, String, Child)>,
     _dir: TempDir,
 }
+
+/// Every instance of a cluster signs tokens with this (benchmarks only).
+const CLUSTER_SECRET: &str = "loadgen-cluster-secret-at-least-32-bytes-long";
 
 pub struct TempDir(pub PathBuf);
 
@@ -98,8 +103,60 @@ impl Target {
             http: Some(http),
             database_url: Some(url),
             child,
+            others: Vec::new(),
             _dir: dir,
         }
+    }
+
+    /// `instances` floorwalk processes on one fresh Postgres database; clients
+    /// are spread over them (see [`Target::endpoint`]).
+    pub async fn floorwalk_cluster(instances: usize, env: &[(&str, String)]) -> Self {
+        let mut env = env.to_vec();
+        env.push(("FLOORWALK_JWT_SECRET", CLUSTER_SECRET.to_string()));
+        let mut first = Self::floorwalk("postgres", &env).await;
+        let url = first.database_url.clone().expect("database");
+        for _ in 1..instances {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_floorwalk"));
+            cmd.args(["serve", "--bind", "127.0.0.1:0"])
+                .env("FLOORWALK_DATABASE_URL", &url)
+                .env("FLOORWALK_LOG", "warn")
+                .env("FLOORWALK_OUTGOING_QUEUE_FRAMES", "4096");
+            for (k, v) in &env {
+                cmd.env(k, v);
+            }
+            let (child, line) = spawn_until_line(cmd, "floorwalk listening on ").await;
+            let http = line.trim().rsplit(' ').next().expect("address").to_string();
+            let ws = format!("{}/sync", http.replacen("http", "ws", 1));
+            first.others.push((ws, http, child));
+        }
+        first.name = format!("floorwalk (Postgres, {instances} instances)");
+        first
+    }
+
+    /// Where client `i` connects: the instances in turn.
+    pub fn endpoint(&self, i: usize) -> (&str, Option<&str>) {
+        match i % (self.others.len() + 1) {
+            0 => (&self.ws, self.http.as_deref()),
+            k => {
+                let (ws, http, _) = &self.others[k - 1];
+                (ws, Some(http))
+            }
+        }
+    }
+
+    fn https(&self) -> Vec<&str> {
+        self.http
+            .iter()
+            .map(String::as_str)
+            .chain(self.others.iter().map(|(_, http, _)| http.as_str()))
+            .collect()
+    }
+
+    fn pids(&self) -> Vec<u32> {
+        std::iter::once(&self.child)
+            .chain(self.others.iter().map(|(_, _, child)| child))
+            .filter_map(Child::id)
+            .collect()
     }
 
     pub async fn reference() -> Self {
@@ -122,51 +179,106 @@ impl Target {
             http: None,
             database_url: None,
             child,
+            others: Vec::new(),
             _dir: dir,
         }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id().expect("running")
-    }
-
-    /// Current and peak resident memory of the server process, in MiB.
+    /// Current and peak resident memory of the server process (summed over a
+    /// cluster's instances), in MiB.
     pub fn memory_mib(&self) -> (f64, f64) {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .unwrap_or(0.0)
-                / 1024.0
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        let mut total = (0.0, 0.0);
+        for pid in self.pids() {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+                    / 1024.0
+            };
+            total.0 += field("VmRSS:");
+            total.1 += field("VmHWM:");
+        }
+        total
     }
 
+    /// Every instance's `/metrics` text.
+    async fn metrics_texts(&self) -> Vec<String> {
+        let mut texts = Vec::new();
+        for http in self.https() {
+            if let Ok(response) = reqwest::get(format!("{http}/metrics")).await
+                && let Ok(text) = response.text().await
+            {
+                texts.push(text);
+            }
+        }
+        texts
+    }
+
+    /// A counter or gauge, summed over the instances.
     pub async fn metric(&self, name: &str) -> Option<f64> {
-        let http = self.http.as_ref()?;
-        let body = reqwest::get(format!("{http}/metrics"))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        body.lines()
-            .find(|l| l.starts_with(name) && l.as_bytes().get(name.len()) == Some(&b' '))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        let texts = self.metrics_texts().await;
+        let values: Vec<f64> = texts
+            .iter()
+            .filter_map(|body| {
+                body.lines()
+                    .find(|l| l.starts_with(name) && l.as_bytes().get(name.len()) == Some(&b' '))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .collect();
+        (!values.is_empty()).then(|| values.iter().sum())
+    }
+
+    /// A histogram's cumulative buckets `(upper bound in s, count)`, summed over
+    /// the instances; empty for the reference.
+    pub async fn histogram(&self, name: &str) -> Vec<(f64, f64)> {
+        let mut buckets: Vec<(f64, f64)> = Vec::new();
+        let prefix = format!("{name}_bucket{{");
+        for text in self.metrics_texts().await {
+            let mut i = 0;
+            for line in text.lines().filter(|l| l.starts_with(&prefix)) {
+                let le = line
+                    .split("le=\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .map(|le| {
+                        if le == "+Inf" {
+                            f64::INFINITY
+                        } else {
+                            le.parse().unwrap_or(f64::NAN)
+                        }
+                    });
+                let count = line
+                    .split_whitespace()
+                    .last()
+                    .and_then(|c| c.parse::<f64>().ok());
+                if let (Some(le), Some(count)) = (le, count) {
+                    if buckets.len() <= i {
+                        buckets.push((le, 0.0));
+                    }
+                    buckets[i].1 += count;
+                    i += 1;
+                }
+            }
+        }
+        buckets
     }
 
     pub async fn stop(mut self) {
-        if let Some(pid) = self.child.id() {
+        for pid in self.pids() {
             let _ = std::process::Command::new("kill")
                 .arg(pid.to_string())
                 .status();
         }
         let _ = tokio::time::timeout(Duration::from_secs(15), self.child.wait()).await;
         let _ = self.child.kill().await;
+        for (_, _, mut child) in std::mem::take(&mut self.others) {
+            let _ = tokio::time::timeout(Duration::from_secs(15), child.wait()).await;
+            let _ = child.kill().await;
+        }
     }
 }
 

@@ -15,9 +15,16 @@ use super::{
     queue::{MAX_UNAVAILABLE_TRIES, Queue, sleep_until_some},
 };
 use crate::{
-    storage::{Store, StoreError, now_millis},
+    storage::{
+        Store, StoreError,
+        cluster::{Job, Leadership},
+        now_millis,
+    },
     sync::{DocumentId, Hub},
 };
+
+/// A leader looks for documents left behind (a note it never heard) this often.
+const SWEEP: Duration = Duration::from_secs(60);
 
 /// A site whose figures changed (sent after the flattening transaction commits).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,9 +60,34 @@ impl Flattener {
             changed,
             problems: ProblemLog::default(),
         });
-        let commits = flattener.hub.subscribe_commits();
-        tokio::spawn(flattener.clone().run(commits));
+        tokio::spawn(flattener.clone().lead());
         flattener
+    }
+
+    /// One instance flattens (on SQLite, the only one): the others wait to take
+    /// over, and whoever takes over first catches up on what is behind.
+    async fn lead(self: Arc<Self>) {
+        let mut leadership = Leadership::new(Job::Flattener);
+        loop {
+            self.hub.metrics().set_leading(Job::Flattener, false);
+            while !leadership.leading(self.store.as_ref()).await {
+                if self.hub.is_shutting_down() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            self.hub.metrics().set_leading(Job::Flattener, true);
+            let commits = self.hub.subscribe_commits();
+            if !self.clone().run(commits, &mut leadership).await {
+                self.hub.metrics().set_leading(Job::Flattener, false);
+                return;
+            }
+        }
+    }
+
+    /// Another instance flattened a document: live dashboards here hear of it too.
+    pub fn relay(&self, changed: SiteChanged) {
+        let _ = self.changed.send(changed);
     }
 
     /// Validation problems as they appear and clear (logged once each, counted).
@@ -67,10 +99,26 @@ impl Flattener {
         self.changed.subscribe()
     }
 
-    async fn run(self: Arc<Self>, mut commits: broadcast::Receiver<crate::sync::Committed>) {
+    /// Flattens while this instance leads; false when the server stops.
+    async fn run(
+        self: Arc<Self>,
+        mut commits: broadcast::Receiver<crate::sync::Committed>,
+        leadership: &mut Leadership,
+    ) -> bool {
         let mut queue = Queue::default();
         self.catch_up(&mut queue.pending).await;
+        let mut swept = Instant::now();
         loop {
+            if self.hub.is_shutting_down() {
+                return false;
+            }
+            if !leadership.leading(self.store.as_ref()).await {
+                return true;
+            }
+            if swept.elapsed() >= SWEEP {
+                swept = Instant::now();
+                self.catch_up(&mut queue.pending).await;
+            }
             loop {
                 match commits.try_recv() {
                     Ok(c) => queue.push(c.document_id, c.site_id),
@@ -82,14 +130,19 @@ impl Flattener {
             }
             queue.release_due(Instant::now());
             let Some((doc, site)) = queue.pending.pop_first() else {
-                let next_retry = queue.next_due();
+                // Wake every second to notice a stop, or a lost lead.
+                let wake = Some(
+                    queue
+                        .next_due()
+                        .unwrap_or_else(|| Instant::now() + Duration::from_secs(1)),
+                );
                 tokio::select! {
                     commit = commits.recv() => match commit {
                         Ok(c) => queue.push(c.document_id, c.site_id),
                         Err(RecvError::Lagged(_)) => self.catch_up(&mut queue.pending).await,
-                        Err(RecvError::Closed) => return,
+                        Err(RecvError::Closed) => return false,
                     },
-                    () = sleep_until_some(next_retry) => {}
+                    () = sleep_until_some(wake) => {}
                 }
                 continue;
             };
@@ -199,6 +252,13 @@ impl Flattener {
                 Outcome::Invalid(problems.len())
             }
         };
+        if let Err(e) = self
+            .store
+            .announce_flattened(doc.as_str(), site_id, &document_type)
+            .await
+        {
+            tracing::warn!(document = %doc, error = %e, "cannot tell other instances' dashboards of a flatten");
+        }
         let _ = self.changed.send(SiteChanged {
             site_id,
             document_id: doc.clone(),

@@ -41,11 +41,14 @@ async fn readyz(store: web::Data<dyn Store>) -> HttpResponse {
 #[get("/metrics")]
 async fn metrics(
     hub: web::Data<Arc<Hub>>,
+    store: web::Data<dyn Store>,
     flattener: web::Data<crate::flatten::runner::Flattener>,
 ) -> HttpResponse {
-    let mut text = hub
-        .metrics()
-        .render(hub.loaded_documents(), hub.connection_count());
+    let mut text = hub.metrics().render(
+        store.backend(),
+        hub.loaded_documents(),
+        hub.connection_count(),
+    );
     text.push_str(&flattener.problem_log().render());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

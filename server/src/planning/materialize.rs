@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 use super::{create_document, site_master, time::next_occurrence};
 use crate::{
     http::ApiError,
-    storage::{Schedule, Store, now_millis},
+    storage::{
+        Schedule, Store,
+        cluster::{Job, Leadership},
+        now_millis,
+    },
     sync::{DocumentId, Hub},
     time::rfc3339_millis,
 };
@@ -72,32 +76,56 @@ pub fn snapshot(master: &Value, template_id: &str) -> Option<Value> {
     }))
 }
 
-/// Makes the run due now and moves the schedule on. Returns the new document.
+/// Makes the run of the schedule's next occurrence, once: the occurrence is claimed
+/// (the schedule moved on, compare-and-set) before the run is made, so the route that
+/// created the schedule, the background task and other instances never both make it.
+/// If the run cannot be made the claim is given back and a later tick tries again; if
+/// the server dies in between, that one occurrence is skipped rather than made twice.
+/// `None` when someone else claimed it, or it was missed by more than a day (skipped).
 pub async fn make_due_run(
     hub: &Arc<Hub>,
     store: &dyn Store,
     schedule: &Schedule,
 ) -> Result<Option<DocumentId>, ApiError> {
-    let next = next_occurrence(schedule.next_due_at, schedule.recurrence);
-    if schedule.next_due_at < now_millis() - STALE_MS {
-        store
-            .advance_schedule(schedule.id, schedule.next_due_at, next, "")
-            .await?;
+    let (due, next) = (
+        schedule.next_due_at,
+        next_occurrence(schedule.next_due_at, schedule.recurrence),
+    );
+    if !store.claim_occurrence(schedule.id, due, next).await? || due < now_millis() - STALE_MS {
         return Ok(None);
     }
-    let id = make_run(hub, store, schedule).await?;
-    store
-        .advance_schedule(schedule.id, schedule.next_due_at, next, id.as_str())
-        .await?;
-    Ok(Some(id))
+    match make_run(hub, store, schedule).await {
+        Ok(id) => {
+            store.record_run_made(schedule.id, id.as_str()).await?;
+            Ok(Some(id))
+        }
+        Err(ApiError::BadRequest(reason)) => Err(ApiError::BadRequest(reason)),
+        Err(e) => {
+            store.release_occurrence(schedule.id, due, next).await?;
+            Err(e)
+        }
+    }
 }
 
 /// The background task: every couple of seconds, makes the runs that fall due.
+/// One instance runs it at a time (the claim above would keep two from making the
+/// same run, but not from both reading every schedule every tick).
 pub async fn run(hub: Arc<Hub>, store: Arc<dyn Store>) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut leadership = Leadership::new(Job::Scheduler);
     loop {
         tick.tick().await;
+        if hub.is_shutting_down() {
+            // Dropping the lease hands the job to another instance.
+            hub.metrics().set_leading(Job::Scheduler, false);
+            return;
+        }
+        let leading = leadership.leading(store.as_ref()).await;
+        hub.metrics().set_leading(Job::Scheduler, leading);
+        if !leading {
+            continue;
+        }
         let due = match store.schedules_due(now_millis() + LEAD_MS).await {
             Ok(due) => due,
             Err(e) => {
@@ -108,17 +136,10 @@ pub async fn run(hub: Arc<Hub>, store: Arc<dyn Store>) {
         for schedule in due {
             match make_due_run(&hub, store.as_ref(), &schedule).await {
                 Ok(_) => {}
-                // The template is gone or no longer valid: skip this occurrence rather
-                // than retry it every tick; the next one tries again.
+                // The template is gone or no longer valid: this occurrence stays
+                // claimed (skipped) rather than retried every tick; the next one tries again.
                 Err(ApiError::BadRequest(reason)) => {
                     tracing::warn!(schedule = schedule.id, %reason, "scheduled checklist run skipped");
-                    let next = next_occurrence(schedule.next_due_at, schedule.recurrence);
-                    if let Err(e) = store
-                        .advance_schedule(schedule.id, schedule.next_due_at, next, "")
-                        .await
-                    {
-                        tracing::warn!(schedule = schedule.id, error = %e, "cannot move the schedule on");
-                    }
                 }
                 Err(e) => {
                     tracing::warn!(schedule = schedule.id, error = %e, "scheduled checklist run not made; retrying");

@@ -130,6 +130,9 @@ pub async fn create_schedule(
             )));
         }
     }
+    // The schedule starts at its second occurrence, so the background task never sees
+    // the first: this request makes it, now, whenever it is due, so the planner sees it
+    // on the phones.
     let schedule = store
         .create_schedule(&NewSchedule {
             site_id: site.id,
@@ -137,16 +140,25 @@ pub async fn create_schedule(
             location: plan.location,
             recurrence,
             assignee: plan.assignee,
-            next_due_at: first_due,
+            next_due_at: super::time::next_occurrence(first_due, recurrence),
             created_by: principal.user.id,
         })
         .await?;
-    // The first run now, whenever it is due, so the planner sees it on the phones.
-    let first = super::materialize::make_run(&hub, store.get_ref(), &schedule).await?;
-    let next = super::time::next_occurrence(schedule.next_due_at, recurrence);
-    store
-        .advance_schedule(schedule.id, schedule.next_due_at, next, first.as_str())
-        .await?;
+    let first_occurrence = Schedule {
+        next_due_at: first_due,
+        ..schedule.clone()
+    };
+    let first = match super::materialize::make_run(&hub, store.get_ref(), &first_occurrence).await {
+        Ok(first) => first,
+        Err(e) => {
+            // Handed to the background task, which tries again.
+            store
+                .release_occurrence(schedule.id, first_due, schedule.next_due_at)
+                .await?;
+            return Err(e);
+        }
+    };
+    store.record_run_made(schedule.id, first.as_str()).await?;
     let schedules = store.schedules_of_site(site.id).await?;
     let saved = schedules
         .iter()

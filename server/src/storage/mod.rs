@@ -3,6 +3,7 @@
 //! Postgres; `sqlite.rs` and `postgres.rs` hold what really differs: connecting and
 //! migrating. The flattener also builds [`Statement`]s, which run here unchanged.
 
+pub mod cluster;
 pub mod day_set;
 pub mod model;
 mod postgres;
@@ -130,14 +131,21 @@ pub trait DocumentStore: Send + Sync {
         heads: &str,
         violations: &[NewViolation],
     ) -> StoreResult<i64>;
-    /// Appends changes and the new heads in one transaction; returns the newest sequence number.
+    /// Appends changes and the new heads in one transaction, and tells the other
+    /// instances (see [`cluster`]).
     async fn append_changes(
         &self,
         doc_id: &str,
         changes: &[NewChange],
         heads: &str,
         violations: &[NewViolation],
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<Appended>;
+    /// Several documents' batches in one transaction (group commit): all are stored,
+    /// or none. Results are in the order given.
+    async fn append_group(&self, batches: &[AppendBatch]) -> StoreResult<Vec<Appended>>;
+    /// The document's change rows after `seq`, oldest first; `bytes` is `None` for
+    /// a row compacted into the snapshot.
+    async fn changes_after(&self, doc_id: &str, seq: i64) -> StoreResult<Vec<StoredChange>>;
     /// Replaces the snapshot and drops the bytes (not the provenance) of
     /// changes up to `up_to_seq`, which the snapshot contains.
     async fn compact(&self, doc_id: &str, snapshot: &[u8], up_to_seq: i64) -> StoreResult<()>;
@@ -215,16 +223,15 @@ pub trait ScheduleStore: Send + Sync {
     async fn schedules_of_site(&self, site_id: i64) -> StoreResult<Vec<Schedule>>;
     /// Schedules whose next run is due to be made by `horizon` (Unix ms).
     async fn schedules_due(&self, horizon: i64) -> StoreResult<Vec<Schedule>>;
-    /// Records that the run due at `due` was made as `document_id` and moves the
-    /// schedule on to `next`, only if it still stands at `due`; false if another
-    /// instance got there first.
-    async fn advance_schedule(
-        &self,
-        id: i64,
-        due: i64,
-        next: i64,
-        document_id: &str,
-    ) -> StoreResult<bool>;
+    /// Claims the occurrence due at `due`: moves the schedule on to `next`, only if it
+    /// still stands at `due`. False if someone else (the route that created it, another
+    /// tick, another instance) claimed it first: only the claimer makes that run.
+    async fn claim_occurrence(&self, id: i64, due: i64, next: i64) -> StoreResult<bool>;
+    /// Gives a claimed occurrence back (its run could not be made), so it is tried again;
+    /// only if the schedule still stands at `next`.
+    async fn release_occurrence(&self, id: i64, due: i64, next: i64) -> StoreResult<bool>;
+    /// Counts a run made for the schedule, as its latest.
+    async fn record_run_made(&self, id: i64, document_id: &str) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -239,6 +246,7 @@ pub trait Store:
     + AdminStore
     + MasterDataStore
     + ScheduleStore
+    + cluster::ClusterStore
 {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
@@ -255,7 +263,7 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Store>
     } else {
         return Err(StoreError::UnsupportedUrl(url.to_string()));
     };
-    let store = sql::SqlStore { db };
+    let store = sql::SqlStore::new(db);
     store.rebuild_if_pending().await?;
     Ok(Arc::new(store))
 }

@@ -157,6 +157,34 @@ pub struct StoredDocument {
     pub changes_since_snapshot: u64,
 }
 
+/// What a commit of a document's changes stored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Appended {
+    /// The newest change row, this commit's.
+    pub seq: i64,
+    /// The newest change row before this commit. If it is newer than the last row the
+    /// committer knows of, another instance committed in between, and the committer
+    /// still has to read that row (see `ClusterNote::Committed`).
+    pub prior_seq: i64,
+}
+
+/// One document's changes, for a commit shared with other documents'
+/// ([`DocumentStore::append_group`](super::DocumentStore::append_group)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppendBatch {
+    pub doc_id: String,
+    pub changes: Vec<NewChange>,
+    pub heads: String,
+    pub violations: Vec<NewViolation>,
+}
+
+/// One stored change row; `bytes` is `None` once compacted into the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredChange {
+    pub seq: i64,
+    pub bytes: Option<Vec<u8>>,
+}
+
 /// A provenance row: who delivered which change, from where, when.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ChangeRecord {

@@ -19,7 +19,7 @@ use super::{
     peer::{CloseKind, CloseReason, PeerHandle},
 };
 use crate::{
-    storage::{NewChange, NewViolation, StoreError},
+    storage::{AppendBatch, NewChange, NewViolation, StoreError},
     sync::{access::Access, doc_core::storage_unavailable},
 };
 
@@ -34,6 +34,8 @@ pub enum DocCommand {
     Sync {
         conn: ConnId,
         data: Vec<u8>,
+        /// When the hub handed it over, for the latency histograms.
+        received: std::time::Instant,
     },
     SetWriter {
         conn: ConnId,
@@ -45,6 +47,8 @@ pub enum DocCommand {
     Inspect(Inspect),
     /// A change the server makes itself (see `local.rs`).
     Change(LocalChange),
+    /// Another instance committed changes: read them and sync them to our peers.
+    Refresh,
     Evict,
 }
 
@@ -52,13 +56,16 @@ impl std::fmt::Debug for DocCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DocCommand::Open { peer, writer } => write!(f, "Open({}, {writer:?})", peer.conn),
-            DocCommand::Sync { conn, data } => write!(f, "Sync({conn}, {} bytes)", data.len()),
+            DocCommand::Sync { conn, data, .. } => {
+                write!(f, "Sync({conn}, {} bytes)", data.len())
+            }
             DocCommand::SetWriter { conn, writer } => {
                 write!(f, "SetWriter({conn}, {writer:?})")
             }
             DocCommand::Close { conn } => write!(f, "Close({conn})"),
             DocCommand::Inspect(_) => f.write_str("Inspect"),
             DocCommand::Change(change) => write!(f, "Change(user {})", change.user_id),
+            DocCommand::Refresh => f.write_str("Refresh"),
             DocCommand::Evict => f.write_str("Evict"),
         }
     }
@@ -234,14 +241,23 @@ impl DocActor {
     /// Returns true if the batch asked the actor to unload.
     async fn handle_batch(&mut self, batch: Vec<DocCommand>) -> bool {
         let mut evict = false;
+        let mut refresh = false;
         let mut inspections = Vec::new();
+        // The earliest arrival of a message whose changes this batch stores.
+        let mut first_change: Option<std::time::Instant> = None;
         for command in batch {
+            let mut arrived = None;
             let input = match command {
                 DocCommand::Open { peer, writer } => {
                     self.open(peer, writer);
                     continue;
                 }
-                DocCommand::Sync { conn, data } => {
+                DocCommand::Sync {
+                    conn,
+                    data,
+                    received,
+                } => {
+                    arrived = Some(received);
                     if !self.core.has_peer(conn) {
                         // The actor was reloaded: the connection is still subscribed, so re-add it.
                         match self.hub.subscriber(self.id(), conn) {
@@ -260,6 +276,10 @@ impl DocActor {
                     evict = true;
                     continue;
                 }
+                DocCommand::Refresh => {
+                    refresh = true;
+                    continue;
+                }
                 DocCommand::Inspect(work) => {
                     inspections.push(work);
                     continue;
@@ -276,11 +296,15 @@ impl DocActor {
                 }
             };
             let heavy = matches!(&input, Input::Sync { data, .. } if data.len() > HEAVY_PAYLOAD);
+            let pending = self.core.pending_changes();
             let effects = if heavy {
                 tokio::task::block_in_place(|| self.core.handle(input))
             } else {
                 self.core.handle(input)
             };
+            if first_change.is_none() && self.core.pending_changes() > pending {
+                first_change = arrived;
+            }
             self.carry_out(effects).await;
         }
         let effects = match self.core.finish_batch() {
@@ -290,14 +314,16 @@ impl DocActor {
                 heads,
                 violations,
             } => {
-                match self
-                    .hub
-                    .store
-                    .append_changes(self.id().as_str(), &changes, &heads, &violations)
-                    .await
-                {
-                    Ok(seq) => self.core.committed(Some(seq)),
-                    Err(error) => self.persist_failed(&changes, &error),
+                let count = changes.len();
+                let batch = AppendBatch {
+                    doc_id: self.id().to_string(),
+                    changes,
+                    heads,
+                    violations,
+                };
+                match self.hub.committer.append(batch).await {
+                    Ok(appended) => self.core.committed(Some(appended)),
+                    Err(error) => self.persist_failed(count, &error),
                 }
             }
             Persist::Create {
@@ -312,7 +338,17 @@ impl DocActor {
             }
         };
         let saved = !effects.iter().any(|e| matches!(e, DocEffect::Reload));
+        let metrics = self.hub.metrics.clone();
+        if let Some(at) = first_change.filter(|_| saved) {
+            metrics.commit_latency.observe(at.elapsed());
+        }
         self.carry_out(effects).await;
+        if let Some(at) = first_change.filter(|_| saved) {
+            metrics.relay_latency.observe(at.elapsed());
+        }
+        if refresh && saved && matches!(self.core.mode(), Mode::Attached { .. }) {
+            self.refresh().await;
+        }
         if saved {
             // After the commit: inspections only ever see committed state.
             for work in inspections {
@@ -322,8 +358,62 @@ impl DocActor {
         evict
     }
 
-    fn persist_failed(&mut self, changes: &[NewChange], error: &StoreError) -> Vec<DocEffect> {
-        tracing::error!(document = %self.id(), %error, changes = changes.len(), "could not persist changes; nothing was acknowledged");
+    /// Reads what other instances committed since the last row we hold, applies it
+    /// and syncs it to our peers. If the read fails, the next note (or the catch-up
+    /// after a lost connection) reads from the same row again.
+    async fn refresh(&mut self) {
+        let id = self.id().clone();
+        let rows = match self
+            .hub
+            .store
+            .changes_after(id.as_str(), self.core.stored_seq())
+            .await
+        {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!(document = %id, %error, "cannot read another instance's changes; will on the next note");
+                return;
+            }
+        };
+        let Some(through) = rows.last().map(|row| row.seq) else {
+            return;
+        };
+        SyncMetrics::add(
+            &self.hub.metrics.changes_from_other_instances,
+            rows.len() as u64,
+        );
+        let effects = if rows.iter().all(|row| row.bytes.is_some()) {
+            let changes: Vec<Vec<u8>> = rows.into_iter().filter_map(|row| row.bytes).collect();
+            tokio::task::block_in_place(|| self.core.stored_elsewhere(&changes, through))
+        } else {
+            // Another instance compacted rows we lack into its snapshot: read it whole.
+            match self.hub.store.load_document(id.as_str()).await {
+                Ok(Some(stored)) => {
+                    let last = stored.last_seq;
+                    match tokio::task::block_in_place(|| {
+                        load_document(stored.snapshot.as_deref(), &stored.changes)
+                    }) {
+                        Ok(doc) => {
+                            tokio::task::block_in_place(|| self.core.merge_stored(doc, last))
+                        }
+                        Err(error) => {
+                            tracing::error!(document = %id, %error, "stored document does not load");
+                            return;
+                        }
+                    }
+                }
+                Ok(None) => return,
+                Err(error) => {
+                    tracing::warn!(document = %id, %error, "cannot read another instance's changes; will on the next note");
+                    return;
+                }
+            }
+        };
+        self.carry_out(effects).await;
+    }
+
+    fn persist_failed(&mut self, changes: usize, error: &StoreError) -> Vec<DocEffect> {
+        tracing::error!(document = %self.id(), %error, changes, "could not persist changes; nothing was acknowledged");
         self.core.commit_failed()
     }
 
@@ -340,7 +430,7 @@ impl DocActor {
         let site = match self.creation_site(slug, creator).await {
             Ok(Ok(site)) => site,
             Ok(Err(reason)) => return self.core.refused(&reason),
-            Err(error) => return self.persist_failed(changes, &error),
+            Err(error) => return self.persist_failed(changes.len(), &error),
         };
         let id = self.id().clone();
         match self
@@ -354,7 +444,7 @@ impl DocActor {
                 tracing::info!(document = %id, site_id = site, user_id = creator, "document created");
                 self.core.created(site, seq)
             }
-            Err(error) => self.persist_failed(changes, &error),
+            Err(error) => self.persist_failed(changes.len(), &error),
         }
     }
 

@@ -34,7 +34,7 @@ use crate::{
         heads_json,
         summary::work_summary,
     },
-    storage::{NewChange, NewViolation, WorkSummary, now_millis},
+    storage::{Appended, NewChange, NewViolation, WorkSummary, now_millis},
 };
 
 /// A connection that opened the document.
@@ -163,6 +163,10 @@ pub struct DocCore {
     batch: Batch,
     metrics: Arc<SyncMetrics>,
     last_seq: i64,
+    /// Every change row up to this one is in memory. Below `last_seq` when another
+    /// instance committed between two of ours and we have not read its rows yet;
+    /// a snapshot covers only this far, so it never drops a row we lack.
+    stored_seq: i64,
     changes_since_snapshot: u64,
     compact_after: u64,
     /// The actor of this core's undo changes (see `guard::undo_actor`).
@@ -186,6 +190,7 @@ impl DocCore {
             batch: Batch::default(),
             metrics,
             last_seq: 0,
+            stored_seq: 0,
             changes_since_snapshot: 0,
             compact_after: compact_after.max(1),
             undo_actor: guard::undo_actor(),
@@ -220,7 +225,47 @@ impl DocCore {
             self.doc.add_peer(peer.conn, peer.writable());
         }
         self.last_seq = last_seq;
+        self.stored_seq = last_seq;
         self.changes_since_snapshot = changes_since_snapshot;
+    }
+
+    /// Changes of the current batch waiting to be stored.
+    pub fn pending_changes(&self) -> usize {
+        self.batch.changes.len()
+    }
+
+    /// The change row after which another instance's commits are to be read.
+    pub fn stored_seq(&self) -> i64 {
+        self.stored_seq
+    }
+
+    /// Change rows another instance stored, `through_seq` the newest: applied,
+    /// then every peer hears of them (they are already on disk).
+    pub fn stored_elsewhere(&mut self, changes: &[Vec<u8>], through_seq: i64) -> Effects {
+        let doc = self.doc.doc_mut();
+        for bytes in changes {
+            if let Err(error) = doc.load_incremental(bytes) {
+                tracing::error!(document = %self.id, %error, "a change another instance stored does not load; reloading the document");
+                return self.abandon_batch();
+            }
+        }
+        self.caught_up(through_seq)
+    }
+
+    /// The whole stored document, read because another instance compacted rows
+    /// this one lacked: merged in, then every peer hears of what was new.
+    pub fn merge_stored(&mut self, mut stored: Automerge, through_seq: i64) -> Effects {
+        if let Err(error) = self.doc.doc_mut().merge(&mut stored) {
+            tracing::error!(document = %self.id, %error, "the stored document does not merge; reloading it");
+            return self.abandon_batch();
+        }
+        self.caught_up(through_seq)
+    }
+
+    fn caught_up(&mut self, through_seq: i64) -> Effects {
+        self.stored_seq = self.stored_seq.max(through_seq);
+        self.last_seq = self.last_seq.max(through_seq);
+        self.outgoing()
     }
 
     /// Storage cannot give us the document: every peer is told to retry.
@@ -460,9 +505,9 @@ impl DocCore {
         }
     }
 
-    /// The batch is stored (`seq` is the newest change row; `None` when there
-    /// was nothing to store): now peers hear of it.
-    pub fn committed(&mut self, seq: Option<i64>) -> Effects {
+    /// The batch is stored (`None` when there was nothing to store): now peers
+    /// hear of it.
+    pub fn committed(&mut self, appended: Option<Appended>) -> Effects {
         let batch = std::mem::take(&mut self.batch);
         let heads = self.doc.heads();
         let mut effects: Effects = batch
@@ -476,9 +521,12 @@ impl DocCore {
         for conn in &batch.delivered_by {
             self.doc.owe_acknowledgement(*conn);
         }
-        if let Some(seq) = seq {
+        if let Some(Appended { seq, prior_seq }) = appended {
             let count = batch.changes.len() as u64;
             self.last_seq = seq;
+            if prior_seq <= self.stored_seq {
+                self.stored_seq = seq;
+            }
             SyncMetrics::add(&self.metrics.changes_persisted, count);
             self.changes_since_snapshot += count;
             if let Mode::Attached { site_id } = self.mode {
@@ -494,7 +542,7 @@ impl DocCore {
             if self.changes_since_snapshot >= self.compact_after {
                 self.changes_since_snapshot = 0;
                 effects.push(DocEffect::Compact {
-                    up_to_seq: self.last_seq,
+                    up_to_seq: self.stored_seq,
                 });
             }
         }
@@ -514,7 +562,7 @@ impl DocCore {
                 control: Control::Attached(self.id.clone(), site_id),
             })
             .collect();
-        effects.extend(self.committed(Some(seq)));
+        effects.extend(self.committed(Some(Appended { seq, prior_seq: 0 })));
         effects
     }
 

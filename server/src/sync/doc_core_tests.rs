@@ -108,6 +108,14 @@ fn core(mode: Mode) -> DocCore {
     )
 }
 
+/// A commit with no other instance's in between.
+fn appended(seq: i64) -> Appended {
+    Appended {
+        seq,
+        prior_seq: seq - 1,
+    }
+}
+
 fn attached() -> DocCore {
     core(Mode::Attached { site_id: SITE })
 }
@@ -146,7 +154,7 @@ fn settle(core: &mut DocCore, phones: &mut [&mut Phone]) {
             Persist::Nothing => None,
             _ => Some(core.last_seq + 1),
         };
-        let effects = core.committed(seq);
+        let effects = core.committed(seq.map(appended));
         for phone in phones.iter_mut() {
             quiet &= !phone.hear(&effects);
         }
@@ -196,7 +204,7 @@ fn nothing_is_sent_before_the_commit_and_everyone_hears_after_it() {
     assert_eq!(heads, heads_json(&a.doc.get_heads()));
     assert!(violations.is_empty());
 
-    let effects = core.committed(Some(5));
+    let effects = core.committed(Some(appended(5)));
     assert!(
         effects
             .iter()
@@ -419,7 +427,7 @@ fn server_made_changes_are_persisted_as_the_server_and_answered_after_the_commit
         Some(5),
         "on behalf of the user who asked"
     );
-    let effects = core.committed(Some(1));
+    let effects = core.committed(Some(appended(1)));
     assert!(matches!(
         effects[0],
         DocEffect::LocalDone {
@@ -486,7 +494,7 @@ fn a_snapshot_is_asked_for_once_enough_changes_piled_up() {
         a.edit("n", n);
         core.handle(a.message().expect("change"));
         core.finish_batch();
-        for effect in core.committed(Some(n + 1)) {
+        for effect in core.committed(Some(appended(n + 1))) {
             if let DocEffect::Compact { up_to_seq } = effect {
                 compactions.push(up_to_seq);
             }
@@ -541,7 +549,7 @@ fn a_refused_edit_is_undone_in_the_same_commit_and_the_phone_converges() {
             }
             _ => None,
         };
-        staff.hear(&core.committed(seq));
+        staff.hear(&core.committed(seq.map(appended)));
     }
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert_eq!(violations[0].user_id, 20);
@@ -578,4 +586,68 @@ fn a_refused_edit_is_undone_in_the_same_commit_and_the_phone_converges() {
         object_to_json(&manager.doc, &ROOT)["lines"],
         server["lines"]
     );
+}
+
+#[test]
+fn changes_another_instance_stored_reach_the_peers_here() {
+    let mut core = attached();
+    let mut phone = Phone::new(1);
+    core.handle(Input::Open(phone.subscriber(true)));
+    settle(&mut core, &mut [&mut phone]);
+    // The other instance's phone made an edit, which that instance stored as row 9.
+    let mut elsewhere = AutoCommit::new();
+    elsewhere.put(ROOT, "counted", 12).expect("put");
+    let change = elsewhere.save_incremental();
+    let effects = core.stored_elsewhere(&[change], 9);
+    assert!(phone.hear(&effects), "the phone here is told at once");
+    settle(&mut core, &mut [&mut phone]);
+    assert_eq!(phone.get("counted"), Some(12));
+    assert_eq!(core.stored_seq(), 9);
+    assert!(
+        matches!(core.finish_batch(), Persist::Nothing),
+        "stored elsewhere: nothing to store again here"
+    );
+}
+
+#[test]
+fn a_snapshot_never_covers_a_row_another_instance_committed_that_is_not_read_yet() {
+    let mut core = DocCore::new(
+        DocumentId::random(),
+        Mode::Attached { site_id: SITE },
+        "floorwalk-test".into(),
+        Arc::new(SyncMetrics::default()),
+        1,
+    );
+    core.loaded(Automerge::new(), 4, 0);
+    let mut phone = Phone::new(1);
+    core.handle(Input::Open(phone.subscriber(true)));
+    phone.edit("counted", 3);
+    // A few exchanges until the phone's change arrives (the first one trades heads).
+    let delivered = (0..5).any(|_| {
+        if let Some(message) = phone.message() {
+            core.handle(message);
+        }
+        if matches!(core.finish_batch(), Persist::Append { .. }) {
+            return true;
+        }
+        phone.hear(&core.committed(None));
+        false
+    });
+    assert!(delivered, "the phone's change is to be stored");
+    // Row 5 is another instance's, committed before ours (6): not in memory yet.
+    let compacts: Vec<i64> = core
+        .committed(Some(Appended {
+            seq: 6,
+            prior_seq: 5,
+        }))
+        .iter()
+        .filter_map(|e| match e {
+            DocEffect::Compact { up_to_seq } => Some(*up_to_seq),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(compacts, vec![4], "up to the last row held, not past row 5");
+    assert_eq!(core.stored_seq(), 4, "row 5 is still to be read");
+    core.stored_elsewhere(&[], 6);
+    assert_eq!(core.stored_seq(), 6);
 }

@@ -31,11 +31,14 @@ use crate::{
     storage::{Store, StoreResult, WorkSummary},
 };
 
+use super::commit::Committer;
+
 /// Sent after every commit, for the flattener and live dashboards.
 #[derive(Clone, Debug)]
 pub struct Committed {
     pub document_id: DocumentId,
     pub site_id: i64,
+    /// Empty when another instance committed it (see [`Hub::stored_elsewhere`]).
     pub heads: Vec<ChangeHash>,
 }
 
@@ -82,6 +85,7 @@ pub struct Hub {
     clock: AtomicU64,
     next_conn: AtomicU64,
     commits: broadcast::Sender<Committed>,
+    pub(super) committer: Committer,
     work_index: mpsc::Sender<WorkSummary>,
     shutting_down: std::sync::atomic::AtomicBool,
 }
@@ -102,10 +106,15 @@ impl Hub {
         let (commits, _) = broadcast::channel(1024);
         let (work_index, index_rx) = mpsc::channel(4096);
         runtime.spawn(index_work(store.clone(), index_rx));
+        let _entered = runtime.enter();
+        // SQLite has one writer; Postgres commits several groups at once.
+        let committers = if store.backend() == "sqlite" { 1 } else { 4 };
+        let metrics = Arc::new(SyncMetrics::default());
+        let committer = Committer::start(store.clone(), committers, metrics.clone());
         Arc::new(Self {
             store,
             settings,
-            metrics: Arc::new(SyncMetrics::default()),
+            metrics,
             runtime,
             actors: Mutex::new(HashMap::new()),
             subscriptions: Mutex::new(HashMap::new()),
@@ -114,6 +123,7 @@ impl Hub {
             clock: AtomicU64::new(0),
             next_conn: AtomicU64::new(1),
             commits,
+            committer,
             work_index,
             shutting_down: std::sync::atomic::AtomicBool::new(false),
         })
@@ -192,6 +202,33 @@ impl Hub {
         }
     }
 
+    /// Another instance committed changes of `doc`: if it is loaded here it reads
+    /// them and syncs them to its peers; then this instance's watchers (the
+    /// flattener) hear of the commit, after the read was queued, so that what
+    /// they inspect includes it.
+    pub async fn stored_elsewhere(&self, doc: &DocumentId, site_id: i64) {
+        self.remember_site(doc, site_id);
+        if let Some(tx) = self.loaded_sender(doc) {
+            let _ = tx.send(DocCommand::Refresh).await;
+        }
+        self.announce_commit(Committed {
+            document_id: doc.clone(),
+            site_id,
+            heads: Vec::new(),
+        });
+    }
+
+    /// Notes from other instances were lost: every loaded document reads what it missed.
+    pub async fn refresh_loaded(&self) {
+        let loaded: Vec<_> = lock(&self.actors)
+            .values()
+            .map(|slot| slot.tx.clone())
+            .collect();
+        for tx in loaded {
+            let _ = tx.send(DocCommand::Refresh).await;
+        }
+    }
+
     /// Tells every live connection to re-check its access.
     pub fn refresh_all_access(&self) {
         for peer in lock(&self.connections).values() {
@@ -253,8 +290,17 @@ impl Hub {
 
     pub async fn sync(self: &Arc<Self>, doc: &DocumentId, conn: ConnId, data: Vec<u8>) {
         let site = lock(&self.sites).get(doc).copied();
-        self.deliver(doc, site, DocCommand::Sync { conn, data })
-            .await;
+        let received = std::time::Instant::now();
+        self.deliver(
+            doc,
+            site,
+            DocCommand::Sync {
+                conn,
+                data,
+                received,
+            },
+        )
+        .await;
     }
 
     /// Runs `work` on the committed state of a stored document (loading it if

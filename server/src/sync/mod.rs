@@ -9,11 +9,13 @@
 
 mod access;
 mod actor;
+pub mod commit;
 pub mod connection;
 pub mod doc;
 mod doc_core;
 pub mod doc_id;
 mod hub;
+mod latency;
 mod local;
 mod metrics;
 mod peer;

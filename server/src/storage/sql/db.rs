@@ -9,7 +9,14 @@ use sqlx::{
 };
 
 use super::statement::{Arg, Statement};
-use crate::storage::{StoreResult, postgres, sqlite};
+use crate::{
+    stmt,
+    storage::{
+        StoreResult,
+        cluster::{ClusterNote, Job, Lease, SoleInstance},
+        postgres, sqlite,
+    },
+};
 
 pub(crate) enum Db {
     /// Readers, and the one writer every write queues on (see `storage/sqlite.rs`).
@@ -127,6 +134,34 @@ impl Db {
     }
 }
 
+/// Other instances: only Postgres has any.
+impl Db {
+    pub async fn listen(
+        &self,
+        instance: std::sync::Arc<str>,
+    ) -> StoreResult<Option<tokio::sync::mpsc::Receiver<ClusterNote>>> {
+        match self {
+            Db::Sqlite { .. } => Ok(None),
+            Db::Postgres(pool) => Ok(Some(postgres::listen(pool, instance).await?)),
+        }
+    }
+
+    /// Tells the other instances at once, outside any transaction.
+    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+        match self {
+            Db::Sqlite { .. } => Ok(()),
+            Db::Postgres(_) => self.write().await?.notify(channel, payload).await,
+        }
+    }
+
+    pub async fn try_lead(&self, job: Job) -> StoreResult<Option<Box<dyn Lease>>> {
+        match self {
+            Db::Sqlite { .. } => Ok(Some(Box::new(SoleInstance))),
+            Db::Postgres(pool) => postgres::try_lead(pool, job).await,
+        }
+    }
+}
+
 /// One statement outside a transaction: reads on a reader, writes on the writer.
 impl Db {
     pub async fn fetch_all<T: Decoded>(&self, st: &Statement) -> StoreResult<Vec<T>> {
@@ -178,6 +213,16 @@ impl Conn {
             Conn::SqliteTx(tx) => tx.commit().await?,
             Conn::PostgresTx(tx) => tx.commit().await?,
             Conn::Sqlite(_) | Conn::Postgres(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Tells the other instances (Postgres `NOTIFY`, sent when the transaction
+    /// commits, and only if it does); SQLite has no one to tell.
+    pub async fn notify(&mut self, channel: &str, payload: &str) -> StoreResult<()> {
+        if let Link::Postgres(_) = self.link() {
+            self.execute(&stmt!("SELECT pg_notify($1, $2)", channel, payload))
+                .await?;
         }
         Ok(())
     }

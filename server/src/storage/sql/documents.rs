@@ -4,8 +4,8 @@ use super::{SqlStore, db::Conn};
 use crate::{
     stmt,
     storage::{
-        ChangeRecord, DocumentStore, NewChange, NewViolation, StoreResult, StoredDocument,
-        now_millis,
+        AppendBatch, Appended, ChangeRecord, DocumentStore, NewChange, NewViolation, StoreError,
+        StoreResult, StoredChange, StoredDocument, now_millis, postgres,
     },
 };
 
@@ -52,16 +52,61 @@ async fn insert_violations(
     Ok(())
 }
 
-/// The newest sequence number of the document's changes; commits the transaction.
-async fn commit_last_seq(mut tx: Conn, doc_id: &str) -> StoreResult<i64> {
-    let seq = tx
-        .scalar(&stmt!(
-            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE document_id = $1",
-            doc_id
-        ))
-        .await?;
-    tx.commit().await?;
-    Ok(seq)
+async fn last_seq(tx: &mut Conn, doc_id: &str) -> StoreResult<i64> {
+    tx.scalar(&stmt!(
+        "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE document_id = $1",
+        doc_id
+    ))
+    .await
+}
+
+impl SqlStore {
+    /// Stores one document's changes in `tx`, and tells the other instances when it
+    /// commits (they hear it only if it does).
+    async fn append_in(
+        &self,
+        tx: &mut Conn,
+        doc_id: &str,
+        changes: &[NewChange],
+        heads: &str,
+        violations: &[NewViolation],
+    ) -> StoreResult<Appended> {
+        // The document's row first: it locks, so that one document's commits (from
+        // any instance) take their sequence numbers in the order they commit.
+        let site_id: Option<(i64,)> = tx
+            .fetch_optional(&stmt!(
+                "UPDATE documents SET heads = $1 WHERE id = $2 RETURNING site_id",
+                heads,
+                doc_id
+            ))
+            .await?;
+        let Some((site_id,)) = site_id else {
+            return Err(StoreError::NotFound(format!(
+                "document {doc_id} is not stored"
+            )));
+        };
+        let prior_seq = last_seq(tx, doc_id).await?;
+        insert_changes(tx, doc_id, changes).await?;
+        insert_violations(tx, doc_id, violations).await?;
+        let seq = last_seq(tx, doc_id).await?;
+        let note = postgres::commit_note(&self.instance, site_id, seq, doc_id);
+        tx.notify(postgres::COMMITS, &note).await?;
+        Ok(Appended { seq, prior_seq })
+    }
+
+    /// Commits the transaction that stored the document's changes up to `seq`,
+    /// telling the other instances with it (they hear it only if it commits).
+    async fn commit_changes(
+        &self,
+        mut tx: Conn,
+        doc_id: &str,
+        site_id: i64,
+        seq: i64,
+    ) -> StoreResult<()> {
+        let note = postgres::commit_note(&self.instance, site_id, seq, doc_id);
+        tx.notify(postgres::COMMITS, &note).await?;
+        tx.commit().await
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -130,7 +175,9 @@ impl DocumentStore for SqlStore {
         .await?;
         insert_changes(&mut tx, doc_id, changes).await?;
         insert_violations(&mut tx, doc_id, violations).await?;
-        commit_last_seq(tx, doc_id).await
+        let seq = last_seq(&mut tx, doc_id).await?;
+        self.commit_changes(tx, doc_id, site_id, seq).await?;
+        Ok(seq)
     }
 
     async fn append_changes(
@@ -139,17 +186,40 @@ impl DocumentStore for SqlStore {
         changes: &[NewChange],
         heads: &str,
         violations: &[NewViolation],
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<Appended> {
         let mut tx = self.db.begin().await?;
-        insert_changes(&mut tx, doc_id, changes).await?;
-        insert_violations(&mut tx, doc_id, violations).await?;
-        tx.execute(&stmt!(
-            "UPDATE documents SET heads = $1 WHERE id = $2",
-            heads,
-            doc_id
-        ))
-        .await?;
-        commit_last_seq(tx, doc_id).await
+        let appended = self
+            .append_in(&mut tx, doc_id, changes, heads, violations)
+            .await?;
+        tx.commit().await?;
+        Ok(appended)
+    }
+
+    async fn append_group(&self, batches: &[AppendBatch]) -> StoreResult<Vec<Appended>> {
+        // Documents' rows lock in one order on every instance, so two groups that
+        // share documents wait for each other instead of deadlocking.
+        let mut order: Vec<usize> = (0..batches.len()).collect();
+        order.sort_by(|a, b| batches[*a].doc_id.cmp(&batches[*b].doc_id));
+        let mut tx = self.db.begin().await?;
+        let mut appended = vec![Appended::default(); batches.len()];
+        for i in order {
+            let b = &batches[i];
+            appended[i] = self
+                .append_in(&mut tx, &b.doc_id, &b.changes, &b.heads, &b.violations)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(appended)
+    }
+
+    async fn changes_after(&self, doc_id: &str, seq: i64) -> StoreResult<Vec<StoredChange>> {
+        self.db
+            .fetch_all(&stmt!(
+                "SELECT seq, bytes FROM changes WHERE document_id = $1 AND seq > $2 ORDER BY seq",
+                doc_id,
+                seq
+            ))
+            .await
     }
 
     async fn compact(&self, doc_id: &str, snapshot: &[u8], up_to_seq: i64) -> StoreResult<()> {

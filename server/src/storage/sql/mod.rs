@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod cluster;
 mod db;
 mod documents;
 mod flatten;
@@ -28,9 +29,19 @@ use crate::stmt;
 
 pub(crate) struct SqlStore {
     pub(super) db: Db,
+    /// This process's name in the notes it sends other instances, so that it can
+    /// tell its own apart.
+    instance: std::sync::Arc<str>,
 }
 
 impl SqlStore {
+    pub(super) fn new(db: Db) -> Self {
+        Self {
+            db,
+            instance: hex::encode(rand::random::<[u8; 8]>()).into(),
+        }
+    }
+
     /// Runs the rebuilds a migration asked for (`pending_rebuilds`), before serving.
     pub(super) async fn rebuild_if_pending(&self) -> StoreResult<()> {
         let pending: i64 = self

@@ -71,21 +71,28 @@ impl ScheduleStore for SqlStore {
         self.db.fetch_all(&stmt!(sql, horizon)).await
     }
 
-    async fn advance_schedule(
-        &self,
-        id: i64,
-        due: i64,
-        next: i64,
-        document_id: &str,
-    ) -> StoreResult<bool> {
+    async fn claim_occurrence(&self, id: i64, due: i64, next: i64) -> StoreResult<bool> {
         let update = stmt!(
-            "UPDATE checklist_schedules SET next_due_at = $1, last_document_id = $2, \
-             runs_made = runs_made + 1 WHERE id = $3 AND next_due_at = $4",
+            "UPDATE checklist_schedules SET next_due_at = $1 WHERE id = $2 AND next_due_at = $3",
             next,
-            document_id,
             id,
             due
         );
         Ok(self.db.execute(&update).await? == 1)
+    }
+
+    async fn release_occurrence(&self, id: i64, due: i64, next: i64) -> StoreResult<bool> {
+        self.claim_occurrence(id, next, due).await
+    }
+
+    async fn record_run_made(&self, id: i64, document_id: &str) -> StoreResult<()> {
+        let update = stmt!(
+            "UPDATE checklist_schedules SET last_document_id = $1, runs_made = runs_made + 1 \
+             WHERE id = $2",
+            document_id,
+            id
+        );
+        self.db.execute(&update).await?;
+        Ok(())
     }
 }
