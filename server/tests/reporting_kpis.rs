@@ -183,6 +183,25 @@ async fn kpis_match_hand_computed_figures(backend: Backend, source: KpiSource) {
         }],
         "{backend:?} {source:?}: closed on 11-02, so open and overdue on 11-01"
     );
+    // Both instants in one query give the same, in order (the trend asks for twelve).
+    let both = store
+        .corrective_action_counts_at(&north, &[at_prev.clone(), at_now.clone()])
+        .await
+        .expect("actions");
+    assert_eq!(
+        both,
+        [
+            store
+                .corrective_action_counts(&north, &at_prev)
+                .await
+                .expect("prev"),
+            store
+                .corrective_action_counts(&north, &at_now)
+                .await
+                .expect("now"),
+        ],
+        "{backend:?} {source:?}"
+    );
 
     assert_eq!(
         store.shipment_counts(&cur).await.expect("shipments"),

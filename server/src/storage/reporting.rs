@@ -178,7 +178,18 @@ pub trait ReportingStore: Send + Sync {
         &self,
         sites: &[i64],
         at: &str,
-    ) -> StoreResult<Vec<ActionCounts>>;
+    ) -> StoreResult<Vec<ActionCounts>> {
+        let mut counts = self
+            .corrective_action_counts_at(sites, &[at.to_string()])
+            .await?;
+        Ok(counts.pop().unwrap_or_default())
+    }
+    /// The same as of each of `ats` (one list per instant, in order), in one query.
+    async fn corrective_action_counts_at(
+        &self,
+        sites: &[i64],
+        ats: &[String],
+    ) -> StoreResult<Vec<Vec<ActionCounts>>>;
     /// Per direction: shipments expected in the window, arrived, and late as of `now`.
     async fn shipment_counts(&self, q: &KpiQuery) -> StoreResult<Vec<ShipmentCounts>>;
     /// Lines and units of inbound shipments that arrived in the window.

@@ -13,7 +13,7 @@ use crate::{
         params::{Format, ReportParams},
         period::Period,
     },
-    storage::{KpiQuery, ShipmentCounts, Store},
+    storage::{ActionCounts, CountCompletionCounts, KpiQuery, ShipmentCounts, Store},
 };
 
 /// Figures of one KPI group for the chosen sites and period.
@@ -306,57 +306,75 @@ pub async fn trend(
         })
         .collect();
     let completion = store.count_completion(&queries).await?;
+    let ats: Vec<String> = queries.iter().map(|q| q.window.as_of(&q.now)).collect();
+    let actions = store
+        .corrective_action_counts_at(&k.current_query.sites, &ats)
+        .await?;
     let today = today_shipments(store, &k).await?;
-    let mut series = Vec::with_capacity(periods.len());
-    for ((period, q), completion) in periods.iter().zip(&queries).zip(&completion) {
-        let mut figures = Vec::new();
-        figures.extend(kpi::inventory_accuracy(
-            &store.count_accuracy(q).await?,
-            &Default::default(),
-        ));
-        figures.extend(kpi::count_completion(completion, &Default::default()));
-        figures.extend(kpi::checklists(
-            &store.checklist_counts(q).await?,
-            &Default::default(),
-        ));
-        let at = q.window.as_of(&q.now);
-        let actions =
-            kpi::corrective_actions(&store.corrective_action_counts(&q.sites, &at).await?, &[]);
-        if actions.is_empty() {
-            // None open: a 0 on the line rather than a gap.
-            for name in ["open_corrective_actions", "overdue_corrective_actions"] {
-                figures.push(Figure::new(name, kpi::amount(0), kpi::amount(0)));
-            }
-        }
-        figures.extend(actions);
-        figures.extend(kpi::shipments(
-            [&store.shipment_counts(q).await?, &[]],
-            [&today, &[]],
-        ));
-        figures.extend(kpi::receiving(
-            &store.receiving_counts(q).await?,
-            &Default::default(),
-        ));
-        series.push(TrendPoint {
-            from: period.from.to_string(),
-            to: period.to.to_string(),
-            figures: figures
-                .into_iter()
-                .map(|f| TrendFigure {
-                    kpi: f.kpi,
-                    site: f.site,
-                    group: f.group,
-                    value: f.current,
-                })
-                .collect(),
+    // The points are independent: asked at once, they share the database's cores.
+    let points = periods
+        .iter()
+        .zip(&queries)
+        .zip(completion.iter().zip(&actions))
+        .map(|((period, q), (completion, actions))| {
+            trend_point(store, period, q, (completion, actions), &today)
         });
-    }
+    let series = futures_util::future::try_join_all(points).await?;
     Ok(HttpResponse::Ok().json(KpiTrend {
         from: k.period.from.to_string(),
         to: k.period.to.to_string(),
         sites: k.sites.clone(),
         points: series,
     }))
+}
+
+/// One point of the trend: every KPI over `q`'s window.
+async fn trend_point(
+    store: &dyn Store,
+    period: &Period,
+    q: &KpiQuery,
+    (completion, actions): (&CountCompletionCounts, &[ActionCounts]),
+    today: &[ShipmentCounts],
+) -> Result<TrendPoint, ApiError> {
+    let mut figures = Vec::new();
+    figures.extend(kpi::inventory_accuracy(
+        &store.count_accuracy(q).await?,
+        &Default::default(),
+    ));
+    figures.extend(kpi::count_completion(completion, &Default::default()));
+    figures.extend(kpi::checklists(
+        &store.checklist_counts(q).await?,
+        &Default::default(),
+    ));
+    let actions = kpi::corrective_actions(actions, &[]);
+    if actions.is_empty() {
+        // None open: a 0 on the line rather than a gap.
+        for name in ["open_corrective_actions", "overdue_corrective_actions"] {
+            figures.push(Figure::new(name, kpi::amount(0), kpi::amount(0)));
+        }
+    }
+    figures.extend(actions);
+    figures.extend(kpi::shipments(
+        [&store.shipment_counts(q).await?, &[]],
+        [today, &[]],
+    ));
+    figures.extend(kpi::receiving(
+        &store.receiving_counts(q).await?,
+        &Default::default(),
+    ));
+    Ok(TrendPoint {
+        from: period.from.to_string(),
+        to: period.to.to_string(),
+        figures: figures
+            .into_iter()
+            .map(|f| TrendFigure {
+                kpi: f.kpi,
+                site: f.site,
+                group: f.group,
+                value: f.current,
+            })
+            .collect(),
+    })
 }
 
 /// Shipments expected today.
@@ -405,14 +423,11 @@ async fn corrective_actions_figures(
     k: &KpiPeriods,
 ) -> Result<Vec<Figure>, ApiError> {
     let at = |q: &KpiQuery| q.window.as_of(&q.now);
-    let sites = &k.current_query.sites;
-    let cur = store
-        .corrective_action_counts(sites, &at(&k.current_query))
+    let ats = [at(&k.current_query), at(&k.previous_query)];
+    let counts = store
+        .corrective_action_counts_at(&k.current_query.sites, &ats)
         .await?;
-    let prev = store
-        .corrective_action_counts(sites, &at(&k.previous_query))
-        .await?;
-    Ok(kpi::corrective_actions(&cur, &prev))
+    Ok(kpi::corrective_actions(&counts[0], &counts[1]))
 }
 
 async fn shipments_figures(store: &dyn Store, k: &KpiPeriods) -> Result<Vec<Figure>, ApiError> {

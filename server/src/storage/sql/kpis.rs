@@ -162,22 +162,28 @@ pub(super) fn checklist_counts(q: &KpiQuery) -> Statement {
     qb.build()
 }
 
-pub(super) fn corrective_action_counts(sites: &[i64], at: &str) -> Statement {
+/// Open and overdue actions as of each of `ats`, in one pass (`i`: the index in `ats`).
+pub(super) fn corrective_action_counts(sites: &[i64], ats: &[String]) -> Statement {
     let mut qb = SqlBuilder::new(
-        "SELECT s.slug AS site, t.priority, COUNT(*) AS open, \
-         CAST(COALESCE(SUM(CASE WHEN t.due_at IS NOT NULL AND t.due_at < ",
+        "SELECT p.i, s.slug AS site, t.priority, COUNT(*) AS open, \
+         CAST(COALESCE(SUM(CASE WHEN t.due_at IS NOT NULL AND t.due_at < p.at \
+         THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue FROM (",
     );
-    qb.push_bind(at)
-        .push(
-            " THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue \
-             FROM corrective_actions t JOIN sites s ON s.id = t.site_id WHERE",
-        )
-        .push_in("t.site_id", sites)
-        .push(" AND t.raised_at < ")
-        .push_bind(at)
-        .push(" AND (t.status IN ('open', 'in_progress') OR t.closed_at >= ")
-        .push_bind(at)
-        .push(") GROUP BY s.slug, t.priority ORDER BY s.slug, t.priority");
+    for (i, at) in ats.iter().enumerate() {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push(format!("SELECT CAST({i} AS BIGINT) AS i, CAST("))
+            .push_bind(at.as_str())
+            .push(" AS TEXT) AS at");
+    }
+    qb.push(
+        ") p JOIN corrective_actions t ON t.raised_at < p.at \
+         AND (t.status IN ('open', 'in_progress') OR t.closed_at >= p.at) \
+         JOIN sites s ON s.id = t.site_id WHERE",
+    )
+    .push_in("t.site_id", sites)
+    .push(" GROUP BY p.i, s.slug, t.priority ORDER BY p.i, s.slug, t.priority");
     qb.build()
 }
 

@@ -230,21 +230,32 @@ const STOCK_LEVELS: ListSql = ListSql {
     order: "s.slug, t.sku, t.location",
 };
 
+#[derive(sqlx::FromRow)]
+struct ActionCountsAt {
+    i: i64,
+    site: String,
+    priority: String,
+    open: i64,
+    overdue: i64,
+}
+
 const REPLENISHMENT: ListSql = ListSql {
     select: "s.slug AS site, t.sku, t.name, t.unit, t.supplier, \
-             CAST(COALESCE((SELECT SUM(l.on_hand) FROM stock_levels l \
-             WHERE l.site_id = t.site_id AND l.sku = t.sku), 0) AS BIGINT) AS on_hand, \
+             CAST(COALESCE(h.on_hand, 0) AS BIGINT) AS on_hand, \
              t.reorder_point, t.min_qty, t.max_qty, CAST(NULL AS BIGINT) AS suggested_qty, \
              t.unit_cost_minor",
-    from: "items t JOIN sites s ON s.id = t.site_id",
+    // On hand over all locations, summed once per item in one pass over the
+    // movements (a subquery per item over `stock_levels` took half a second for
+    // ten sites of 2,000 items).
+    from: "items t JOIN sites s ON s.id = t.site_id LEFT JOIN \
+           (SELECT site_id, sku, SUM(qty) AS on_hand FROM stock_movements WHERE NOT voided \
+           GROUP BY site_id, sku) h ON h.site_id = t.site_id AND h.sku = t.sku",
     date: None,
     by_document: false,
     status: None,
-    // Active items at or below their reorder point (on hand over all locations).
+    // Active items at or below their reorder point.
     extra: Some(
-        "t.active AND t.reorder_point IS NOT NULL AND CAST(COALESCE((SELECT SUM(l.on_hand) \
-         FROM stock_levels l WHERE l.site_id = t.site_id AND l.sku = t.sku), 0) AS BIGINT) \
-         <= t.reorder_point",
+        "t.active AND t.reorder_point IS NOT NULL AND COALESCE(h.on_hand, 0) <= t.reorder_point",
     ),
     order: "s.slug, t.sku",
 };
@@ -351,13 +362,30 @@ impl ReportingStore for SqlStore {
         Ok(total)
     }
 
-    async fn corrective_action_counts(
+    async fn corrective_action_counts_at(
         &self,
         sites: &[i64],
-        at: &str,
-    ) -> StoreResult<Vec<ActionCounts>> {
-        let select = kpis::corrective_action_counts(sites, at);
-        self.db.fetch_all(&select).await
+        ats: &[String],
+    ) -> StoreResult<Vec<Vec<ActionCounts>>> {
+        let mut counts = vec![Vec::new(); ats.len()];
+        if ats.is_empty() {
+            return Ok(counts);
+        }
+        let rows: Vec<ActionCountsAt> = self
+            .db
+            .fetch_all(&kpis::corrective_action_counts(sites, ats))
+            .await?;
+        for row in rows {
+            if let Some(at) = usize::try_from(row.i).ok().and_then(|i| counts.get_mut(i)) {
+                at.push(ActionCounts {
+                    site: row.site,
+                    priority: row.priority,
+                    open: row.open,
+                    overdue: row.overdue,
+                });
+            }
+        }
+        Ok(counts)
     }
 
     async fn shipment_counts(&self, q: &KpiQuery) -> StoreResult<Vec<ShipmentCounts>> {
