@@ -171,7 +171,23 @@ describe('several instances on one Postgres database', () => {
       }
       const scheduler = await oneLeader('scheduler')
       const flattener = await oneLeader('flattener')
-      const other = running().find((s) => s !== scheduler)
+      // A desk connected to an instance that does not flatten still hears of flattens.
+      const desk = running().find((s) => s !== flattener)
+      assert.ok(desk, 'two instances are running')
+      const { access_token: deskToken } = await login(desk.url, MANAGER.email, PASSWORD)
+      const events = await fetch(`${desk.url}/api/events`, { headers: { authorization: `Bearer ${deskToken}` } })
+      assert.equal(events.status, 200)
+      const stream = events.body.getReader()
+      let heard = ''
+      const reading = (async () => {
+        const decoder = new TextDecoder()
+        for (;;) {
+          const { done, value } = await stream.read()
+          if (done) return
+          heard += decoder.decode(value, { stream: true })
+        }
+      })().catch(() => {})
+      await waitFor(() => heard.includes('event: ready'), { what: "the desk's event stream to be ready" })
 
       const runsMade = async (scheduleId) =>
         Number((await queryRows(db, `SELECT runs_made FROM checklist_schedules WHERE id = ${scheduleId}`))[0].runs_made)
@@ -192,7 +208,7 @@ describe('several instances on one Postgres database', () => {
       }
 
       const before = await runDocs()
-      const first = await schedule(other, 'A-01')
+      const first = await schedule(desk, 'A-01')
       await waitFor(async () => (await runsMade(first)) === 2, { timeout: 20_000, what: 'the scheduler to make the second run' })
       await holdsFor(async () => (await runsMade(first)) !== 2 || (await runDocs()) !== before + 2, {
         window: 3_000,
@@ -200,6 +216,12 @@ describe('several instances on one Postgres database', () => {
       })
       // Runs committed on other instances reach the flattener's instance and are flattened.
       await waitFor(async () => (await flattenedRuns()) === 2, { timeout: 20_000, what: 'both runs flattened by the one flattener' })
+      await waitFor(() => heard.includes('event: site-changed') && heard.includes('checklist_run'), {
+        timeout: 10_000,
+        what: `the flattener's instance telling the desk on another instance (heard: ${heard.slice(-300)})`,
+      })
+      await stream.cancel().catch(() => {})
+      await reading
 
       // The leaders die; a survivor takes over each job and catches up.
       await scheduler.kill()
