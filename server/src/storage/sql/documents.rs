@@ -61,8 +61,8 @@ async fn last_seq(tx: &mut Conn, doc_id: &str) -> StoreResult<i64> {
 }
 
 impl SqlStore {
-    /// Stores one document's changes in `tx`, and tells the other instances when it
-    /// commits (they hear it only if it does).
+    /// Stores one document's changes in `tx`, and tells the other instances (they
+    /// hear it only if `tx` commits).
     async fn append_in(
         &self,
         tx: &mut Conn,
@@ -89,23 +89,21 @@ impl SqlStore {
         insert_changes(tx, doc_id, changes).await?;
         insert_violations(tx, doc_id, violations).await?;
         let seq = last_seq(tx, doc_id).await?;
-        let note = postgres::commit_note(&self.instance, site_id, seq, doc_id);
-        tx.notify(postgres::COMMITS, &note).await?;
+        self.notify_commit(tx, doc_id, site_id, seq).await?;
         Ok(Appended { seq, prior_seq })
     }
 
-    /// Commits the transaction that stored the document's changes up to `seq`,
-    /// telling the other instances with it (they hear it only if it commits).
-    async fn commit_changes(
+    /// Tells the other instances that `tx` stored the document's rows up to `seq`;
+    /// they hear it only if `tx` commits.
+    async fn notify_commit(
         &self,
-        mut tx: Conn,
+        tx: &mut Conn,
         doc_id: &str,
         site_id: i64,
         seq: i64,
     ) -> StoreResult<()> {
         let note = postgres::commit_note(&self.instance, site_id, seq, doc_id);
-        tx.notify(postgres::COMMITS, &note).await?;
-        tx.commit().await
+        tx.notify(postgres::COMMITS, &note).await
     }
 }
 
@@ -176,7 +174,8 @@ impl DocumentStore for SqlStore {
         insert_changes(&mut tx, doc_id, changes).await?;
         insert_violations(&mut tx, doc_id, violations).await?;
         let seq = last_seq(&mut tx, doc_id).await?;
-        self.commit_changes(tx, doc_id, site_id, seq).await?;
+        self.notify_commit(&mut tx, doc_id, site_id, seq).await?;
+        tx.commit().await?;
         Ok(seq)
     }
 
