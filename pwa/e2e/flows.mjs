@@ -21,10 +21,14 @@ export async function enterCode(page, code) {
   await input.press('Enter')
 }
 
-/** A keyboard-wedge scan: keys as fast as a scanner sends them, ending in Enter. */
+/**
+ * A keyboard-wedge scan: real key events, sent as one burst. A scanner types a code in a
+ * few milliseconds; `keyboard.type` waits for each key's round trip, which on a loaded
+ * machine can exceed the detector's 45 ms gap and turn the scan into typing. All presses
+ * are put on the wire at once (the protocol keeps their order), Enter last.
+ */
 export async function wedgeScan(page, code) {
-  await page.keyboard.type(code, { delay: 0 })
-  await page.keyboard.press('Enter')
+  await Promise.all([...code, 'Enter'].map((key) => page.keyboard.press(key)))
 }
 
 export async function setQtyAndSave(page, qty) {

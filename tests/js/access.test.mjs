@@ -96,7 +96,7 @@ for (const backend of backends()) {
       }
     })
 
-    test('a viewer receives the document but its edits are neither relayed nor stored', async () => {
+    test('a viewer receives the document but its edits never reach anyone else', async () => {
       const { alice, bob, ha, hb, url } = await northDoc('Viewer check')
       const vera = await client('vera@north.test')
       const hv = await vera.find(url)

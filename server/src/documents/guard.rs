@@ -6,7 +6,7 @@
 //! value, because the undo is an ordinary later change every replica receives.
 //!
 //! Cost follows the change: only the touched members are read, before and
-//! after (a document of no known type is not read at all).
+//! after (a document of no known type is not read at all, unless a viewer wrote it).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -14,7 +14,7 @@ use automerge::{
     ActorId, Automerge, AutomergeError, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, Value,
     transaction::{CommitOptions, Transactable, Transaction},
 };
-use floorwalk_shared::policy::{self, Author, Edit, Part, Roots};
+use floorwalk_shared::policy::{self, Author, Edit, Part, Roots, Writer};
 use serde_json::{Map, Value as Json};
 
 use super::{
@@ -108,11 +108,15 @@ fn review(doc: &Automerge, before: &[ChangeHash], author: &Author) -> Review {
     }
     let type_before = root_type(doc, Some(before));
     let type_now = root_type(doc, None);
-    let doc_type = type_before.clone().or(type_now);
-    let Some(doc_type) = doc_type.filter(|t| !collections_of(t).is_empty()) else {
-        return Review::default();
+    let collections = match type_before.or(type_now).map(|t| collections_of(&t)) {
+        Some(collections) if !collections.is_empty() => collections,
+        // A document of no known type is never flattened: nothing in it to protect,
+        // except from viewers, who write nowhere. Each of its root fields is one
+        // part, put back whole (a concurrent edit inside a list or map there can
+        // be lost with it: acceptable for documents no report reads).
+        _ if author.writer == Writer::Viewer => &[],
+        _ => return Review::default(),
     };
-    let collections = collections_of(&doc_type);
     let root_before = root_fields(doc, Some(before), collections);
     let root_after = root_fields(doc, None, collections);
     let roots = Roots {

@@ -31,8 +31,6 @@ struct DocPeer {
 pub struct Received {
     /// Changes the document did not have before, in causal order.
     pub new_changes: Vec<Change>,
-    /// Change chunks dropped because the peer may only read.
-    pub refused_chunks: usize,
 }
 
 pub struct SyncedDoc {
@@ -64,12 +62,11 @@ impl SyncedDoc {
 
     /// Adds (or resets) a peer. A reset peer gets a fresh sync state, which the
     /// protocol recovers from with one extra round trip.
-    pub fn add_peer(&mut self, conn: ConnId, writable: bool) {
-        let state = if writable {
-            sync::State::new()
-        } else {
-            sync::State::new_read_only()
-        };
+    /// Every peer's changes are applied, a viewer's too: what a peer may not
+    /// write is undone afterwards by the write policy (`DocCore::guard`), so its
+    /// copy converges instead of offering the same changes for ever.
+    pub fn add_peer(&mut self, conn: ConnId) {
+        let state = sync::State::new();
         self.peers.insert(conn, DocPeer { state });
     }
 
@@ -85,13 +82,7 @@ impl SyncedDoc {
         self.peers.len()
     }
 
-    pub fn set_writable(&mut self, conn: ConnId, writable: bool) {
-        if let Some(peer) = self.peers.get_mut(&conn) {
-            peer.state.set_read_only(!writable);
-        }
-    }
-
-    /// Applies one sync message from `conn`. Read-only peers' changes are not applied.
+    /// Applies one sync message from `conn`.
     pub fn receive(&mut self, conn: ConnId, data: &[u8]) -> Result<Received, SyncError> {
         let message =
             sync::Message::decode(data).map_err(|e| SyncError::Malformed(e.to_string()))?;
@@ -99,11 +90,6 @@ impl SyncedDoc {
             .peers
             .get_mut(&conn)
             .ok_or(SyncError::UnknownPeer(conn))?;
-        let refused_chunks = if peer.state.read_only {
-            message.changes.len()
-        } else {
-            0
-        };
         let heads_before = self.doc.get_heads();
         self.doc
             .receive_sync_message(&mut peer.state, message)
@@ -113,10 +99,7 @@ impl SyncedDoc {
         } else {
             self.doc.get_changes(&heads_before)
         };
-        Ok(Received {
-            new_changes,
-            refused_chunks,
-        })
+        Ok(Received { new_changes })
     }
 
     /// `conn` delivered changes that are now stored: its next message must carry
@@ -218,7 +201,7 @@ mod tests {
     #[test]
     fn new_changes_are_reported_once_and_the_site_is_read() {
         let mut server = SyncedDoc::new(Automerge::new());
-        server.add_peer(1, true);
+        server.add_peer(1);
         let mut client = client_doc("north", "a");
         let mut state = sync::State::new();
         let persisted = sync_client(&mut server, 1, &mut client, &mut state);
@@ -228,7 +211,7 @@ mod tests {
         let mut scalar = AutoCommit::new();
         scalar.put(ROOT, "site", "south").expect("put");
         let mut scalar_server = SyncedDoc::new(Automerge::new());
-        scalar_server.add_peer(1, true);
+        scalar_server.add_peer(1);
         sync_client(&mut scalar_server, 1, &mut scalar, &mut sync::State::new());
         assert_eq!(scalar_server.site_slug().as_deref(), Some("south"));
         // Syncing again reports nothing new.
@@ -236,34 +219,9 @@ mod tests {
     }
 
     #[test]
-    fn read_only_peers_receive_but_cannot_write() {
-        let mut server = SyncedDoc::new(Automerge::new());
-        server.add_peer(1, true);
-        let mut writer = client_doc("north", "a");
-        sync_client(&mut server, 1, &mut writer, &mut sync::State::new());
-
-        server.add_peer(2, false);
-        let mut viewer = AutoCommit::new();
-        let mut viewer_state = sync::State::new();
-        sync_client(&mut server, 2, &mut viewer, &mut viewer_state);
-        assert_eq!(
-            viewer.get_heads(),
-            server.heads(),
-            "viewer receives the document"
-        );
-
-        viewer.put(ROOT, "forged", true).expect("put");
-        let before = server.heads();
-        let persisted = sync_client(&mut server, 2, &mut viewer, &mut viewer_state);
-        assert!(persisted.is_empty());
-        assert_eq!(server.heads(), before, "viewer's change is not applied");
-        assert!(server.doc().get(ROOT, "forged").expect("get").is_none());
-    }
-
-    #[test]
     fn garbage_payloads_are_errors_not_panics() {
         let mut server = SyncedDoc::new(Automerge::new());
-        server.add_peer(1, true);
+        server.add_peer(1);
         for junk in [&b"\x42"[..], b"\x42\xff\xff\xff\xff", b"hello", &[0x43; 64]] {
             assert!(server.receive(1, junk).is_err());
         }

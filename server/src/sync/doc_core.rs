@@ -43,15 +43,16 @@ pub struct Subscriber {
     pub conn: ConnId,
     pub peer_id: Arc<str>,
     pub user_id: i64,
-    /// The role its changes are held to; `None`: read-only, changes are not applied.
+    /// The role its changes are held to; `None`: read-only access, its changes
+    /// are held to [`Writer::Viewer`] (applied, then undone whole and listed).
     pub writer: Option<Writer>,
     /// Every device (peer id) of the user, which records may name.
     pub devices: Arc<[String]>,
 }
 
 impl Subscriber {
-    fn writable(&self) -> bool {
-        self.writer.is_some()
+    fn writer(&self) -> Writer {
+        self.writer.unwrap_or(Writer::Viewer)
     }
 }
 
@@ -152,6 +153,10 @@ struct Batch {
     locals: Vec<u64>,
     /// Parts peers wrote against the write policy, undone in this batch.
     violations: Vec<NewViolation>,
+    /// For a new document: the site its first changes named, read before any
+    /// undo, so a creation whose every part is refused is still stored there
+    /// (empty, with its violations listed) and its maker's copy converges.
+    claimed_site: Option<String>,
 }
 
 pub struct DocCore {
@@ -222,7 +227,7 @@ impl DocCore {
         self.doc = SyncedDoc::new(doc);
         let peers: Vec<Subscriber> = self.peers.values().cloned().collect();
         for peer in peers {
-            self.doc.add_peer(peer.conn, peer.writable());
+            self.doc.add_peer(peer.conn);
         }
         self.last_seq = last_seq;
         self.stored_seq = last_seq;
@@ -285,14 +290,13 @@ impl DocCore {
         match input {
             Input::Open(peer) => {
                 if !self.doc.has_peer(peer.conn) {
-                    self.doc.add_peer(peer.conn, peer.writable());
+                    self.doc.add_peer(peer.conn);
                 }
                 self.peers.insert(peer.conn, peer);
                 Vec::new()
             }
             Input::Sync { conn, data } => self.receive(conn, &data),
             Input::SetWriter { conn, writer } => {
-                self.doc.set_writable(conn, writer.is_some());
                 if let Some(peer) = self.peers.get_mut(&conn) {
                     peer.writer = writer;
                 }
@@ -315,12 +319,16 @@ impl DocCore {
         let doc = &mut self.doc;
         match catch_unwind(AssertUnwindSafe(|| doc.receive(conn, data))) {
             Ok(Ok(received)) => {
-                let delivered = !received.new_changes.is_empty();
-                self.record(&peer, received);
-                match (delivered, peer.writer) {
-                    (true, Some(writer)) => self.guard(&peer, writer, &before),
-                    _ => Vec::new(),
+                if received.new_changes.is_empty() {
+                    return Vec::new();
                 }
+                if self.mode == Mode::Pending && self.batch.claimed_site.is_none() {
+                    self.batch.claimed_site = self.doc.site_slug();
+                }
+                let delivered: Vec<ChangeHash> =
+                    received.new_changes.iter().map(|c| c.hash()).collect();
+                self.record(&peer, received);
+                self.guard(&peer, &before, &delivered)
             }
             Ok(Err(error)) => self.reject(&peer, &error),
             Err(_) => {
@@ -336,16 +344,6 @@ impl DocCore {
     }
 
     fn record(&mut self, peer: &Subscriber, received: Received) {
-        if received.refused_chunks > 0 {
-            SyncMetrics::add(
-                &self.metrics.viewer_changes_refused,
-                received.refused_chunks as u64,
-            );
-            tracing::warn!(document = %self.id, peer = %peer.peer_id, user_id = peer.user_id, chunks = received.refused_chunks, "read-only peer sent changes; they were not applied");
-        }
-        if received.new_changes.is_empty() {
-            return;
-        }
         let now = now_millis();
         if !self.batch.delivered_by.contains(&peer.conn) {
             self.batch.delivered_by.push(peer.conn);
@@ -361,22 +359,21 @@ impl DocCore {
             }));
     }
 
-    /// Holds what `peer` just delivered to the write policy; what it may not
-    /// write is undone by a server-made change that joins the batch.
-    fn guard(&mut self, peer: &Subscriber, writer: Writer, before: &[ChangeHash]) -> Effects {
+    /// Holds what `peer` just delivered (`delivered`, on top of `before`) to the
+    /// write policy; what it may not write is undone by a server-made change
+    /// that joins the batch.
+    fn guard(
+        &mut self,
+        peer: &Subscriber,
+        before: &[ChangeHash],
+        delivered: &[ChangeHash],
+    ) -> Effects {
         let user = peer.user_id.to_string();
         let author = Author {
-            writer,
+            writer: peer.writer(),
             user_id: &user,
             devices: &peer.devices,
         };
-        let refused: Vec<String> = self
-            .doc
-            .doc()
-            .get_changes(before)
-            .iter()
-            .map(|c| c.hash().to_string())
-            .collect();
         let heads = self.doc.heads();
         let now = now_millis();
         let (doc, actor) = (self.doc.doc_mut(), &self.undo_actor);
@@ -398,6 +395,10 @@ impl DocCore {
             return Vec::new();
         }
         SyncMetrics::add(&self.metrics.policy_violations, breaches.len() as u64);
+        if author.writer == Writer::Viewer {
+            SyncMetrics::add(&self.metrics.viewer_changes_refused, delivered.len() as u64);
+        }
+        let refused: Vec<String> = delivered.iter().map(ChangeHash::to_string).collect();
         for breach in &breaches {
             tracing::warn!(document = %self.id, user_id = peer.user_id, peer = %peer.peer_id, part = %breach.part, reason = %breach.message, "a change wrote against the write policy; undone");
         }
@@ -489,7 +490,11 @@ impl DocCore {
                     Some(creator) => Persist::Create {
                         changes,
                         heads,
-                        slug: self.doc.site_slug(),
+                        slug: self
+                            .batch
+                            .claimed_site
+                            .clone()
+                            .or_else(|| self.doc.site_slug()),
                         creator,
                         violations,
                     },

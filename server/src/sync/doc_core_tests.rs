@@ -140,39 +140,44 @@ fn closes(effects: &[DocEffect]) -> Vec<(ConnId, CloseKind)> {
         .collect()
 }
 
-/// Runs batches until neither side has anything to say; the "database" always commits.
-fn settle(core: &mut DocCore, phones: &mut [&mut Phone]) {
+/// Runs batches until neither side has anything to say; the "database" always
+/// commits (as rows 1, 2, …). Returns what was stored, and the violations stored
+/// with it.
+fn settle(core: &mut DocCore, phones: &mut [&mut Phone]) -> (Vec<NewChange>, Vec<NewViolation>) {
+    let (mut stored, mut violations) = (Vec::new(), Vec::new());
     for _ in 0..20 {
         let mut quiet = true;
         for phone in phones.iter_mut() {
             if let Some(input) = phone.message() {
                 quiet = false;
-                core.handle(input);
+                assert!(
+                    sends(&core.handle(input)).is_empty(),
+                    "nothing is sent before the commit"
+                );
             }
         }
         let seq = match core.finish_batch() {
             Persist::Nothing => None,
-            _ => Some(core.last_seq + 1),
+            Persist::Append {
+                changes,
+                violations: v,
+                ..
+            } => {
+                stored.extend(changes);
+                violations.extend(v);
+                Some(core.last_seq + 1)
+            }
+            Persist::Create { .. } => panic!("settle runs on a stored document"),
         };
         let effects = core.committed(seq.map(appended));
         for phone in phones.iter_mut() {
             quiet &= !phone.hear(&effects);
         }
         if quiet {
-            return;
+            return (stored, violations);
         }
     }
     panic!("sync did not settle");
-}
-
-/// Runs the phone's side of sync to the end; no batch may have anything to store.
-fn assert_never_persisted(core: &mut DocCore, phone: &mut Phone) {
-    for _ in 0..10 {
-        let Some(input) = phone.message() else { return };
-        core.handle(input);
-        assert_eq!(core.finish_batch(), Persist::Nothing);
-        phone.hear(&core.committed(None));
-    }
 }
 
 #[test]
@@ -238,7 +243,7 @@ fn a_failed_commit_sends_nothing_closes_the_deliverer_and_reloads() {
 }
 
 #[test]
-fn read_only_peers_receive_but_their_changes_are_never_persisted() {
+fn viewers_changes_are_undone_listed_and_their_copy_converges() {
     let mut core = attached();
     let (mut writer, mut viewer) = (Phone::new(1), Phone::new(2));
     core.handle(Input::Open(writer.subscriber(true)));
@@ -248,14 +253,42 @@ fn read_only_peers_receive_but_their_changes_are_never_persisted() {
     assert_eq!(viewer.get("counted"), Some(3), "viewers receive");
 
     viewer.edit("counted", 999);
-    assert_never_persisted(&mut core, &mut viewer);
-    // A peer downgraded while connected is read-only from then on.
+    let (stored, violations) = settle(&mut core, &mut [&mut writer, &mut viewer]);
+    assert!(
+        stored.iter().any(|c| c.peer_id == "fw-2-phone")
+            && stored.iter().any(|c| c.peer_id == SERVER_AUTHOR),
+        "the viewer's change is kept, with its undo"
+    );
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(
+        (violations[0].user_id, violations[0].part.as_str()),
+        (20, "counted")
+    );
+    assert!(violations[0].message.contains("a viewer can only read"));
+    assert_eq!(
+        viewer.get("counted"),
+        Some(3),
+        "the viewer's copy converged back"
+    );
+    assert_eq!(
+        core.metrics
+            .viewer_changes_refused
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+
+    // A peer downgraded while connected is held to the viewer's rule from then on.
     core.handle(Input::SetWriter {
         conn: 1,
         writer: None,
     });
     writer.edit("counted", 4);
-    assert_never_persisted(&mut core, &mut writer);
+    let (_, violations) = settle(&mut core, &mut [&mut writer, &mut viewer]);
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(
+        (writer.get("counted"), viewer.get("counted")),
+        (Some(3), Some(3))
+    );
     assert_eq!(
         core.doc()
             .get(ROOT, "counted")
@@ -330,6 +363,45 @@ fn a_document_made_offline_is_created_by_its_first_deliverer() {
     assert_eq!(told.len(), 2, "every peer learns where it is stored");
     assert_eq!(core.mode(), Mode::Attached { site_id: SITE });
     assert!(other.hear(&effects), "and receives it once stored");
+}
+
+#[test]
+fn a_creation_whose_every_part_is_refused_is_stored_where_it_claimed_to_be() {
+    // Staff make a document of type `site` (master data is the manager's).
+    let mut core = core(Mode::Pending);
+    let mut maker = Phone::new(1);
+    let forged = serde_json::json!({"type": "site", "schema_version": 1, "site": "north",
+        "items": {"i1": {"sku": "FORGED", "name": "Forged", "barcodes": [], "unit": "each", "unit_cost_minor": 1}}});
+    for (k, v) in forged.as_object().expect("object") {
+        put_json(&mut maker.doc, &ROOT, k, v).expect("put");
+    }
+    core.handle(Input::Open(maker.subscriber(true)));
+    core.handle(maker.message().expect("offer"));
+    maker.hear(&core.committed(None));
+    core.handle(maker.message().expect("changes"));
+    let Persist::Create {
+        slug, violations, ..
+    } = core.finish_batch()
+    else {
+        panic!("a pending document is created")
+    };
+    assert_eq!(slug.as_deref(), Some("north"), "the site its maker named");
+    assert!(
+        violations.iter().any(|v| v.part.starts_with("items[")
+            && v.message.contains("only a manager can change master data")),
+        "{violations:?}"
+    );
+    let emptied = |doc: &Automerge| {
+        let json = object_to_json(doc, &ROOT);
+        json.get("type").is_none() && json["items"].as_object().is_none_or(|m| m.is_empty())
+    };
+    assert!(emptied(core.doc()), "{}", object_to_json(core.doc(), &ROOT));
+    maker.hear(&core.created(SITE, 1));
+    settle(&mut core, &mut [&mut maker]);
+    assert!(
+        emptied(maker.doc.document()),
+        "the maker's copy converged back"
+    );
 }
 
 #[test]
@@ -532,25 +604,7 @@ fn a_refused_edit_is_undone_in_the_same_commit_and_the_phone_converges() {
         .expect("line");
     let forged = serde_json::json!({"qty": 999, "by": "10", "at": "2026-12-01T10:00:00.000Z", "device": "fw-1-phone"});
     put_json(&mut staff.doc, &line, "approval", &forged).expect("put");
-    let mut committed = Vec::new();
-    let mut violations = Vec::new();
-    for _ in 0..10 {
-        let Some(input) = staff.message() else { break };
-        assert!(sends(&core.handle(input)).is_empty());
-        let seq = match core.finish_batch() {
-            Persist::Append {
-                changes,
-                violations: v,
-                ..
-            } => {
-                committed.extend(changes);
-                violations.extend(v);
-                Some(1)
-            }
-            _ => None,
-        };
-        staff.hear(&core.committed(seq.map(appended)));
-    }
+    let (committed, violations) = settle(&mut core, &mut [&mut manager, &mut staff]);
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert_eq!(violations[0].user_id, 20);
     assert_eq!(violations[0].part, "lines[\"A-01|SKU-1\"]");

@@ -19,7 +19,8 @@
 //! name the user who delivered the change and one of that user's devices; appended
 //! records (entries, events, notes, movements) are never edited or deleted, only voided;
 //! `type`, `schema_version` and `site` are set once, when the document is created.
-//! Viewers write nothing (the server never applies their changes); the server's own
+//! Viewers write nothing: every part a viewer's change touches is refused (and undone,
+//! like any refused part, so the viewer's copy converges back); the server's own
 //! changes are not checked.
 
 mod checklist_run;
@@ -57,9 +58,11 @@ pub struct PolicyNotice {
     pub at: String,
 }
 
-/// A role that can write. Viewers never write and the server is trusted.
+/// The role a change is checked as. The server's own changes are not checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Writer {
+    /// Reads only: whatever a viewer's change writes is refused.
+    Viewer,
     Staff,
     Manager,
     Admin,
@@ -140,6 +143,9 @@ pub(crate) fn refuse(message: impl Into<String>) -> Result<(), Refusal> {
 
 /// Checks one edited part against the policy of its document type.
 pub fn check(roots: &Roots, author: &Author, edit: &Edit) -> Result<(), Refusal> {
+    if author.writer == Writer::Viewer {
+        return refuse("a viewer can only read; ask a manager if you need to make changes");
+    }
     if let Part::Root(field @ ("type" | "schema_version" | "site")) = edit.part
         && !roots.creating()
     {

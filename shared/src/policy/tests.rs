@@ -772,3 +772,44 @@ fn documents_of_no_known_type_are_not_policed() {
         Ok(())
     );
 }
+
+#[test]
+fn viewers_write_nothing_not_even_what_staff_may() {
+    let root = session(&[STAFF]);
+    let viewer = "7";
+    // An entry in the viewer's own name, on every kind of part and document.
+    refused(
+        check_as(
+            Writer::Viewer,
+            viewer,
+            &root,
+            ENTRY,
+            None,
+            Some(entry(viewer)),
+        ),
+        "a viewer can only read",
+    );
+    refused(
+        check_as(
+            Writer::Viewer,
+            viewer,
+            &root,
+            Part::Root("title"),
+            Some(json!("Aisle 1")),
+            Some(json!("Mine")),
+        ),
+        "a viewer can only read",
+    );
+    let untyped = json!({"notes": "free"});
+    refused(
+        check_as(
+            Writer::Viewer,
+            viewer,
+            &untyped,
+            Part::Root("notes"),
+            Some(json!("free")),
+            Some(json!("scribbled")),
+        ),
+        "a viewer can only read",
+    );
+}
