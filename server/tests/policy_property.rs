@@ -434,7 +434,12 @@ fn check(seed: u64) -> Result<(), String> {
             user_id: device.user,
             devices: &devices_of,
         };
-        refused += enforce(&mut server, &before, &author, &actor, 0)
+        let delivered: Vec<ChangeHash> = server
+            .get_changes(&before)
+            .iter()
+            .map(|c| c.hash())
+            .collect();
+        refused += enforce(&mut server, &before, &delivered, &author, &actor, 0)
             .map_err(|e| e.to_string())?
             .len();
     }

@@ -42,6 +42,14 @@ fn temp_dir(label: &str) -> TempDir {
 pub const BENCH_EMAIL: &str = "bench@load.test";
 pub const BENCH_PASSWORD: &str = "bench-password-1";
 
+/// The `floorwalk` binary under test: the one built with this benchmark, or
+/// `FLOORWALK_BENCH_BIN` to measure another build (say, an earlier commit's)
+/// with the very same clients.
+fn floorwalk_bin() -> String {
+    std::env::var("FLOORWALK_BENCH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_floorwalk").to_string())
+}
+
 impl Target {
     /// `database` is `sqlite` or a Postgres admin URL's database to create.
     pub async fn floorwalk(database: &str, env: &[(&str, String)]) -> Self {
@@ -50,9 +58,9 @@ impl Target {
             "sqlite" => format!("sqlite://{}/fw.db", dir.0.display()),
             _ => create_postgres_database().await,
         };
-        let bin = env!("CARGO_BIN_EXE_floorwalk");
+        let bin = floorwalk_bin();
         let cli = |args: &[&str], stdin: Option<&str>| {
-            let mut cmd = std::process::Command::new(bin);
+            let mut cmd = std::process::Command::new(&bin);
             cmd.args(args)
                 .env("FLOORWALK_DATABASE_URL", &url)
                 .env("FLOORWALK_LOG", "warn");
@@ -80,7 +88,7 @@ impl Target {
             ],
             Some(BENCH_PASSWORD),
         );
-        let mut cmd = Command::new(bin);
+        let mut cmd = Command::new(&bin);
         cmd.args(["serve", "--bind", "127.0.0.1:0"])
             .env("FLOORWALK_DATABASE_URL", &url)
             .env("FLOORWALK_LOG", "warn")
@@ -92,11 +100,15 @@ impl Target {
         let http = line.trim().rsplit(' ').next().expect("address").to_string();
         Self {
             name: format!(
-                "floorwalk ({})",
+                "floorwalk ({}){}",
                 if database == "sqlite" {
                     "SQLite"
                 } else {
                     "Postgres"
+                },
+                match std::env::var("FLOORWALK_BENCH_BIN") {
+                    Ok(bin) => format!(" [{bin}]"),
+                    Err(_) => String::new(),
                 }
             ),
             ws: format!("{}/sync", http.replacen("http", "ws", 1)),
@@ -116,7 +128,7 @@ impl Target {
         let mut first = Self::floorwalk("postgres", &env).await;
         let url = first.database_url.clone().expect("database");
         for _ in 1..instances {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_floorwalk"));
+            let mut cmd = Command::new(floorwalk_bin());
             cmd.args(["serve", "--bind", "127.0.0.1:0"])
                 .env("FLOORWALK_DATABASE_URL", &url)
                 .env("FLOORWALK_LOG", "warn")

@@ -100,9 +100,14 @@ struct Touched {
     author_view: Option<Json>,
 }
 
-/// Reviews what the changes since `before` did, as `author`.
-fn review(doc: &Automerge, before: &[ChangeHash], author: &Author) -> Review {
-    let new: HashSet<ChangeHash> = doc.get_changes(before).iter().map(|c| c.hash()).collect();
+/// Reviews what the `delivered` changes (all those since `before`) did, as `author`.
+fn review(
+    doc: &Automerge,
+    before: &[ChangeHash],
+    delivered: &[ChangeHash],
+    author: &Author,
+) -> Review {
+    let new: HashSet<ChangeHash> = delivered.iter().copied().collect();
     if new.is_empty() {
         return Review::default();
     }
@@ -541,17 +546,19 @@ fn is_undo(id: &ObjId) -> bool {
     }
 }
 
-/// Reviews the changes since `before` as `author` and, where needed, makes the
+/// Reviews the `delivered` changes (every change since `before`; the caller
+/// knows them from applying them) as `author` and, where needed, makes the
 /// undo change (as `undo_actor`, telling the author through the document's
 /// notices). Returns the breaches; the document is unchanged when there are none.
 pub fn enforce(
     doc: &mut Automerge,
     before: &[ChangeHash],
+    delivered: &[ChangeHash],
     author: &Author,
     undo_actor: &ActorId,
     now_ms: i64,
 ) -> Result<Vec<Breach>, AutomergeError> {
-    let review = review(doc, before, author);
+    let review = review(doc, before, delivered, author);
     if !review.needs_change() {
         return Ok(Vec::new());
     }

@@ -39,6 +39,7 @@ impl Server {
     fn receive(&mut self, phone: &mut AutoCommit, writer: Writer, user: &str) -> Vec<Breach> {
         let before = self.doc.get_heads();
         let changes: Vec<_> = phone.get_changes(&before).into_iter().collect();
+        let delivered: Vec<_> = changes.iter().map(|c| c.hash()).collect();
         self.doc.apply_changes(changes).expect("apply");
         let devices = vec![format!("fw-{user}-phone")];
         let author = Author {
@@ -46,7 +47,7 @@ impl Server {
             user_id: user,
             devices: &devices,
         };
-        enforce(&mut self.doc, &before, &author, &self.actor, 0).expect("undo")
+        enforce(&mut self.doc, &before, &delivered, &author, &self.actor, 0).expect("undo")
     }
 
     /// Gives `phone` everything the server has (its copy converges).

@@ -24,6 +24,12 @@ pub enum SyncError {
 
 struct DocPeer {
     state: sync::State,
+    /// The document's heads when this peer's next message was last asked for,
+    /// if its sync state has not changed since: asking again would only give
+    /// the same answer (nothing, or a message already in flight), so it is
+    /// skipped. Most batches touch one peer of many; this keeps their cost at
+    /// one `generate_sync_message` instead of one per peer of the document.
+    settled_at: Option<Vec<ChangeHash>>,
 }
 
 /// What a received message did.
@@ -66,8 +72,11 @@ impl SyncedDoc {
     /// write is undone afterwards by the write policy (`DocCore::guard`), so its
     /// copy converges instead of offering the same changes for ever.
     pub fn add_peer(&mut self, conn: ConnId) {
-        let state = sync::State::new();
-        self.peers.insert(conn, DocPeer { state });
+        let peer = DocPeer {
+            state: sync::State::new(),
+            settled_at: None,
+        };
+        self.peers.insert(conn, peer);
     }
 
     pub fn remove_peer(&mut self, conn: ConnId) -> bool {
@@ -91,6 +100,7 @@ impl SyncedDoc {
             .get_mut(&conn)
             .ok_or(SyncError::UnknownPeer(conn))?;
         let heads_before = self.doc.get_heads();
+        peer.settled_at = None;
         self.doc
             .receive_sync_message(&mut peer.state, message)
             .map_err(|e| SyncError::Rejected(e.to_string()))?;
@@ -109,15 +119,21 @@ impl SyncedDoc {
     pub fn owe_acknowledgement(&mut self, conn: ConnId) {
         if let Some(peer) = self.peers.get_mut(&conn) {
             peer.state.last_sent_heads.clear();
+            peer.settled_at = None;
         }
     }
 
     /// The sync message each peer should get now, if any.
     pub fn outgoing(&mut self) -> Vec<(ConnId, Vec<u8>)> {
         let doc = &self.doc;
+        let heads = doc.get_heads();
         self.peers
             .iter_mut()
             .filter_map(|(conn, peer)| {
+                if peer.settled_at.as_ref() == Some(&heads) {
+                    return None;
+                }
+                peer.settled_at = Some(heads.clone());
                 doc.generate_sync_message(&mut peer.state)
                     .map(|m| (*conn, m.encode()))
             })

@@ -378,7 +378,7 @@ impl DocCore {
         let now = now_millis();
         let (doc, actor) = (self.doc.doc_mut(), &self.undo_actor);
         let enforced = catch_unwind(AssertUnwindSafe(|| {
-            guard::enforce(doc, before, &author, actor, now)
+            guard::enforce(doc, before, delivered, &author, actor, now)
         }));
         let breaches = match enforced {
             Ok(Ok(breaches)) => breaches,
