@@ -118,12 +118,7 @@ async fn a_synced_count_session_is_flattened_with_conflicts_and_adjustments() {
         }
 
         // Flattening the same heads again changes nothing.
-        let site = server
-            .store
-            .document_site(id.as_str())
-            .await
-            .expect("site")
-            .expect("stored");
+        let site = server.site_of(&id).await;
         assert_eq!(
             server.flattener.flatten(&id, site).await.expect("flatten"),
             Outcome::UpToDate

@@ -149,12 +149,7 @@ async fn edits_flow_between_peers_and_viewers_edits_are_undone() {
                 && d.get(ROOT, "note").expect("get").is_none()
         })
         .await;
-        let site = server
-            .store
-            .document_site(id.as_str())
-            .await
-            .expect("site")
-            .expect("stored");
+        let site = server.site_of(&id).await;
         let listed = server
             .store
             .policy_violations(&ListQuery {

@@ -42,12 +42,15 @@ fn temp_dir(label: &str) -> TempDir {
 pub const BENCH_EMAIL: &str = "bench@load.test";
 pub const BENCH_PASSWORD: &str = "bench-password-1";
 
-/// The `floorwalk` binary under test: the one built with this benchmark, or
-/// `FLOORWALK_BENCH_BIN` to measure another build (say, an earlier commit's)
-/// with the very same clients.
+/// Another build of `floorwalk` to measure instead of the one built with this
+/// benchmark (say, an earlier commit's), with the very same clients.
+fn other_build() -> Option<String> {
+    std::env::var("FLOORWALK_BENCH_BIN").ok()
+}
+
+/// The `floorwalk` binary under test.
 fn floorwalk_bin() -> String {
-    std::env::var("FLOORWALK_BENCH_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_floorwalk").to_string())
+    other_build().unwrap_or_else(|| env!("CARGO_BIN_EXE_floorwalk").to_string())
 }
 
 impl Target {
@@ -106,10 +109,7 @@ impl Target {
                 } else {
                     "Postgres"
                 },
-                match std::env::var("FLOORWALK_BENCH_BIN") {
-                    Ok(bin) => format!(" [{bin}]"),
-                    Err(_) => String::new(),
-                }
+                other_build().map_or_else(String::new, |bin| format!(" [{bin}]"))
             ),
             ws: format!("{}/sync", http.replacen("http", "ws", 1)),
             http: Some(http),

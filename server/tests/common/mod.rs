@@ -250,6 +250,15 @@ impl TestServer {
         }
     }
 
+    /// The site document `id` is stored at; panics if it is not stored.
+    pub async fn site_of(&self, id: &floorwalk::sync::DocumentId) -> i64 {
+        self.store
+            .document_site(id.as_str())
+            .await
+            .expect("site")
+            .expect("stored")
+    }
+
     /// Waits until the flattener has caught up with document `id`'s heads, so the
     /// rows reflect every change the server acknowledged.
     pub async fn flattened(&self, id: &floorwalk::sync::DocumentId) {
