@@ -59,9 +59,9 @@ async fn propagation_all(options: &Options) -> anyhow::Result<()> {
         options.clients, options.docs, options.interval_ms, options.seconds
     );
     println!(
-        "| server | delivered | lost | p50 ms | p99 ms | server p99 ms (commit / relay) | writes/s | persisted changes/s | commits shared | peak RSS MiB |"
+        "| server | delivered | lost | p50 ms | p99 ms | server p99 ms (commit / relay) | writes/s | persisted changes/s | server CPU ms per write | commits shared | peak RSS MiB |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for name in &options.targets {
         let target = start(name, &[]).await;
         propagation(&target, options).await?;
@@ -138,10 +138,11 @@ async fn propagation(target: &Target, options: &Options) -> anyhow::Result<()> {
             run_client(client, barrier, observations, options).await
         }));
     }
-    let started = Instant::now();
+    let cpu_before = target.cpu_seconds();
     for task in tasks {
         task.await??;
     }
+    let cpu_used = target.cpu_seconds() - cpu_before;
     let elapsed = options.seconds as f64;
     let persisted = match (
         persisted_before,
@@ -191,13 +192,13 @@ async fn propagation(target: &Target, options: &Options) -> anyhow::Result<()> {
         _ => "n/a".into(),
     };
     println!(
-        "| {} | {delivered}/{expected} | {lost:.2} % | {:.1} | {:.1} | {server_p99} | {:.0} | {persisted} | {shared} | {peak:.0} |",
+        "| {} | {delivered}/{expected} | {lost:.2} % | {:.1} | {:.1} | {server_p99} | {:.0} | {persisted} | {:.2} | {shared} | {peak:.0} |",
         target.name,
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
         total_written as f64 / elapsed,
+        cpu_used * 1000.0 / total_written.max(1) as f64,
     );
-    let _ = started;
     Ok(())
 }
 

@@ -217,6 +217,26 @@ impl Target {
         total
     }
 
+    /// CPU time the server processes have used so far (user + system, summed
+    /// over a cluster's instances), in seconds: the per-write cost of a build,
+    /// measured apart from the load generator's share of the machine.
+    pub fn cpu_seconds(&self) -> f64 {
+        let ticks_per_second = clock_ticks_per_second();
+        self.pids()
+            .into_iter()
+            .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+            .filter_map(|stat| {
+                // Fields after the command name, which is in parentheses and may hold spaces.
+                let rest = stat.rsplit_once(')')?.1;
+                let fields: Vec<&str> = rest.split_whitespace().collect();
+                // utime and stime are fields 14 and 15 of stat(5); `rest` starts at field 3.
+                let utime: f64 = fields.get(11)?.parse().ok()?;
+                let stime: f64 = fields.get(12)?.parse().ok()?;
+                Some((utime + stime) / ticks_per_second)
+            })
+            .sum()
+    }
+
     /// Every instance's `/metrics` text.
     async fn metrics_texts(&self) -> Vec<String> {
         let mut texts = Vec::new();
@@ -330,4 +350,16 @@ async fn create_postgres_database() -> String {
         .map(|(b, _)| b.to_string())
         .unwrap_or(admin);
     format!("{base}/{name}")
+}
+
+/// The kernel's unit for `/proc/<pid>/stat` times (`getconf CLK_TCK`, 100 on
+/// every Linux this runs on).
+fn clock_ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(100.0)
 }

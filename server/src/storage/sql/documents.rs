@@ -9,22 +9,34 @@ use crate::{
     },
 };
 
-async fn insert_changes(tx: &mut Conn, doc_id: &str, changes: &[NewChange]) -> StoreResult<()> {
+/// Stores the changes; returns the sequence number of the last one stored
+/// (`None` when every one was stored already).
+async fn insert_changes(
+    tx: &mut Conn,
+    doc_id: &str,
+    changes: &[NewChange],
+) -> StoreResult<Option<i64>> {
+    let mut newest = None;
     for change in changes {
         // A change delivered twice (two peers racing) is stored once.
-        tx.execute(&stmt!(
-            "INSERT INTO changes (document_id, hash, bytes, user_id, peer_id, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (document_id, hash) DO NOTHING",
-            doc_id,
-            &change.hash,
-            change.bytes.as_slice(),
-            change.user_id,
-            &change.peer_id,
-            change.received_at
-        ))
-        .await?;
+        let stored: Option<(i64,)> = tx
+            .fetch_optional(&stmt!(
+                "INSERT INTO changes (document_id, hash, bytes, user_id, peer_id, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (document_id, hash) DO NOTHING \
+                 RETURNING seq",
+                doc_id,
+                &change.hash,
+                change.bytes.as_slice(),
+                change.user_id,
+                &change.peer_id,
+                change.received_at
+            ))
+            .await?;
+        if let Some((seq,)) = stored {
+            newest = Some(seq);
+        }
     }
-    Ok(())
+    Ok(newest)
 }
 
 /// Policy violations are stored with the changes (and the undo) they came with.
@@ -52,14 +64,6 @@ async fn insert_violations(
     Ok(())
 }
 
-async fn last_seq(tx: &mut Conn, doc_id: &str) -> StoreResult<i64> {
-    tx.scalar(&stmt!(
-        "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE document_id = $1",
-        doc_id
-    ))
-    .await
-}
-
 impl SqlStore {
     /// Stores one document's changes in `tx`, and tells the other instances (they
     /// hear it only if `tx` commits).
@@ -72,23 +76,26 @@ impl SqlStore {
         violations: &[NewViolation],
     ) -> StoreResult<Appended> {
         // The document's row first: it locks, so that one document's commits (from
-        // any instance) take their sequence numbers in the order they commit.
-        let site_id: Option<(i64,)> = tx
+        // any instance) take their sequence numbers in the order they commit. Its
+        // newest row comes back with it, and the newest row stored from the inserts
+        // (sequence numbers only grow): no statement beyond the writes themselves.
+        let document: Option<(i64, i64)> = tx
             .fetch_optional(&stmt!(
-                "UPDATE documents SET heads = $1 WHERE id = $2 RETURNING site_id",
+                "UPDATE documents SET heads = $1 WHERE id = $2 \
+                 RETURNING site_id, (SELECT COALESCE(MAX(seq), 0) FROM changes WHERE document_id = $2)",
                 heads,
                 doc_id
             ))
             .await?;
-        let Some((site_id,)) = site_id else {
+        let Some((site_id, prior_seq)) = document else {
             return Err(StoreError::NotFound(format!(
                 "document {doc_id} is not stored"
             )));
         };
-        let prior_seq = last_seq(tx, doc_id).await?;
-        insert_changes(tx, doc_id, changes).await?;
+        let seq = insert_changes(tx, doc_id, changes)
+            .await?
+            .unwrap_or(prior_seq);
         insert_violations(tx, doc_id, violations).await?;
-        let seq = last_seq(tx, doc_id).await?;
         self.notify_commit(tx, doc_id, site_id, seq).await?;
         Ok(Appended { seq, prior_seq })
     }
@@ -171,9 +178,9 @@ impl DocumentStore for SqlStore {
             heads
         ))
         .await?;
-        insert_changes(&mut tx, doc_id, changes).await?;
+        // A new document has no rows before these.
+        let seq = insert_changes(&mut tx, doc_id, changes).await?.unwrap_or(0);
         insert_violations(&mut tx, doc_id, violations).await?;
-        let seq = last_seq(&mut tx, doc_id).await?;
         self.notify_commit(&mut tx, doc_id, site_id, seq).await?;
         tx.commit().await?;
         Ok(seq)
