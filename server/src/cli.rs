@@ -5,6 +5,7 @@ use std::{io::BufRead, path::PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use floorwalk_shared::check_site_slug;
 
 use crate::{
     app::Application,
@@ -143,7 +144,7 @@ async fn provision(store: &dyn Store, command: Command) -> anyhow::Result<()> {
         Command::Migrate => println!("migrations applied ({})", store.backend()),
         Command::Demo => crate::demo::seed(store).await?,
         Command::Site(SiteCommand::Add { slug, name }) => {
-            check_slug(&slug)?;
+            check_site_slug(&slug).map_err(anyhow::Error::msg)?;
             let site = store
                 .create_site(&slug, name.as_deref().unwrap_or(&slug))
                 .await?;
@@ -270,18 +271,6 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-pub fn check_slug(slug: &str) -> anyhow::Result<()> {
-    let valid = !slug.is_empty()
-        && slug.len() <= 64
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !valid {
-        bail!("site slug {slug:?} must be 1–64 characters of a–z, 0–9 and '-'");
-    }
-    Ok(())
-}
-
 /// A database URL with any password removed, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -302,9 +291,10 @@ mod tests {
 
     #[test]
     fn slugs_and_redaction() {
-        assert!(check_slug("north-2").is_ok());
-        assert!(check_slug("North").is_err());
-        assert!(check_slug("").is_err());
+        assert!(check_site_slug("north-2").is_ok());
+        assert!(check_site_slug("North").is_err());
+        assert!(check_site_slug("").is_err());
+        assert!(check_site_slug("-north").is_err());
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("sqlite://./data/x.db"), "sqlite://./data/x.db");
     }

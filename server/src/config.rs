@@ -243,20 +243,6 @@ impl Config {
         dir.join("index.html").is_file().then_some(dir)
     }
 
-    pub fn throttle(&self) -> crate::auth::throttle::ThrottleRules {
-        use crate::auth::throttle::{Rate, ThrottleRules};
-        ThrottleRules {
-            per_account: Rate {
-                burst: self.login_account_burst,
-                refill_secs: self.login_account_refill_secs,
-            },
-            per_address: Rate {
-                burst: self.login_address_burst,
-                refill_secs: self.login_address_refill_secs,
-            },
-        }
-    }
-
     /// Where a generated JWT secret is kept: beside the SQLite file, or in `./data`.
     pub fn generated_secret_path(&self) -> std::path::PathBuf {
         let file = self

@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod config;
 pub mod csv;
 pub mod demo;
+pub mod doc_id;
 pub mod documents;
 pub mod flatten;
 pub mod http;
@@ -21,3 +22,6 @@ pub mod storage;
 pub mod sync;
 pub mod telemetry;
 pub mod time;
+
+#[cfg(test)]
+mod layering;

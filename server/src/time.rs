@@ -1,7 +1,13 @@
-//! Calendar days and server times in UTC, as plain arithmetic (no clock), for
-//! every layer: days, half-open windows of them, RFC 3339 text of Unix ms.
+//! Calendar days and server times in UTC (no clock), for every layer: days,
+//! half-open windows of them, RFC 3339 text of Unix ms. The calendar is the
+//! `time` crate's; this module only fixes the forms Floorwalk reads and writes.
 
 use std::fmt;
+
+use time::{
+    Date, Month, OffsetDateTime, format_description::StaticFormatDescription,
+    macros::format_description,
+};
 
 /// A calendar day: days since 1970-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -9,25 +15,24 @@ pub struct Day(pub i64);
 
 pub const MS_PER_DAY: i64 = 86_400_000;
 
+/// The Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+
+/// `YYYY-MM-DD`, exactly: four-digit year, no sign.
+const DATE: StaticFormatDescription = format_description!("[year]-[month]-[day]");
+
+/// As JS `toISOString()` writes: always milliseconds, always `Z`.
+const UTC_MILLIS: StaticFormatDescription =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
 impl Day {
     /// Parses `YYYY-MM-DD`, refusing anything else (including impossible dates).
     pub fn parse(text: &str) -> Option<Day> {
-        let bytes = text.as_bytes();
-        let digits = |range: std::ops::Range<usize>| -> Option<i64> {
-            let part = text.get(range)?;
-            part.bytes()
-                .all(|b| b.is_ascii_digit())
-                .then(|| part.parse().ok())?
-        };
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return None;
-        }
-        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return None;
-        }
-        let parsed = Day(days_from_civil(year, month, day));
-        (parsed.civil() == (year, month, day)).then_some(parsed)
+        let well_formed = text.len() == 10 && text.as_bytes()[0].is_ascii_digit();
+        well_formed
+            .then(|| Date::parse(text, DATE).ok())
+            .flatten()
+            .map(Day::of_date)
     }
 
     /// The day of a Unix time in milliseconds.
@@ -46,7 +51,30 @@ impl Day {
 
     /// (year, month, day)
     pub fn civil(self) -> (i64, i64, i64) {
-        civil_from_days(self.0)
+        let (year, month, day) = self.date().to_calendar_date();
+        (i64::from(year), i64::from(u8::from(month)), i64::from(day))
+    }
+
+    /// The day `year-month-day`, if there is one.
+    pub fn from_civil(year: i64, month: i64, day: i64) -> Option<Day> {
+        let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+        let date =
+            Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?);
+        date.ok().map(Day::of_date)
+    }
+
+    fn of_date(date: Date) -> Day {
+        Day(i64::from(date.to_julian_day()) - UNIX_EPOCH_JULIAN_DAY)
+    }
+
+    /// The day as a date; days beyond the years 9999 either way saturate (no
+    /// document or report reaches them).
+    fn date(self) -> Date {
+        let julian = (self.0 + UNIX_EPOCH_JULIAN_DAY).clamp(
+            i64::from(Date::MIN.to_julian_day()),
+            i64::from(Date::MAX.to_julian_day()),
+        );
+        Date::from_julian_day(julian as i32).unwrap_or(Date::MIN)
     }
 }
 
@@ -57,38 +85,28 @@ impl fmt::Display for Day {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// RFC 3339 in UTC with milliseconds, as JS `toISOString()` writes it.
 pub fn rfc3339_millis(ms: i64) -> String {
-    let day = Day::of_millis(ms);
-    let in_day = ms - day.start_millis();
-    let (h, rest) = (in_day / 3_600_000, in_day % 3_600_000);
-    let (m, rest) = (rest / 60_000, rest % 60_000);
-    let (s, milli) = (rest / 1000, rest % 1000);
-    format!("{day}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|at| at.format(UTC_MILLIS).ok())
+        .unwrap_or_else(|| format!("{}T00:00:00.000Z", Day::of_millis(ms)))
+}
+
+/// Unix milliseconds of an RFC 3339 time with any offset (the form checked
+/// first by the shared schema's `timestamp::is_rfc3339`).
+pub fn parse_rfc3339_millis(text: &str) -> Option<i64> {
+    let at = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(at.unix_timestamp_nanos().div_euclid(1_000_000)).ok()
+}
+
+/// Days in `month` (1–12) of `year`.
+pub fn days_in_month(year: i64, month: i64) -> Option<i64> {
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    Some(i64::from(time::util::days_in_month(
+        month,
+        i32::try_from(year).ok()?,
+    )))
 }
 
 /// Half-open bounds of a period, as text for document timestamps and as Unix ms for

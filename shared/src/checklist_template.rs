@@ -23,7 +23,7 @@ domain_enum! {
 
 /// One question of a checklist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct TemplateItem {
     /// UUID; runs key their responses by it, so it never changes across versions.
     pub id: String,
@@ -42,7 +42,7 @@ pub struct TemplateItem {
 
 /// A published version. Versions are appended, never edited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct TemplateVersion {
     pub version: u32,
     pub published_at: String,
@@ -51,7 +51,7 @@ pub struct TemplateVersion {
 
 /// A checklist template in the site document, keyed by a UUID.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ChecklistTemplate {
     pub name: String,
     pub versions: Vec<TemplateVersion>,
@@ -59,7 +59,7 @@ pub struct ChecklistTemplate {
 
 /// The copy of one template version a checklist run keeps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct TemplateSnapshot {
     pub template_id: String,
     pub version: u32,

@@ -12,7 +12,7 @@ use crate::validation::{Checker, Object};
 /// Who recorded an entry, when, on which device. These are what the phone *claims*;
 /// the audit trail trusts the server's change log (who delivered the change), not this.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct Recorded {
     /// User id (issued by the server).
     pub by: String,
@@ -48,7 +48,7 @@ domain_enum! {
 /// A photo, signature or file, stored outside the CRDT and named by its content hash.
 /// The phone queues the bytes while offline; the server checks hash, size and type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct AttachmentRef {
     /// SHA-256 of the bytes, 64 lowercase hex digits.
     pub sha256: String,
@@ -73,7 +73,7 @@ pub(crate) fn read_attachment(c: &mut Checker, v: &Value) -> Option<AttachmentRe
 /// stops counting. Set once on the entry itself; two people voiding the same entry at
 /// once agree anyway.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct Void {
     #[serde(flatten)]
     pub recorded: Recorded,

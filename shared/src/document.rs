@@ -31,7 +31,7 @@ domain_enum! {
 
 /// Any Floorwalk document, tagged by its root `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 #[serde(tag = "type")]
 pub enum Document {
     #[serde(rename = "site")]

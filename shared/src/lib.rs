@@ -72,6 +72,8 @@ pub mod stock_log;
 mod tests;
 #[cfg(test)]
 mod typescript;
+#[cfg(any(test, feature = "typescript"))]
+pub mod typescript_files;
 
 pub use checklist_run::ChecklistRun;
 pub use checklist_template::{
@@ -85,7 +87,7 @@ pub use references::unknown_references;
 pub use shipment::Shipment;
 pub use site::SiteMaster;
 pub use stock_log::StockLog;
-pub use validation::{Problem, limits};
+pub use validation::{Problem, check_site_slug, limits};
 
 pub mod timestamp {
     //! Timestamps are RFC 3339 strings with an explicit offset, e.g.

@@ -5,9 +5,10 @@
 //! committed files differ, so a schema change cannot ship with stale types. Run with
 //! `FLOORWALK_WRITE_TS=1` to (re)write the committed files instead.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use ts_rs::{Config, TS};
 
@@ -25,7 +26,9 @@ fn generate(dir: &Path) -> Result<(), String> {
     let config = Config::new().with_out_dir(dir).with_large_int("number");
     Document::export_all(&config).map_err(|e| e.to_string())?;
     crate::policy::PolicyNotice::export_all(&config).map_err(|e| e.to_string())?;
-    let mut names: Vec<String> = read_dir(dir)?.into_keys().collect();
+    let mut names: Vec<String> = crate::typescript_files::read_dir(dir)?
+        .into_keys()
+        .collect();
     names.retain(|name| name != "index.ts" && name != "constants.ts");
     let mut index: String = names
         .iter()
@@ -111,32 +114,6 @@ fn words<E: DomainEnum>(name: &str) -> String {
     format!("export const {name} = [{}] as const;\n", quoted.join(", "))
 }
 
-/// File name → contents of every `.ts` file in `dir` (none if `dir` is missing).
-fn read_dir(dir: &Path) -> Result<BTreeMap<String, String>, String> {
-    let mut files = BTreeMap::new();
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(files);
-    };
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        if let Some(name) = name.filter(|n| n.ends_with(".ts")) {
-            let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            files.insert(name, text);
-        }
-    }
-    Ok(files)
-}
-
-fn scratch_dir() -> PathBuf {
-    let unique = format!(
-        "floorwalk-ts-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    );
-    std::env::temp_dir().join(unique.replace(['(', ')'], ""))
-}
-
 #[test]
 fn typescript_types_are_up_to_date() {
     // A panic, not an `Err`, so the message prints as written rather than escaped.
@@ -146,33 +123,10 @@ fn typescript_types_are_up_to_date() {
 }
 
 fn write_or_compare() -> Result<(), String> {
-    if std::env::var_os("FLOORWALK_WRITE_TS").is_some() {
-        let dir = committed_dir();
-        for name in read_dir(&dir)?.keys() {
-            fs::remove_file(dir.join(name)).map_err(|e| e.to_string())?;
-        }
-        return generate(&dir);
-    }
-    let scratch = scratch_dir();
-    let _ = fs::remove_dir_all(&scratch);
-    generate(&scratch)?;
-    let fresh = read_dir(&scratch)?;
-    let _ = fs::remove_dir_all(&scratch);
-    let committed = read_dir(&committed_dir())?;
-    let stale: Vec<&String> = fresh
-        .keys()
-        .chain(committed.keys())
-        .filter(|name| fresh.get(*name) != committed.get(*name))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if stale.is_empty() {
-        return Ok(());
-    }
-    Err(format!(
-        "the TypeScript types in pwa/src/types/generated/ are out of date with the Rust \
-         types ({} file(s) differ: {stale:?}).\nRegenerate them with:\n    {REGENERATE}\n\
-         and commit the result.",
-        stale.len()
-    ))
+    crate::typescript_files::write_or_compare(
+        &committed_dir(),
+        "pwa/src/types/generated/",
+        REGENERATE,
+        generate,
+    )
 }

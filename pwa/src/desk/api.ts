@@ -3,53 +3,10 @@ import { ApiError, authFetch, getJson, readError } from '../data/session'
 import { offerDownload } from './csv'
 import { t } from '../i18n'
 import type { DateRange } from './range'
+import type { KpiReport, KpiTrend, Page } from '../types/generated/api'
 
-export interface FigureValue {
-  value: number | null
-  numerator: number | null
-  denominator: number | null
-}
-
-export interface Figure {
-  kpi: string
-  site: string | null
-  group: string | null
-  current: FigureValue
-  previous: FigureValue
-  change: number | null
-}
-
-export interface KpiReport {
-  from: string
-  to: string
-  previous_from: string
-  previous_to: string
-  sites: string[]
-  figures: Figure[]
-}
-
-/** One KPI's value over one sub-period of a trend. */
-export interface TrendFigure {
-  kpi: string
-  site: string | null
-  group: string | null
-  value: FigureValue
-}
-
-export interface KpiTrend {
-  from: string
-  to: string
-  sites: string[]
-  /** Consecutive sub-periods, the last ending on `to`. */
-  points: { from: string; to: string; figures: TrendFigure[] }[]
-}
-
-export interface Page<T> {
-  total: number
-  limit: number
-  offset: number
-  rows: T[]
-}
+// What the reports answer: generated from the server's types (ts-rs).
+export type { Figure, FigureValue, KpiReport, KpiTrend, Page, TrendFigure, TrendPoint } from '../types/generated/api'
 
 /** Which sites a request covers: one slug, or every site of the user. */
 export type SiteScope = string | 'all'

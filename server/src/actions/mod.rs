@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use self::edit::{ActionRefused, read_document};
 use crate::{
-    auth::{AuthService, Principal, routes::bearer_principal},
+    auth::{AuthService, Principal, request::bearer_principal},
     http::ApiError,
     storage::{Role, Store},
     sync::{Author, ChangeError, DocumentId, Hub},

@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use floorwalk_shared::check_site_slug;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     http::{ApiError, access::require_admin},
     masterdata::site_doc::site_document,
     storage::Store,
@@ -27,7 +28,7 @@ pub struct AdminSite {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSiteRequest {
-    /// 1–64 of a–z, 0–9 and `-`.
+    /// 1–64 of a–z, 0–9 and `-`, starting with a letter or digit.
     pub slug: String,
     pub name: String,
 }
@@ -35,8 +36,8 @@ pub struct NewSiteRequest {
 /// Every site, with its number of members.
 #[utoipa::path(get, path = "/api/admin/sites", tag = "admin",
     responses((status = 200, description = "{\"sites\": [...]}", body = Vec<AdminSite>),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody)))]
 #[get("/api/admin/sites")]
 #[tracing::instrument(name = "GET /api/admin/sites", skip_all, err(level = "warn"))]
 pub async fn list_sites(
@@ -61,10 +62,10 @@ pub async fn list_sites(
 #[utoipa::path(post, path = "/api/admin/sites", tag = "admin",
     request_body = NewSiteRequest,
     responses((status = 201, body = AdminSite),
-        (status = 400, body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 409, description = "The slug is taken", body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 409, description = "The slug is taken", body = crate::http::ErrorBody)))]
 #[post("/api/admin/sites")]
 #[tracing::instrument(name = "POST /api/admin/sites", skip_all, err(level = "warn"))]
 pub async fn create_site(
@@ -77,7 +78,7 @@ pub async fn create_site(
     let principal = bearer_principal(&auth, &req).await?;
     require_admin(&principal)?;
     let request = body.into_inner();
-    crate::cli::check_slug(&request.slug).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    check_site_slug(&request.slug).map_err(ApiError::BadRequest)?;
     let name = request.name.trim();
     if name.is_empty() {
         return Err(ApiError::BadRequest("name must not be empty".into()));

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::{
-        AuthService, Principal, hash_password, routes::bearer_principal, service::normalize_email,
+        AuthService, Principal, hash_password, request::bearer_principal, service::normalize_email,
     },
     http::{ApiError, access::require_admin},
     storage::{NewUser, Role, Site, Store, User, UserPatch},
@@ -125,8 +125,8 @@ async fn user_by_path(store: &dyn Store, id: &str) -> Result<User, ApiError> {
 /// Every user, by email, with their sites.
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin",
     responses((status = 200, description = "{\"users\": [...]}", body = Vec<AdminUser>),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, description = "Not an admin", body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, description = "Not an admin", body = crate::http::ErrorBody)))]
 #[get("/api/admin/users")]
 #[tracing::instrument(name = "GET /api/admin/users", skip_all, err(level = "warn"))]
 pub async fn list_users(
@@ -146,11 +146,11 @@ pub async fn list_users(
 #[utoipa::path(post, path = "/api/admin/users", tag = "admin",
     request_body = NewUserRequest,
     responses((status = 201, body = AdminUser),
-        (status = 400, body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, description = "A site does not exist", body = crate::reporting::routes::ErrorBody),
-        (status = 409, description = "The email is taken", body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, description = "A site does not exist", body = crate::http::ErrorBody),
+        (status = 409, description = "The email is taken", body = crate::http::ErrorBody)))]
 #[post("/api/admin/users")]
 #[tracing::instrument(name = "POST /api/admin/users", skip_all, err(level = "warn"))]
 pub async fn create_user(
@@ -203,11 +203,11 @@ pub async fn create_user(
     params(("id" = String, Path, description = "User id")),
     request_body = UserPatchRequest,
     responses((status = 200, body = AdminUser),
-        (status = 400, body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody),
-        (status = 409, description = "An admin changing their own role or access", body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody),
+        (status = 409, description = "An admin changing their own role or access", body = crate::http::ErrorBody)))]
 #[patch("/api/admin/users/{id}")]
 #[tracing::instrument(name = "PATCH /api/admin/users/{id}", skip_all, err(level = "warn"))]
 pub async fn update_user(
@@ -254,9 +254,9 @@ pub async fn update_user(
 #[utoipa::path(post, path = "/api/admin/users/{id}/revoke-sessions", tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, description = "`{\"revoked\": n}`: how many sessions ended"),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody)))]
 #[post("/api/admin/users/{id}/revoke-sessions")]
 #[tracing::instrument(
     name = "POST /api/admin/users/{id}/revoke-sessions",
@@ -284,9 +284,9 @@ pub async fn revoke_sessions(
     params(("id" = String, Path, description = "User id"), ("slug" = String, Path, description = "Site slug")),
     request_body(content = Option<MembershipRequest>, content_type = "application/json"),
     responses((status = 200, body = AdminUser),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody)))]
 #[put("/api/admin/users/{id}/sites/{slug}")]
 #[tracing::instrument(
     name = "PUT /api/admin/users/{id}/sites/{slug}",
@@ -331,9 +331,9 @@ pub async fn add_membership(
 #[utoipa::path(delete, path = "/api/admin/users/{id}/sites/{slug}", tag = "admin",
     params(("id" = String, Path, description = "User id"), ("slug" = String, Path, description = "Site slug")),
     responses((status = 200, body = AdminUser),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, description = "Unknown user or site, or not a member", body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, description = "Unknown user or site, or not a member", body = crate::http::ErrorBody)))]
 #[delete("/api/admin/users/{id}/sites/{slug}")]
 #[tracing::instrument(
     name = "DELETE /api/admin/users/{id}/sites/{slug}",

@@ -1,5 +1,11 @@
 //! Wiring: storage, authentication, the sync hub and the HTTP server, built
-//! from one `Config`, so tests start exactly what production starts.
+//! from one `Config`, so tests start exactly what production starts. The one
+//! module that knows every other: it mounts each feature's routes and
+//! documents them ([`openapi`]).
+
+pub mod openapi;
+#[cfg(test)]
+mod typescript;
 
 use std::{
     net::{SocketAddr, TcpListener},
@@ -7,7 +13,10 @@ use std::{
     time::Duration,
 };
 
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::{
+    dev::{Server, ServerHandle},
+    web,
+};
 
 use crate::{
     auth::{AuthService, secrets::random_token},
@@ -96,7 +105,7 @@ impl Application {
             web_dir: config.web_dir(crate::http::webapp::has_embedded_app()),
             flattener: flattener.clone(),
         };
-        let server = build_server(state, listener)?;
+        let server = build_server(state, listener, feature_routes)?;
         Ok(Self {
             addr,
             store,
@@ -162,4 +171,15 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// The routes of the modules above `http`, each mounting its own.
+fn feature_routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(crate::actions::configure)
+        .configure(crate::masterdata::configure)
+        .configure(crate::audit::configure)
+        .configure(crate::planning::configure)
+        .configure(crate::admin::configure)
+        .configure(crate::reporting::routes::configure)
+        .service(openapi::openapi_json);
 }

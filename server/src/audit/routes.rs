@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::diff::{ChangeSummary, Op, summarize};
 use crate::storage::ListQuery;
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     http::ApiError,
     storage::{ChangeRecord, Store},
     sync::{DocumentId, Hub},
@@ -79,9 +79,9 @@ pub struct History {
 #[utoipa::path(get, path = "/api/documents/{id}/history", tag = "audit",
     params(("id" = String, Path, description = "Document id (without `automerge:`)"), HistoryParams),
     responses((status = 200, body = History),
-        (status = 400, body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 404, description = "Unknown document, or not of your sites", body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 404, description = "Unknown document, or not of your sites", body = crate::http::ErrorBody)))]
 #[get("/api/documents/{id}/history")]
 #[tracing::instrument(
     name = "GET /api/documents/{id}/history",

@@ -1,9 +1,4 @@
-use actix_web::{
-    HttpResponse, ResponseError,
-    http::{StatusCode, header},
-};
-
-use crate::{http::error_body, storage::StoreError};
+use crate::storage::StoreError;
 
 /// Every way authentication can fail, each with a message that tells the
 /// client what to do. Internal causes are logged, never returned.
@@ -74,32 +69,5 @@ impl AuthError {
 impl From<StoreError> for AuthError {
     fn from(err: StoreError) -> Self {
         AuthError::Internal(err.to_string())
-    }
-}
-
-impl ResponseError for AuthError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AuthError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AuthError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AuthError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            AuthError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::UNAUTHORIZED,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let AuthError::Internal(cause) = self {
-            tracing::error!(%cause, "authentication failed internally");
-            return error_body(self.status_code(), self.code(), "internal server error");
-        }
-        let mut response = error_body(self.status_code(), self.code(), &self.to_string());
-        if let AuthError::Throttled { retry_after_secs } | AuthError::Busy { retry_after_secs } =
-            self
-            && let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        response
     }
 }

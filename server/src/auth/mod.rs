@@ -3,7 +3,7 @@
 
 mod error;
 mod password;
-pub mod routes;
+pub mod request;
 pub mod secrets;
 pub mod service;
 mod signing;
@@ -12,5 +12,5 @@ mod tokens;
 
 pub use error::AuthError;
 pub use password::{HashingLimits, hash_password, limit_hashing, verify_password};
-pub use service::{AuthService, Principal, TokenPair};
+pub use service::{AuthService, Principal, SyncTicket, TokenPair};
 pub use tokens::{AccessClaims, TokenKeys};

@@ -1,70 +1,9 @@
-//! HTTP endpoints for login, refresh, logout and sync tickets.
+//! Credentials and the caller's address, read from an HTTP request: the one
+//! place every endpoint and the sync socket learn who is asking.
 
-use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
-use serde::Deserialize;
+use actix_web::{HttpRequest, http::header};
 
 use super::{AuthError, AuthService, Principal};
-
-#[derive(Deserialize)]
-struct LoginRequest {
-    email: String,
-    password: String,
-}
-
-#[derive(Deserialize)]
-struct RefreshRequest {
-    refresh_token: String,
-}
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(login)
-        .service(refresh)
-        .service(logout)
-        .service(sync_ticket);
-}
-
-#[post("/api/auth/login")]
-#[tracing::instrument(name = "POST /api/auth/login", skip_all, err(level = "warn"))]
-async fn login(
-    auth: web::Data<AuthService>,
-    req: HttpRequest,
-    body: web::Json<LoginRequest>,
-) -> Result<HttpResponse, AuthError> {
-    let address = client_address(&req, auth.trusts_forwarded_for());
-    let pair = auth
-        .login(&body.email, &body.password, address.as_deref())
-        .await?;
-    Ok(HttpResponse::Ok().json(pair))
-}
-
-#[post("/api/auth/refresh")]
-#[tracing::instrument(name = "POST /api/auth/refresh", skip_all, err(level = "warn"))]
-async fn refresh(
-    auth: web::Data<AuthService>,
-    body: web::Json<RefreshRequest>,
-) -> Result<HttpResponse, AuthError> {
-    Ok(HttpResponse::Ok().json(auth.refresh(&body.refresh_token).await?))
-}
-
-#[post("/api/auth/logout")]
-#[tracing::instrument(name = "POST /api/auth/logout", skip_all, err(level = "warn"))]
-async fn logout(
-    auth: web::Data<AuthService>,
-    body: web::Json<RefreshRequest>,
-) -> Result<HttpResponse, AuthError> {
-    auth.logout(&body.refresh_token).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-#[post("/api/sync/ticket")]
-#[tracing::instrument(name = "POST /api/sync/ticket", skip_all, err(level = "warn"))]
-async fn sync_ticket(
-    auth: web::Data<AuthService>,
-    req: HttpRequest,
-) -> Result<HttpResponse, AuthError> {
-    let principal = bearer_principal(&auth, &req).await?;
-    Ok(HttpResponse::Ok().json(auth.issue_ticket(&principal).await?))
-}
 
 /// The principal behind `Authorization: Bearer …`.
 pub async fn bearer_principal(

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{
     AuthError,
@@ -29,16 +30,20 @@ pub struct Principal {
     pub expires_at: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
+    /// Single use: each refresh returns a new one.
     pub refresh_token: String,
+    /// Seconds the access token is valid.
     pub expires_in: u64,
+    /// The sync peer id of this login on this device.
     pub peer_id: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SyncTicket {
+    /// Open `/sync?ticket=…` with it; single use, short-lived.
     pub ticket: String,
     pub peer_id: String,
     pub expires_in: u64,
@@ -72,7 +77,7 @@ impl AuthService {
             refresh_ttl_secs: config.refresh_token_ttl_secs,
             session_max_age_secs: config.session_max_age_secs,
             ticket_ttl_secs: config.ticket_ttl().as_secs(),
-            throttle: config.throttle(),
+            throttle: ThrottleRules::from_config(config),
             trust_forwarded_for: config.trust_forwarded_for,
         })
     }

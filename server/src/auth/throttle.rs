@@ -18,7 +18,10 @@
 //! (`login_queue`). The account key is the normalised email, whether or not such
 //! an account exists, so the answer reveals nothing.
 
-use crate::storage::{Store, StoreResult};
+use crate::{
+    config::Config,
+    storage::{Store, StoreResult},
+};
 
 /// How many failures a key may have at once, and how fast it earns one back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,22 @@ impl Rate {
 pub struct ThrottleRules {
     pub per_account: Rate,
     pub per_address: Rate,
+}
+
+impl ThrottleRules {
+    /// The limits an operator set (`login_*` settings).
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            per_account: Rate {
+                burst: config.login_account_burst,
+                refill_secs: config.login_account_refill_secs,
+            },
+            per_address: Rate {
+                burst: config.login_address_burst,
+                refill_secs: config.login_address_refill_secs,
+            },
+        }
+    }
 }
 
 impl Default for ThrottleRules {

@@ -8,7 +8,7 @@
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde_json::{Map, Value, json};
 
-use super::clock::{DAY_MS, rfc3339};
+use crate::time::{MS_PER_DAY as DAY_MS, rfc3339_millis as rfc3339};
 
 pub struct People {
     pub manager: String,

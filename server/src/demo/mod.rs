@@ -2,7 +2,6 @@
 //! into an empty database as ordinary documents (the flattener picks them up
 //! when the server starts, like anything else it has not flattened yet).
 
-pub(crate) mod clock;
 mod data;
 
 use automerge::{AutoCommit, ROOT};

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::json::put_json;
 use crate::{
+    doc_id::DocumentId,
     storage::{NewChange, Site, Store, StoreResult, now_millis},
-    sync::DocumentId,
 };
 
 /// The peer id recorded for changes the server writes on its own behalf.

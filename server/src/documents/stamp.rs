@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{demo::clock::rfc3339, storage::now_millis};
+use crate::{storage::now_millis, time::rfc3339_millis as rfc3339};
 
 /// The device id of changes the server makes on a user's behalf.
 pub const SERVER_DEVICE: &str = "server";
@@ -15,16 +15,10 @@ pub fn new_uuid() -> String {
 
 /// A version 4 UUID made of `bits` (variant 10xx), lowercase.
 pub fn uuid_from_bits(bits: u128) -> String {
-    let bits = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-    let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    uuid::Builder::from_random_bytes(bits.to_be_bytes())
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 pub fn now_rfc3339() -> String {
@@ -34,4 +28,23 @@ pub fn now_rfc3339() -> String {
 /// The `{by, at, device}` fields the shared schema's `Recorded` expects.
 pub fn recorded(user_id: i64) -> Value {
     json!({ "by": user_id.to_string(), "at": now_rfc3339(), "device": SERVER_DEVICE })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_version_4_lowercase_and_follow_their_bits() {
+        assert_eq!(uuid_from_bits(0), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(
+            uuid_from_bits(u128::MAX),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+        assert_eq!(
+            uuid_from_bits(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+            "01234567-89ab-4def-8123-456789abcdef"
+        );
+        assert_ne!(new_uuid(), new_uuid());
+    }
 }

@@ -2,12 +2,16 @@
 //! phone is online (idempotent, so retries are safe), checked by content.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
-use super::{error::ApiError, me::member_site};
+use super::{
+    error::{ApiError, ErrorBody},
+    me::member_site,
+};
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     storage::{Attachment, AttachmentStored, Store},
 };
 
@@ -27,9 +31,30 @@ struct UploadQuery {
     site: String,
 }
 
+/// What an upload stored.
+#[derive(Serialize, ToSchema)]
+pub struct Uploaded {
+    pub sha256: String,
+    pub size: u64,
+    /// image/jpeg, image/png, image/webp or application/pdf (judged by content).
+    pub content_type: String,
+}
+
+/// Upload a photo, signature or PDF (idempotent; the hash is checked).
+#[utoipa::path(put, path = "/api/attachments/{sha256}", tag = "attachments",
+    params(("sha256" = String, Path, description = "SHA-256 of the body, 64 hex digits"),
+        ("site" = String, Query, description = "Slug of the site it belongs to")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, description = "Stored at this site", body = Uploaded),
+        (status = 200, description = "This site has it already", body = Uploaded),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "Viewers cannot upload", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 507, description = "The site's attachment quota is full (`quota_exceeded`)", body = ErrorBody)))]
 #[put("/api/attachments/{sha256}")]
 #[tracing::instrument(name = "PUT /api/attachments/{sha256}", skip_all, err(level = "warn"))]
-async fn upload(
+pub async fn upload(
     auth: web::Data<AuthService>,
     store: web::Data<dyn Store>,
     limits: web::Data<AttachmentLimits>,
@@ -67,8 +92,11 @@ async fn upload(
         bytes: body,
         uploaded_by: Some(principal.user.id),
     };
-    let reply =
-        serde_json::json!({ "sha256": expected, "size": size, "content_type": content_type });
+    let reply = Uploaded {
+        sha256: expected,
+        size: size as u64,
+        content_type: content_type.into(),
+    };
     match store
         .put_attachment(&attachment, limits.site_quota_bytes)
         .await?
@@ -83,9 +111,15 @@ async fn upload(
     }
 }
 
+/// Download an attachment of one of the caller's sites.
+#[utoipa::path(get, path = "/api/attachments/{sha256}", tag = "attachments",
+    params(("sha256" = String, Path, description = "SHA-256, 64 hex digits")),
+    responses((status = 200, description = "The bytes, with their content type; revalidated on every use (`Cache-Control: private, no-cache`, `ETag`)"),
+        (status = 304, description = "The cached copy named by `If-None-Match` is current"),
+        (status = 401, body = ErrorBody), (status = 404, description = "No site of yours uploaded it", body = ErrorBody)))]
 #[get("/api/attachments/{sha256}")]
 #[tracing::instrument(name = "GET /api/attachments/{sha256}", skip_all, err(level = "warn"))]
-async fn download(
+pub async fn download(
     auth: web::Data<AuthService>,
     store: web::Data<dyn Store>,
     req: HttpRequest,

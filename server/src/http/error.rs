@@ -1,9 +1,30 @@
-//! Errors of the JSON API (outside authentication, which has its own).
+//! Errors of the JSON API: one body shape for every error, how each error of
+//! authentication and of the rest of the API answers.
 
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{StatusCode, header},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::error_body;
 use crate::{auth::AuthError, storage::StoreError};
+
+/// Every error the API returns: `{"error": code, "message": text}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// e.g. `bad_request`, `not_found`, `unauthorized`.
+    pub error: String,
+    pub message: String,
+}
+
+/// An error response with the one body every error of the API has.
+pub fn error_body(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(ErrorBody {
+        error: code.to_string(),
+        message: message.to_string(),
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -73,5 +94,32 @@ impl ResponseError for ApiError {
             }
         };
         error_body(self.status_code(), code, &self.to_string())
+    }
+}
+
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AuthError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AuthError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AuthError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AuthError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AuthError::Internal(cause) = self {
+            tracing::error!(%cause, "authentication failed internally");
+            return error_body(self.status_code(), self.code(), "internal server error");
+        }
+        let mut response = error_body(self.status_code(), self.code(), &self.to_string());
+        if let AuthError::Throttled { retry_after_secs } | AuthError::Busy { retry_after_secs } =
+            self
+            && let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -21,11 +21,10 @@ use tokio::{
     time::{Instant, Interval, MissedTickBehavior},
 };
 
-use super::ApiError;
+use super::{ApiError, access::visible_sites};
 use crate::{
-    auth::{AuthError, AuthService, routes::bearer_token},
+    auth::{AuthError, AuthService, request::bearer_token},
     flatten::runner::{Flattener, SiteChanged},
-    reporting::access::visible_sites,
     storage::{Store, now_millis},
 };
 

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{ApiError, access::readable_site};
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     storage::{Store, User},
 };
 
@@ -47,8 +47,8 @@ pub struct Members {
 #[utoipa::path(get, path = "/api/sites/{slug}/members", tag = "sites",
     params(("slug" = String, Path, description = "Site slug")),
     responses((status = 200, body = Members),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 404, description = "Unknown site or not yours", body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 404, description = "Unknown site or not yours", body = crate::http::ErrorBody)))]
 #[get("/api/sites/{slug}/members")]
 #[tracing::instrument(name = "GET /api/sites/{slug}/members", skip_all, err(level = "warn"))]
 pub async fn site_members(

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod attachments;
+pub mod auth_routes;
 mod error;
 pub mod events;
 mod headers;
@@ -11,12 +12,12 @@ pub(crate) mod me;
 pub mod members;
 pub mod webapp;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody, error_body};
 
 use std::{net::TcpListener, sync::Arc, time::Instant};
 
 use actix_web::{
-    App, HttpResponse, HttpServer,
+    App, HttpServer,
     dev::Server,
     error::JsonPayloadError,
     http::StatusCode,
@@ -25,18 +26,13 @@ use actix_web::{
 };
 
 use crate::{
-    auth::{self, AuthService},
+    auth::AuthService,
     storage::Store,
     sync::{
         Hub,
         connection::{SocketSettings, sync_socket},
     },
 };
-
-/// `{"error": code, "message": text}`: every error the API returns has this shape.
-pub fn error_body(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({ "error": code, "message": message }))
-}
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -51,7 +47,14 @@ pub struct AppState {
 /// Largest JSON body the API accepts.
 const JSON_LIMIT: usize = 1024 * 1024;
 
-pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+/// Serves the API and the app on `listener`; `features` adds the routes of
+/// the modules above this one (planning, master data, reports, …), which the
+/// composition root (`app`) knows and this module does not.
+pub fn build_server(
+    state: AppState,
+    listener: TcpListener,
+    features: fn(&mut web::ServiceConfig),
+) -> std::io::Result<Server> {
     let store = web::Data::from(state.store.clone());
     let auth = web::Data::new(state.auth);
     let hub = web::Data::new(state.hub);
@@ -79,17 +82,12 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
                     .error_handler(json_error),
             )
             .configure(health::configure)
-            .configure(auth::routes::configure)
+            .configure(auth_routes::configure)
             .configure(me::configure)
             .configure(attachments::configure)
             .configure(events::configure)
-            .configure(crate::actions::configure)
             .configure(members::configure)
-            .configure(crate::masterdata::configure)
-            .configure(crate::audit::configure)
-            .configure(crate::planning::configure)
-            .configure(crate::admin::configure)
-            .configure(crate::reporting::routes::configure)
+            .configure(features)
             .route("/sync", web::get().to(sync_socket));
         match webapp::app_files(web_dir.clone()) {
             Some(files) => app.service(files),

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
 
 use super::import::{ITEM_COLUMNS, LOCATION_COLUMNS};
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     csv::escape,
     http::{ApiError, access::readable_site},
     storage::{
@@ -92,8 +92,8 @@ fn csv_file(
 #[utoipa::path(get, path = "/api/sites/{slug}/export/items.csv", tag = "master data",
     params(("slug" = String, Path, description = "Site slug")),
     responses((status = 200, description = "CSV: sku,name,barcodes,unit,unit_cost_minor,min,reorder_point,max,supplier,item_class", content_type = "text/csv"),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 404, description = "Unknown site or not yours", body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 404, description = "Unknown site or not yours", body = crate::http::ErrorBody)))]
 #[get("/api/sites/{slug}/export/items.csv")]
 #[tracing::instrument(
     name = "GET /api/sites/{slug}/export/items.csv",
@@ -121,8 +121,8 @@ pub async fn export_items(
 #[utoipa::path(get, path = "/api/sites/{slug}/export/locations.csv", tag = "master data",
     params(("slug" = String, Path, description = "Site slug")),
     responses((status = 200, description = "CSV: code,name,parent_code,kind", content_type = "text/csv"),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 404, description = "Unknown site or not yours", body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 404, description = "Unknown site or not yours", body = crate::http::ErrorBody)))]
 #[get("/api/sites/{slug}/export/locations.csv")]
 #[tracing::instrument(
     name = "GET /api/sites/{slug}/export/locations.csv",

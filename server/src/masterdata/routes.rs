@@ -17,7 +17,7 @@ use super::{
     site_doc::site_document,
 };
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     documents::read::object_to_json,
     documents::stamp::new_uuid,
     http::{ApiError, access::manager_site},
@@ -82,11 +82,11 @@ impl From<automerge::AutomergeError> for Refused {
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, description = "Imported (valid_only: the valid rows)", body = ImportReport),
         (status = 422, description = "all_or_nothing and some rows are invalid: nothing imported", body = ImportReport),
-        (status = 400, description = "Not a readable CSV file, or its header is wrong", body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, description = "Staff and viewers cannot import", body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody),
-        (status = 413, description = "Larger than 8 MiB", body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, description = "Not a readable CSV file, or its header is wrong", body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, description = "Staff and viewers cannot import", body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody),
+        (status = 413, description = "Larger than 8 MiB", body = crate::http::ErrorBody)))]
 #[post("/api/sites/{slug}/import/items")]
 #[tracing::instrument(
     name = "POST /api/sites/{slug}/import/items",
@@ -112,11 +112,11 @@ pub async fn import_items(
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, description = "Imported (valid_only: the valid rows)", body = ImportReport),
         (status = 422, description = "all_or_nothing and some rows are invalid: nothing imported", body = ImportReport),
-        (status = 400, body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody),
-        (status = 413, body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody),
+        (status = 413, body = crate::http::ErrorBody)))]
 #[post("/api/sites/{slug}/import/locations")]
 #[tracing::instrument(
     name = "POST /api/sites/{slug}/import/locations",

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::site_doc::site_document;
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     documents::read::object_to_json,
     documents::{
         json::{insert_json, put_json},
@@ -198,10 +198,10 @@ async fn edit(
     params(("slug" = String, Path, description = "Site slug")),
     request_body = TemplateRequest,
     responses((status = 201, description = "{\"template_id\", \"version\": 1}"),
-        (status = 400, body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody)))]
 #[post("/api/sites/{slug}/templates")]
 #[tracing::instrument(
     name = "POST /api/sites/{slug}/templates",
@@ -233,10 +233,10 @@ pub async fn create_template(
     params(("slug" = String, Path, description = "Site slug"), ("id" = String, Path, description = "Template id")),
     request_body = TemplateRequest,
     responses((status = 200, description = "{\"template_id\", \"version\"}"),
-        (status = 400, body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, description = "Unknown site or template", body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, description = "Unknown site or template", body = crate::http::ErrorBody)))]
 #[put("/api/sites/{slug}/templates/{id}")]
 #[tracing::instrument(
     name = "PUT /api/sites/{slug}/templates/{id}",

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::{check_members, check_timestamp, create_document, created, site_master};
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     documents::stamp::{new_uuid, recorded},
     http::{ApiError, access::manager_site},
     storage::{StockOnHand, Store},
@@ -143,10 +143,10 @@ pub fn plan_lines(
     params(("slug" = String, Path, description = "Site slug")),
     request_body = NewCountSession,
     responses((status = 201, description = "{\"document_id\", \"url\", \"lines\"}"),
-        (status = 400, description = "Unknown code, SKU, class or assignee; bad due_at", body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, description = "Staff and viewers cannot plan", body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, description = "Unknown code, SKU, class or assignee; bad due_at", body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, description = "Staff and viewers cannot plan", body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody)))]
 #[post("/api/sites/{slug}/count-sessions")]
 #[tracing::instrument(
     name = "POST /api/sites/{slug}/count-sessions",

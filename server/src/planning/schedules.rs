@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::{check_members, site_master, time::parse_rfc3339_ms};
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     http::{
         ApiError,
         access::{manager_site, readable_site},
@@ -71,10 +71,10 @@ impl From<&Schedule> for ChecklistSchedule {
     params(("slug" = String, Path, description = "Site slug")),
     request_body = NewChecklistSchedule,
     responses((status = 201, description = "{\"schedule_id\", \"document_ids\": [first run], \"schedule\"}"),
-        (status = 400, description = "Unknown template, location or assignee; bad recurrence or time", body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, description = "Unknown template, location or assignee; bad recurrence or time", body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody)))]
 #[post("/api/sites/{slug}/checklist-schedules")]
 #[tracing::instrument(
     name = "POST /api/sites/{slug}/checklist-schedules",
@@ -175,8 +175,8 @@ pub async fn create_schedule(
 #[utoipa::path(get, path = "/api/sites/{slug}/checklist-schedules", tag = "planning",
     params(("slug" = String, Path, description = "Site slug")),
     responses((status = 200, description = "{\"schedules\": [...]}", body = Vec<ChecklistSchedule>),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody)))]
 #[get("/api/sites/{slug}/checklist-schedules")]
 #[tracing::instrument(
     name = "GET /api/sites/{slug}/checklist-schedules",

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::{check_timestamp, create_document, created, site_master};
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     documents::stamp::{new_uuid, recorded},
     http::{ApiError, access::manager_site},
     storage::Store,
@@ -78,10 +78,10 @@ fn check_lines(master: &Value, lines: &[ExpectedLineRequest]) -> Result<(), Stri
     params(("slug" = String, Path, description = "Site slug")),
     request_body = NewShipment,
     responses((status = 201, description = "{\"document_id\", \"url\", \"lines\"}"),
-        (status = 400, description = "Unknown SKU or location, bad direction or time", body = crate::reporting::routes::ErrorBody),
-        (status = 401, body = crate::reporting::routes::ErrorBody),
-        (status = 403, body = crate::reporting::routes::ErrorBody),
-        (status = 404, body = crate::reporting::routes::ErrorBody)))]
+        (status = 400, description = "Unknown SKU or location, bad direction or time", body = crate::http::ErrorBody),
+        (status = 401, body = crate::http::ErrorBody),
+        (status = 403, body = crate::http::ErrorBody),
+        (status = 404, body = crate::http::ErrorBody)))]
 #[post("/api/sites/{slug}/shipments")]
 #[tracing::instrument(
     name = "POST /api/sites/{slug}/shipments",

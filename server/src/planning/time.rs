@@ -1,38 +1,16 @@
-//! RFC 3339 to Unix milliseconds and back, and calendar steps for recurrences: plain
-//! arithmetic over the reporting module's days.
+//! Times people and phones write, to Unix milliseconds, and calendar steps for
+//! recurrences, over `crate::time`'s calendar.
 
-use crate::{storage::Recurrence, time::Day};
+use crate::{
+    storage::Recurrence,
+    time::{Day, MS_PER_DAY, days_in_month, parse_rfc3339_millis},
+};
 
-const MS_PER_DAY: i64 = 86_400_000;
-
-/// Parses `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`.
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`, the form the documents use.
 pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
-    if !floorwalk_shared::timestamp::is_rfc3339(text) {
-        return None;
-    }
-    let day = Day::parse(text.get(..10)?)?;
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (h, m, s) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let mut rest = &text[19..];
-    let mut millis = 0;
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        let padded = format!("{:0<3}", &fraction[..digits.min(3)]);
-        millis = padded.parse::<i64>().ok()?;
-        rest = &fraction[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            let (oh, om) = (
-                rest.get(1..3)?.parse::<i64>().ok()?,
-                rest.get(4..6)?.parse::<i64>().ok()?,
-            );
-            sign * (oh * 60 + om) * 60_000
-        }
-    };
-    Some(day.start_millis() + ((h * 60 + m) * 60 + s) * 1000 + millis - offset)
+    floorwalk_shared::timestamp::is_rfc3339(text)
+        .then(|| parse_rfc3339_millis(text))
+        .flatten()
 }
 
 /// The occurrence after `at`: a day, a week, or a calendar month later (the 31st of a
@@ -46,8 +24,8 @@ pub fn next_occurrence(at: i64, recurrence: Recurrence) -> i64 {
             let in_day = at - day.start_millis();
             let (y, m, d) = day.civil();
             let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-            let next = (0..4)
-                .find_map(|back| Day::parse(&format!("{y:04}-{m:02}-{:02}", d - back)))
+            let next = days_in_month(y, m)
+                .and_then(|last| Day::from_civil(y, m, d.min(last)))
                 .unwrap_or(day.plus(30));
             next.start_millis() + in_day
         }

@@ -15,6 +15,7 @@ use crate::storage::{
 /// One figure in one period: a ratio (`numerator` ÷ `denominator`, no value when the
 /// denominator is 0) or a plain count or amount (`value` only).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
 pub struct FigureValue {
     pub value: Option<f64>,
     pub numerator: Option<i64>,
@@ -39,6 +40,7 @@ pub fn amount(value: i64) -> FigureValue {
 
 /// A KPI in the chosen period beside the previous period of the same length.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
 pub struct Figure {
     /// e.g. `inventory_record_accuracy`.
     pub kpi: String,

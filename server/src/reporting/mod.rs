@@ -3,12 +3,9 @@
 //!
 //! - `storage::ReportingStore`: the reads, with the rows they return (`storage::rows`).
 //! - [`period`], [`kpi`]: plain arithmetic, tested without a database.
-//! - [`routes`]: the HTTP API (JSON, or CSV with `?format=csv`); [`openapi`] documents it.
+//! - [`routes`]: the HTTP API (JSON, or CSV with `?format=csv`); `app::openapi` documents it.
 
 pub mod kpi;
-pub mod openapi;
 pub mod params;
 pub mod period;
 pub mod routes;
-
-pub(crate) mod access;

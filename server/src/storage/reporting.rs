@@ -52,6 +52,7 @@ fn day_start_ms(day: &str) -> i64 {
 
 /// One page of rows and how many rows match in all.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
 pub struct Page<T> {
     pub total: i64,
     pub limit: i64,

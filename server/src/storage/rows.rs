@@ -1,6 +1,7 @@
 //! The rows of every table the dashboard lists: reports and master data. Each is one
 //! SQL row, one JSON object and one CSV line; `COLUMNS` (the CSV header) is generated
-//! from the fields.
+//! from the fields, and the PWA's types from the struct (ts-rs, `rows_typescript`):
+//! a field stored as text but sent as JSON says which TypeScript type it is.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,6 +13,7 @@ macro_rules! report_row {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, ToSchema)]
+        #[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
         pub struct $name { $($(#[$fmeta])* pub $field: $ty,)* }
 
         impl CsvColumns for $name {
@@ -28,6 +30,7 @@ report_row! {
         pub document_id: String,
         pub title: String,
         /// open, counting, review or closed.
+        #[cfg_attr(test, ts(as = "floorwalk_shared::count_session::CountStatus"))]
         pub status: String,
         pub blind: bool,
         pub due_at: Option<String>,
@@ -36,6 +39,7 @@ report_row! {
         /// User ids.
         #[serde(serialize_with = "raw_json")]
         #[schema(value_type = Vec<String>)]
+        #[cfg_attr(test, ts(as = "Vec<String>"))]
         pub assignees: String,
         pub lines: i64,
         pub lines_counted: i64,
@@ -72,6 +76,10 @@ report_row! {
         /// none, requested or counted.
         pub recount_state: String,
         /// uncounted, counted, conflict, recount or approved.
+        #[cfg_attr(
+            test,
+            ts(type = "'uncounted' | 'counted' | 'conflict' | 'recount' | 'approved'")
+        )]
         pub status: String,
     }
 }
@@ -108,10 +116,15 @@ report_row! {
         /// The distinct quantities counted, ascending.
         #[serde(serialize_with = "raw_json")]
         #[schema(value_type = Vec<i64>)]
+        #[cfg_attr(test, ts(as = "Vec<i64>"))]
         pub quantities: String,
         /// `{entry_id, qty, by, device, at}` per entry involved.
         #[serde(serialize_with = "raw_json")]
         #[schema(value_type = Vec<Object>)]
+        #[cfg_attr(
+            test,
+            ts(type = "Array<{ entry_id: string, qty: number, by: string, device: string, at: string }>")
+        )]
         pub entries: String,
         pub counted_at: Option<String>,
         pub resolved: bool,
@@ -162,6 +175,7 @@ report_row! {
         /// Attachment references `{sha256, content_type, size}`.
         #[serde(serialize_with = "raw_json")]
         #[schema(value_type = Vec<Object>)]
+        #[cfg_attr(test, ts(as = "Vec<floorwalk_shared::AttachmentRef>"))]
         pub photos: String,
         pub recorded_by: String,
         pub recorded_at: String,
@@ -183,8 +197,10 @@ report_row! {
         pub assignee: Option<String>,
         pub due_at: Option<String>,
         /// low, medium, high or urgent.
+        #[cfg_attr(test, ts(as = "floorwalk_shared::checklist_run::Priority"))]
         pub priority: String,
         /// open, in_progress, done or cancelled.
+        #[cfg_attr(test, ts(as = "floorwalk_shared::checklist_run::ActionStatus"))]
         pub status: String,
         pub raised_by: String,
         pub raised_at: String,
@@ -198,6 +214,7 @@ report_row! {
         pub site: String,
         pub document_id: String,
         /// inbound or outbound.
+        #[cfg_attr(test, ts(as = "floorwalk_shared::shipment::Direction"))]
         pub direction: String,
         pub reference: String,
         pub carrier: Option<String>,
@@ -223,6 +240,7 @@ report_row! {
         pub site: String,
         pub document_id: String,
         pub reference: String,
+        #[cfg_attr(test, ts(as = "floorwalk_shared::shipment::Direction"))]
         pub direction: String,
         pub line_id: String,
         pub sku: String,
@@ -278,6 +296,7 @@ report_row! {
         /// When the flattener found it (RFC 3339 UTC).
         #[serde(serialize_with = "millis_as_rfc3339")]
         #[schema(value_type = String)]
+        #[cfg_attr(test, ts(as = "String"))]
         pub detected_at: i64,
         /// The member it is in (`lines["A-01|SKU-1"]`, `entries[id="…"]`); empty when the
         /// document's root is wrong, which keeps the whole document from flattening.
@@ -304,6 +323,7 @@ report_row! {
         /// What the change tried to leave there (JSON); absent for a removal.
         #[serde(serialize_with = "raw_json_opt")]
         #[schema(value_type = Option<Object>)]
+        #[cfg_attr(test, ts(type = "unknown"))]
         pub attempted: Option<String>,
         /// Who delivered it: user id, email, and device (peer id).
         pub user_id: Option<i64>,
@@ -312,6 +332,7 @@ report_row! {
         /// When the server received and undid it (RFC 3339 UTC).
         #[serde(serialize_with = "millis_as_rfc3339")]
         #[schema(value_type = String)]
+        #[cfg_attr(test, ts(as = "String"))]
         pub detected_at: i64,
     }
 }
@@ -328,6 +349,7 @@ report_row! {
         pub unit: String,
         #[serde(serialize_with = "raw_json")]
         #[schema(value_type = Vec<String>)]
+        #[cfg_attr(test, ts(as = "Vec<String>"))]
         pub barcodes: String,
         pub unit_cost_minor: i64,
         pub min_qty: Option<i64>,

@@ -12,13 +12,13 @@ use tokio::{sync::mpsc, time::Instant};
 use super::{
     doc::{ConnId, load_document},
     doc_core::{DocCore, DocEffect, Input, LocalEdit, Mode, Persist, Subscriber},
-    doc_id::DocumentId,
     hub::Hub,
     local::{ChangeFailed, LocalChange},
     metrics::SyncMetrics,
     peer::{CloseKind, CloseReason, PeerHandle},
 };
 use crate::{
+    doc_id::DocumentId,
     storage::{AppendBatch, NewChange, NewViolation, StoreError},
     sync::{access::Access, doc_core::storage_unavailable},
 };

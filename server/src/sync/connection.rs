@@ -18,7 +18,7 @@ use super::{
     session::{Identity, PeerSession, SessionEffect, SessionLimits, denied_reason},
     wire,
 };
-use crate::auth::{AuthError, AuthService, Principal, routes::bearer_token};
+use crate::auth::{AuthError, AuthService, Principal, request::bearer_token};
 
 #[derive(Clone, Debug)]
 pub struct SocketSettings {

@@ -21,7 +21,6 @@ use floorwalk_shared::policy::{Author, Writer};
 
 use super::{
     doc::{ConnId, Received, SyncError, SyncedDoc},
-    doc_id::DocumentId,
     hub::Committed,
     local::{ChangeFailed, new_changes},
     metrics::SyncMetrics,
@@ -29,6 +28,7 @@ use super::{
     wire::{ServerMessage, encode},
 };
 use crate::{
+    doc_id::DocumentId,
     documents::{
         guard::{self, Breach},
         heads_json,

@@ -22,12 +22,12 @@ use tokio::{
 use super::{
     actor::{ActorMode, DocActor, DocCommand},
     doc::ConnId,
-    doc_id::DocumentId,
     metrics::SyncMetrics,
     peer::{Control, PeerHandle},
 };
 use crate::{
     config::Config,
+    doc_id::DocumentId,
     storage::{Store, StoreResult, WorkSummary},
 };
 

@@ -13,10 +13,10 @@ use tokio::sync::oneshot;
 
 use super::{
     actor::DocCommand,
-    doc_id::DocumentId,
     hub::{Committed, Hub},
 };
 use crate::{
+    doc_id::DocumentId,
     documents::{heads_json, site::SERVER_AUTHOR, summary::work_summary},
     storage::{NewChange, StoreError, now_millis},
 };

@@ -13,7 +13,6 @@ pub mod commit;
 pub mod connection;
 pub mod doc;
 mod doc_core;
-pub mod doc_id;
 mod hub;
 mod latency;
 mod local;
@@ -23,7 +22,7 @@ mod session;
 pub mod watcher;
 pub mod wire;
 
-pub use doc_id::DocumentId;
+pub use crate::doc_id::DocumentId;
 pub use hub::{Committed, Hub, HubSettings};
 pub use local::{Author, ChangeError, ChangeFailed, Changed};
 pub use metrics::SyncMetrics;

@@ -9,7 +9,8 @@ use std::sync::{
 use actix_web::web::Bytes;
 use tokio::sync::mpsc::{self, error::TrySendError};
 
-use super::{doc::ConnId, doc_id::DocumentId};
+use super::doc::ConnId;
+use crate::doc_id::DocumentId;
 
 #[derive(Debug)]
 pub enum Control {

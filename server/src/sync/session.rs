@@ -13,10 +13,10 @@ use tokio::time::Instant;
 
 use super::{
     access::{Access, Denied, SiteAccess},
-    doc_id::DocumentId,
     peer::{CloseKind, CloseReason},
     wire::{ClientMessage, PROTOCOL_V1, ServerMessage, SyncKind, encode},
 };
+use crate::doc_id::DocumentId;
 
 /// What one connection may do beyond the protocol itself.
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@
 
 use ciborium::Value;
 
-use super::doc_id::DocumentId;
+use crate::doc_id::DocumentId;
 
 pub const PROTOCOL_V1: &str = "1";
 

@@ -23,7 +23,7 @@ pub(crate) use read::read_checklist_run;
 
 /// Root of a `checklist_run` document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ChecklistRun {
     pub schema_version: u32,
     pub site: String,
@@ -51,7 +51,7 @@ pub struct ChecklistRun {
 
 /// The answer to one checklist item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ItemResponse {
     pub answer: Answer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +64,7 @@ pub struct ItemResponse {
 
 /// An answer; its `kind` must match the template item's kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 #[serde(tag = "kind")]
 pub enum Answer {
     #[serde(rename = "check")]
@@ -85,7 +85,7 @@ domain_enum! {
 
 /// A note about the run as a whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct RunNote {
     pub id: String,
     pub text: String,
@@ -115,7 +115,7 @@ domain_enum! {
 
 /// Work to fix a failed item, tracked to closure. `recorded` says who raised it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct CorrectiveAction {
     pub id: String,
     /// The template item that failed.
@@ -134,7 +134,7 @@ pub struct CorrectiveAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ActionEvent {
     pub id: String,
     pub status: ActionStatus,
@@ -149,7 +149,7 @@ pub struct ActionEvent {
 
 /// Who signed the run off, and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct SignOff {
     pub name: String,
     pub method: SignOffMethod,
@@ -160,7 +160,7 @@ pub struct SignOff {
 /// A drawn signature (an image attachment) or a PIN the app checked. The PIN itself is
 /// never stored in the document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 #[serde(tag = "kind")]
 pub enum SignOffMethod {
     #[serde(rename = "signature")]

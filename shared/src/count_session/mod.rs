@@ -32,7 +32,7 @@ pub(crate) use read::read_count_session;
 
 /// Root of a `count_session` document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct CountSession {
     pub schema_version: u32,
     pub site: String,
@@ -59,7 +59,7 @@ pub struct CountSession {
 /// What to count: locations (a zone or aisle code covers everything under it) and/or
 /// SKUs. Both empty means the whole site.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct CountScope {
     #[serde(default)]
     pub locations: Vec<String>,
@@ -91,7 +91,7 @@ domain_enum! {
 
 /// One status change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct CountStatusEvent {
     pub id: String,
     pub status: CountStatus,
@@ -101,7 +101,7 @@ pub struct CountStatusEvent {
 
 /// What the manager plans or decides for one (location, item) line.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct CountLine {
     /// Stock on hand when the session was planned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +120,7 @@ pub struct CountLine {
 
 /// A request to count a line again, in pass `count_index`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct RecountRequest {
     pub count_index: u32,
     #[serde(flatten)]
@@ -129,7 +129,7 @@ pub struct RecountRequest {
 
 /// The quantity a manager accepted for a line (resolving any conflict explicitly).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct LineApproval {
     pub qty: u64,
     #[serde(flatten)]
@@ -138,7 +138,7 @@ pub struct LineApproval {
 
 /// One count of one line, appended by the device that counted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct CountEntry {
     /// UUID made on the device.
     pub id: String,

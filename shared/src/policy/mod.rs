@@ -45,7 +45,7 @@ pub const MAX_NOTICES: usize = 20;
 
 /// One undone edit, as the phone shows it: "only a manager can approve counts".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct PolicyNotice {
     pub id: String,
     /// The user and device whose edit was undone.

@@ -22,7 +22,7 @@ pub(crate) use read::read_shipment;
 
 /// Root of a `shipment` document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct Shipment {
     pub schema_version: u32,
     pub site: String,
@@ -88,7 +88,7 @@ impl ShipmentStatus {
 
 /// A line of the advance notice or order: what should arrive or leave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ExpectedLine {
     pub id: String,
     pub sku: String,
@@ -101,7 +101,7 @@ pub struct ExpectedLine {
 /// A tally of units handled by one person at one time. Inbound, the good units received
 /// and put at `location`; outbound, the units shipped from `location`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ShipmentEntry {
     pub id: String,
     /// The expected line this tallies against; absent for an unexpected item.
@@ -128,7 +128,7 @@ pub struct ShipmentEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ShipmentEvent {
     pub id: String,
     pub status: ShipmentStatus,
@@ -140,7 +140,7 @@ pub struct ShipmentEvent {
 
 /// The receiver's signature on delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ProofOfDelivery {
     /// Name of the person who signed.
     pub name: String,

@@ -19,7 +19,7 @@ pub(crate) use read::read_site;
 
 /// Root of a `site` document (`"type": "site"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct SiteMaster {
     pub schema_version: u32,
     /// The site slug; the server decides access by it.
@@ -52,7 +52,7 @@ domain_enum! {
 /// A place with a scannable code. Zones have no parent; an aisle's parent is a zone,
 /// a bin's an aisle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct Location {
     /// The scannable code, unique in the site, e.g. `"A-01-03"`.
     pub code: String,
@@ -69,7 +69,7 @@ pub struct Location {
 
 /// A stock item as this site keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct Item {
     /// Unique in the site; work documents refer to the item by it.
     pub sku: String,
@@ -100,7 +100,7 @@ pub struct Item {
 
 /// A class of items sharing a count tolerance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct ItemClass {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -18,7 +18,7 @@ use crate::validation::{Checker, Object, Segment};
 
 /// Root of a `stock_log` document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct StockLog {
     pub schema_version: u32,
     pub site: String,
@@ -39,7 +39,7 @@ domain_enum! {
 
 /// `qty` units of `sku` leave `from` (if set) and arrive at `to` (if set).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "typescript"), derive(ts_rs::TS))]
 pub struct StockMovement {
     pub id: String,
     pub cause: MovementCause,

@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 pub use problem::Problem;
 pub(crate) use problem::Segment;
 use problem::{quote, render_path};
+pub use scalars::check_site_slug;
 
 pub(crate) type Object = Map<String, Value>;
 

@@ -93,12 +93,7 @@ pub fn code_problem(text: &str, max: usize) -> Option<String> {
 /// A site slug: lowercase letters, digits and `-`, starting with a letter or digit.
 pub fn slug(c: &mut Checker, v: &Value) -> Option<String> {
     let text = string(c, v)?;
-    let well_formed = (1..=MAX_CODE).contains(&text.len())
-        && text.starts_with(|ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !well_formed {
+    if !is_site_slug(text) {
         c.report(format!(
             "must be a site slug (1–{MAX_CODE} of a–z, 0–9 and \"-\"), found {}",
             quote(text, ECHO)
@@ -119,6 +114,26 @@ pub fn uuid(c: &mut Checker, v: &Value) -> Option<String> {
         return None;
     }
     Some(text.to_owned())
+}
+
+/// The one rule for site slugs, for documents and for the server's sites alike.
+pub fn is_site_slug(text: &str) -> bool {
+    (1..=MAX_CODE).contains(&text.len())
+        && text.starts_with(|ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// [`is_site_slug`], with the message a person making a site needs.
+pub fn check_site_slug(slug: &str) -> Result<(), String> {
+    if is_site_slug(slug) {
+        Ok(())
+    } else {
+        Err(format!(
+            "site slug {slug:?} must be 1–{MAX_CODE} characters of a–z, 0–9 and '-', starting with a letter or digit"
+        ))
+    }
 }
 
 pub fn is_uuid(text: &str) -> bool {

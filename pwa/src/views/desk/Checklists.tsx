@@ -4,33 +4,21 @@ import { useState } from 'preact/hooks'
 import { fetchList, listPath, type Page } from '../../desk/api'
 import { fmtDateTime } from '../../desk/format'
 import { fetchMembers, nameOf, type Member } from '../../desk/members'
-import type { CorrectiveActionRow } from '../../desk/rows'
+import type { ChecklistResponseRow, CorrectiveActionRow } from '../../desk/rows'
 import { canAct, me, range, site } from '../../desk/state'
 import { DataTable, type Column } from './DataTable'
 import { ActionEditor } from './ActionEditor'
 import { useQuery } from './useQuery'
 import { Chip, CsvButton, ErrorNote, Loading, Panel } from './ui'
 import { columnsOf } from './Rows'
-import { Photo, type PhotoRef } from './Photo'
+import { Photo } from './Photo'
 import { locale, t } from '../../i18n'
 import { PRIORITY, statusText } from '../../ui/status'
 
 type Row = Record<string, unknown>
 
-interface FailedRow {
-  site: string
-  document_id: string
-  template_name: string | null
-  item_id: string
-  label: string
-  outcome: string | null
-  number_value: number | null
-  text_value: string | null
-  note: string | null
-  photos: PhotoRef[]
-  recorded_by: string
-  recorded_at: string
-}
+/** A failed answer: the checklist-responses list filtered to `status=failed`. */
+type FailedRow = ChecklistResponseRow
 
 function isOverdue(a: CorrectiveActionRow, now: number): boolean {
   return (a.status === 'open' || a.status === 'in_progress') && !!a.due_at && Date.parse(a.due_at) < now

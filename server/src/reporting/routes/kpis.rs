@@ -18,6 +18,7 @@ use crate::{
 
 /// Figures of one KPI group for the chosen sites and period.
 #[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
 pub struct KpiReport {
     /// First and last day of the period (UTC, both included).
     pub from: String,
@@ -243,6 +244,7 @@ pub struct TrendParams {
 
 /// A KPI's value over one sub-period of a trend.
 #[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
 pub struct TrendFigure {
     pub kpi: String,
     pub site: Option<String>,
@@ -251,6 +253,7 @@ pub struct TrendFigure {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
 pub struct TrendPoint {
     pub from: String,
     pub to: String,
@@ -259,6 +262,7 @@ pub struct TrendPoint {
 
 /// Every KPI of `/api/reports/kpis`, per consecutive sub-period of the period.
 #[derive(Debug, Serialize, ToSchema)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export_to = "api/"))]
 pub struct KpiTrend {
     pub from: String,
     pub to: String,

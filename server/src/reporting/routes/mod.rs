@@ -7,17 +7,19 @@ pub(crate) mod lists;
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::Serialize;
-use utoipa::{IntoResponses, ToSchema};
+use utoipa::IntoResponses;
 
 use super::{
-    access::{slugs, visible_sites},
     params::{Format, ReportParams},
     period::Period,
 };
 use crate::{
-    auth::{AuthService, routes::bearer_principal},
+    auth::{AuthService, request::bearer_principal},
     csv::{CsvColumns, to_csv},
-    http::ApiError,
+    http::{
+        ApiError, ErrorBody,
+        access::{slugs, visible_sites},
+    },
     storage::{KpiQuery, KpiSource, ListQuery, Page, Store, StoreError, now_millis},
     time::{Day, rfc3339_millis},
 };
@@ -43,16 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lists::shipments)
         .service(lists::shipment_lines)
         .service(lists::document_problems)
-        .service(lists::policy_violations)
-        .service(super::openapi::openapi_json);
-}
-
-/// Every error the API returns: `{"error": code, "message": text}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// e.g. `bad_request`, `not_found`, `unauthorized`.
-    pub error: String,
-    pub message: String,
+        .service(lists::policy_violations);
 }
 
 /// The errors every report can answer.

@@ -1,0 +1,23 @@
+// Generated from the server's API types (see server/src/app/typescript.rs). Do not edit.
+export type { Page } from "./Page";
+export type { FigureValue } from "./FigureValue";
+export type { Figure } from "./Figure";
+export type { KpiReport } from "./KpiReport";
+export type { TrendFigure } from "./TrendFigure";
+export type { TrendPoint } from "./TrendPoint";
+export type { KpiTrend } from "./KpiTrend";
+export type { CountSessionRow } from "./CountSessionRow";
+export type { CountLineRow } from "./CountLineRow";
+export type { CountEntryRow } from "./CountEntryRow";
+export type { CountConflictRow } from "./CountConflictRow";
+export type { ChecklistRunRow } from "./ChecklistRunRow";
+export type { ChecklistResponseRow } from "./ChecklistResponseRow";
+export type { CorrectiveActionRow } from "./CorrectiveActionRow";
+export type { ShipmentRow } from "./ShipmentRow";
+export type { ShipmentLineRow } from "./ShipmentLineRow";
+export type { StockLevelRow } from "./StockLevelRow";
+export type { ReplenishmentRow } from "./ReplenishmentRow";
+export type { DocumentProblemRow } from "./DocumentProblemRow";
+export type { PolicyViolationRow } from "./PolicyViolationRow";
+export type { ItemRow } from "./ItemRow";
+export type { LocationRow } from "./LocationRow";
