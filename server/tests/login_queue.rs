@@ -2,9 +2,11 @@
 //! and Postgres, and being turned away does not count as a wrong guess. A test binary of its own: the limit on concurrent Argon2 hashes is
 //! process-wide, and the first server built in a process sets it.
 
+#[path = "it/common/mod.rs"]
+#[macro_use]
 mod common;
 
-use common::{BACKENDS, Backend, TestServer, add_user, http_client};
+use common::{Backend, TestServer, add_user, http_client};
 use floorwalk::storage::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -63,9 +65,7 @@ async fn hashing_queue(backend: Backend) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn password_checks_beyond_the_queue_get_503_with_retry_after() {
-    for backend in BACKENDS {
-        hashing_queue(backend).await;
-    }
+per_backend!(password_checks_beyond_the_queue_get_503_with_retry_after);
+async fn password_checks_beyond_the_queue_get_503_with_retry_after(backend: Backend) {
+    hashing_queue(backend).await;
 }

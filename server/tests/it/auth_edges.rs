@@ -5,11 +5,11 @@
 //! absolute lifetime and rotate safely under concurrent use, and the signing
 //! secret is long enough and kept out of the database.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::{BACKENDS, Backend, TestServer, add_user, http_client, login, peer::TestPeer};
+use common::{Backend, TestServer, add_user, http_client, login, peer::TestPeer};
 use floorwalk::{app::Application, config::Secret, storage::Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -163,18 +163,14 @@ async fn obeying_retry_after(backend: Backend) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_owner_who_waits_the_retry_after_gets_in() {
-    for backend in BACKENDS {
-        obeying_retry_after(backend).await;
-    }
+per_backend!(an_owner_who_waits_the_retry_after_gets_in);
+async fn an_owner_who_waits_the_retry_after_gets_in(backend: Backend) {
+    obeying_retry_after(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guessing_is_throttled_per_account_and_address_across_restarts() {
-    for backend in BACKENDS {
-        throttled_guessing(backend).await;
-    }
+per_backend!(guessing_is_throttled_per_account_and_address_across_restarts);
+async fn guessing_is_throttled_per_account_and_address_across_restarts(backend: Backend) {
+    throttled_guessing(backend).await;
 }
 
 async fn post(
@@ -304,11 +300,9 @@ async fn revocation_reaches_live_connections(backend: Backend) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn logout_revocation_and_disabling_close_live_connections() {
-    for backend in BACKENDS {
-        revocation_reaches_live_connections(backend).await;
-    }
+per_backend!(logout_revocation_and_disabling_close_live_connections);
+async fn logout_revocation_and_disabling_close_live_connections(backend: Backend) {
+    revocation_reaches_live_connections(backend).await;
 }
 
 async fn refresh_lifetimes(backend: Backend) {
@@ -365,42 +359,38 @@ async fn refresh_lifetimes(backend: Backend) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refresh_tokens_rotate_once_and_sessions_have_an_absolute_lifetime() {
-    for backend in BACKENDS {
-        refresh_lifetimes(backend).await;
-    }
+per_backend!(refresh_tokens_rotate_once_and_sessions_have_an_absolute_lifetime);
+async fn refresh_tokens_rotate_once_and_sessions_have_an_absolute_lifetime(backend: Backend) {
+    refresh_lifetimes(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_short_secret_is_refused_and_a_generated_one_stays_out_of_the_database() {
-    for backend in BACKENDS {
-        let db = common::TestDb::new(backend).await;
-        let mut config = common::test_config(&db);
-        config.jwt_secret = Some(Secret::new("too-short"));
-        let error = Application::build(&config)
-            .await
-            .err()
-            .expect("a short secret is refused");
-        assert!(
-            error.to_string().contains("at least 32"),
-            "{backend:?}: {error}"
-        );
-        config.jwt_secret = Some(Secret::new(""));
-        assert!(
-            Application::build(&config).await.is_err(),
-            "{backend:?}: an empty secret"
-        );
+per_backend!(a_short_secret_is_refused_and_a_generated_one_stays_out_of_the_database);
+async fn a_short_secret_is_refused_and_a_generated_one_stays_out_of_the_database(backend: Backend) {
+    let db = common::TestDb::new(backend).await;
+    let mut config = common::test_config(&db);
+    config.jwt_secret = Some(Secret::new("too-short"));
+    let error = Application::build(&config)
+        .await
+        .err()
+        .expect("a short secret is refused");
+    assert!(
+        error.to_string().contains("at least 32"),
+        "{backend:?}: {error}"
+    );
+    config.jwt_secret = Some(Secret::new(""));
+    assert!(
+        Application::build(&config).await.is_err(),
+        "{backend:?}: an empty secret"
+    );
 
-        let server = TestServer::start_on(db, |_| {}).await;
-        let in_db = server
-            .db
-            .scalar("SELECT COUNT(*) FROM server_settings WHERE key = 'jwt_secret'")
-            .await;
-        assert_eq!(
-            in_db, 0,
-            "{backend:?}: the signing secret is in the database"
-        );
-        server.stop().await;
-    }
+    let server = TestServer::start_on(db, |_| {}).await;
+    let in_db = server
+        .db
+        .scalar("SELECT COUNT(*) FROM server_settings WHERE key = 'jwt_secret'")
+        .await;
+    assert_eq!(
+        in_db, 0,
+        "{backend:?}: the signing secret is in the database"
+    );
+    server.stop().await;
 }

@@ -1,7 +1,7 @@
 //! `floorwalk demo` seeds documents that the shared schema accepts and the
 //! flattener turns into a living set of rows.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestDb, TestServer, wait_until};
 

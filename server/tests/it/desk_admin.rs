@@ -2,12 +2,12 @@
 //! and sites; disabling a user closes their live sync connection at once; only admins
 //! may do any of it. On SQLite and Postgres.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use automerge::transaction::Transactable;
-use common::{BACKENDS, Backend, PASSWORD, TestServer, add_user, login, peer::TestPeer};
+use common::{Backend, PASSWORD, TestServer, add_user, login, peer::TestPeer};
 use floorwalk::storage::Role;
 use serde_json::{Value, json};
 
@@ -372,23 +372,17 @@ async fn removing_a_membership_cuts_that_site(backend: Backend) {
     assert!(ended.contains("no longer a member"), "{backend:?}: {ended}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn removing_a_membership_cuts_that_site_on_every_backend() {
-    for backend in BACKENDS {
-        removing_a_membership_cuts_that_site(backend).await;
-    }
+per_backend!(removing_a_membership_cuts_that_site_on_every_backend);
+async fn removing_a_membership_cuts_that_site_on_every_backend(backend: Backend) {
+    removing_a_membership_cuts_that_site(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admins_manage_users_and_sites_on_every_backend() {
-    for backend in BACKENDS {
-        users_and_sites(backend).await;
-    }
+per_backend!(admins_manage_users_and_sites);
+async fn admins_manage_users_and_sites(backend: Backend) {
+    users_and_sites(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn disabling_a_user_cuts_live_sync_on_every_backend() {
-    for backend in BACKENDS {
-        disabling_cuts_live_sync(backend).await;
-    }
+per_backend!(disabling_a_user_cuts_live_sync);
+async fn disabling_a_user_cuts_live_sync(backend: Backend) {
+    disabling_cuts_live_sync(backend).await;
 }

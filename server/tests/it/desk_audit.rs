@@ -2,10 +2,10 @@
 //! which device, when made and received, and the values before and after; filtered by
 //! user; viewers may read it, non-members get 404. On SQLite and Postgres.
 
-mod common;
+use crate::common;
 
 use automerge::{AutoCommit, ObjType, ROOT, sync, transaction::Transactable};
-use common::{BACKENDS, Backend, TestServer, add_user, login, peer::TestPeer, wait_until};
+use common::{Backend, TestServer, add_user, login, peer::TestPeer, wait_until};
 use floorwalk::{storage::Role, sync::DocumentId};
 use serde_json::{Value, json};
 
@@ -134,9 +134,7 @@ async fn history_of_a_phone_edit(backend: Backend) {
     assert_eq!(get(&server.base, None, &path).await.status(), 401);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn history_lists_who_changed_what_on_every_backend() {
-    for backend in BACKENDS {
-        history_of_a_phone_edit(backend).await;
-    }
+per_backend!(history_lists_who_changed_what);
+async fn history_lists_who_changed_what(backend: Backend) {
+    history_of_a_phone_edit(backend).await;
 }

@@ -3,10 +3,10 @@
 //! lists, an export that imports back unchanged, and bad input refused with clear
 //! messages. On SQLite and Postgres.
 
-mod common;
+use crate::common;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, sync};
-use common::{BACKENDS, Backend, TestServer, add_user, login, peer::TestPeer, wait_until};
+use common::{Backend, TestServer, add_user, login, peer::TestPeer, wait_until};
 use floorwalk::storage::Role;
 use serde_json::Value;
 
@@ -439,30 +439,22 @@ async fn bad_input(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn import_reports_rows_and_reaches_the_phone_on_every_backend() {
-    for backend in BACKENDS {
-        import_reaches_the_phone(backend).await;
-    }
+per_backend!(import_reports_rows_and_reaches_the_phone);
+async fn import_reports_rows_and_reaches_the_phone(backend: Backend) {
+    import_reaches_the_phone(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn locations_import_and_export_round_trip_on_every_backend() {
-    for backend in BACKENDS {
-        locations_round_trip(backend).await;
-    }
+per_backend!(locations_import_and_export_round_trip);
+async fn locations_import_and_export_round_trip(backend: Backend) {
+    locations_round_trip(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_imports_are_refused_clearly_on_every_backend() {
-    for backend in BACKENDS {
-        bad_input(backend).await;
-    }
+per_backend!(bad_imports_are_refused_clearly);
+async fn bad_imports_are_refused_clearly(backend: Backend) {
+    bad_input(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn formulas_in_names_come_back_as_text_in_every_export_on_every_backend() {
-    for backend in BACKENDS {
-        formulas_stay_text(backend).await;
-    }
+per_backend!(formulas_in_names_come_back_as_text_in_every_export);
+async fn formulas_in_names_come_back_as_text_in_every_export(backend: Backend) {
+    formulas_stay_text(backend).await;
 }

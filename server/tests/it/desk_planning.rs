@@ -3,9 +3,9 @@
 //! assignee's work list (the first at once, the next from the background task); only
 //! managers and admins may plan. On SQLite and Postgres.
 
-mod common;
+use crate::common;
 
-use common::{BACKENDS, Backend, TestServer, add_user, login, wait_until};
+use common::{Backend, TestServer, add_user, login, wait_until};
 use floorwalk::{
     storage::{Role, now_millis},
     time::rfc3339_millis,
@@ -424,23 +424,17 @@ async fn only_managers_plan(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn count_sessions_and_shipments_on_every_backend() {
-    for backend in BACKENDS {
-        count_sessions_and_shipments(backend).await;
-    }
+per_backend!(count_sessions_and_shipments_on_every_backend);
+async fn count_sessions_and_shipments_on_every_backend(backend: Backend) {
+    count_sessions_and_shipments(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn templates_and_schedules_make_runs_on_every_backend() {
-    for backend in BACKENDS {
-        templates_and_schedules(backend).await;
-    }
+per_backend!(templates_and_schedules_make_runs);
+async fn templates_and_schedules_make_runs(backend: Backend) {
+    templates_and_schedules(backend).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_managers_plan_on_every_backend() {
-    for backend in BACKENDS {
-        only_managers_plan(backend).await;
-    }
+per_backend!(only_managers_plan_on_every_backend);
+async fn only_managers_plan_on_every_backend(backend: Backend) {
+    only_managers_plan(backend).await;
 }

@@ -1,11 +1,10 @@
 //! Issue 5's read endpoints: site members, the items and locations lists (JSON, CSV,
 //! search, pagination) and the importable CSV exports, on SQLite and Postgres.
 
-mod common;
-#[path = "reporting_fixture/mod.rs"]
-mod fixture;
+use crate::common;
+use crate::reporting_fixture as fixture;
 
-use common::{BACKENDS, Backend, TestServer, add_user, login};
+use common::{Backend, TestServer, add_user, login};
 use floorwalk::storage::Role;
 use serde_json::Value;
 
@@ -189,26 +188,11 @@ async fn exports(backend: Backend) {
         .await;
 }
 
-#[tokio::test]
-async fn members_of_a_site_on_every_backend() {
-    for backend in BACKENDS {
-        members(backend).await;
-    }
-}
+per_backend!(members_of_a_site = members);
 
-#[tokio::test]
-async fn item_and_location_lists_on_every_backend() {
-    for backend in BACKENDS {
-        item_and_location_lists(backend).await;
-    }
-}
+per_backend!(item_and_location_lists);
 
-#[tokio::test]
-async fn exports_use_the_import_columns_on_every_backend() {
-    for backend in BACKENDS {
-        exports(backend).await;
-    }
-}
+per_backend!(exports_use_the_import_columns = exports);
 
 #[tokio::test]
 async fn openapi_lists_every_desk_endpoint() {

@@ -4,11 +4,11 @@
 //! access token. (The password-check queue has its own test binary, `login_queue`:
 //! its limit is process-wide.)
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::{BACKENDS, Backend, TestServer, add_user, http_client, login, peer::TestPeer};
+use common::{Backend, TestServer, add_user, http_client, login, peer::TestPeer};
 use floorwalk::storage::Role;
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
@@ -130,12 +130,7 @@ async fn headers_on_every_response(backend: Backend) {
     server.stop().await;
 }
 
-#[actix_web::test]
-async fn every_response_carries_the_browser_security_headers() {
-    for backend in BACKENDS {
-        headers_on_every_response(backend).await;
-    }
-}
+per_backend!(actix every_response_carries_the_browser_security_headers = headers_on_every_response);
 
 async fn attachments_per_site(backend: Backend) {
     let server = TestServer::start_with(backend, |c| c.attachment_site_quota_bytes = 3_000).await;
@@ -227,12 +222,7 @@ async fn attachments_per_site(backend: Backend) {
     server.stop().await;
 }
 
-#[actix_web::test]
-async fn attachments_belong_to_the_site_that_uploaded_them_and_sites_have_a_quota() {
-    for backend in BACKENDS {
-        attachments_per_site(backend).await;
-    }
-}
+per_backend!(actix attachments_belong_to_the_site_that_uploaded_them_and_sites_have_a_quota = attachments_per_site);
 
 async fn connection_cap(backend: Backend) {
     let server = TestServer::start_with(backend, |c| c.max_connections_per_user = 2).await;
@@ -279,11 +269,9 @@ async fn connection_cap(backend: Backend) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_user_holds_a_bounded_number_of_sync_connections() {
-    for backend in BACKENDS {
-        connection_cap(backend).await;
-    }
+per_backend!(one_user_holds_a_bounded_number_of_sync_connections);
+async fn one_user_holds_a_bounded_number_of_sync_connections(backend: Backend) {
+    connection_cap(backend).await;
 }
 
 async fn expiring_sockets(backend: Backend) {
@@ -313,9 +301,7 @@ async fn expiring_sockets(backend: Backend) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sync_socket_ends_when_its_access_token_expires() {
-    for backend in BACKENDS {
-        expiring_sockets(backend).await;
-    }
+per_backend!(a_sync_socket_ends_when_its_access_token_expires);
+async fn a_sync_socket_ends_when_its_access_token_expires(backend: Backend) {
+    expiring_sockets(backend).await;
 }

@@ -10,11 +10,11 @@
 //! from the rows makes.
 //!
 //! Seeded and reproducible: a failure prints its seed; rerun that case alone
-//! with `FLOORWALK_PROPERTY_SEED=<seed> cargo test -p floorwalk --test flatten_property`.
+//! with `FLOORWALK_PROPERTY_SEED=<seed> cargo test -p floorwalk --test it flatten_property`.
 //! `FLOORWALK_PROPERTY_CASES=<n>` runs more cases.
 
-mod common;
-mod property;
+use crate::common;
+use crate::property;
 
 use std::collections::{BTreeMap, BTreeSet};
 

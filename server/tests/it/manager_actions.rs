@@ -2,13 +2,13 @@
 //! are committed, reach a phone that has the document open, and are
 //! flattened into SQL. Dashboards hear of it over SSE. Only managers act.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, sync};
 use common::{
-    BACKENDS, TestDb, TestServer, acknowledged, add_user, cast::Cast, login, peer::TestPeer,
+    Backend, TestDb, TestServer, acknowledged, add_user, cast::Cast, login, peer::TestPeer,
     wait_until,
 };
 use floorwalk::{storage::Role, sync::DocumentId};
@@ -134,262 +134,261 @@ async fn line_status(db: &TestDb, id: &DocumentId, key: &str, status: &str) -> b
         == 1
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_resolution_reaches_the_phone_and_the_stock_levels() {
-    for backend in BACKENDS {
-        let (server, cast) = north(backend).await;
-        let db = &server.db;
-        let mut ana = Phone::open(&server, &cast, &at_north(example_count_session_json())).await;
-        let id = ana.id.clone();
-        wait_until(5, "the session to be flattened", || async {
-            line_status(db, &id, CONFLICT_LINE, "conflict").await
-        })
-        .await;
-        // The example already approved 4 of 6 expected on another line: −2.
-        assert_eq!(adjustments(db, &id).await, -2, "{backend:?}");
-        let mia = login(&server.base, "mia@north.test").await.access_token;
+per_backend!(a_resolution_reaches_the_phone_and_the_stock_levels);
+async fn a_resolution_reaches_the_phone_and_the_stock_levels(backend: Backend) {
+    let (server, cast) = north(backend).await;
+    let db = &server.db;
+    let mut ana = Phone::open(&server, &cast, &at_north(example_count_session_json())).await;
+    let id = ana.id.clone();
+    wait_until(5, "the session to be flattened", || async {
+        line_status(db, &id, CONFLICT_LINE, "conflict").await
+    })
+    .await;
+    // The example already approved 4 of 6 expected on another line: −2.
+    assert_eq!(adjustments(db, &id).await, -2, "{backend:?}");
+    let mia = login(&server.base, "mia@north.test").await.access_token;
 
-        // A line in conflict has no quantity to approve by default.
-        let (status, body) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "approve_line", "line": CONFLICT_LINE}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CONFLICT, "{backend:?}: {body}");
-        assert!(
-            body["message"]
-                .as_str()
-                .expect("a string")
-                .contains("counted 38 and 39"),
-            "{body}"
-        );
+    // A line in conflict has no quantity to approve by default.
+    let (status, body) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "approve_line", "line": CONFLICT_LINE}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{backend:?}: {body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("a string")
+            .contains("counted 38 and 39"),
+        "{body}"
+    );
 
-        // Resolving it: 38 stands where 40 were expected.
-        let (status, body) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "resolve_conflict", "line": CONFLICT_LINE, "qty": 38, "reason": "damaged", "note": "two crushed"}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
-        assert_eq!(body["result"]["variance"], -2);
-        assert_eq!(body["document_id"], id.as_str());
+    // Resolving it: 38 stands where 40 were expected.
+    let (status, body) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "resolve_conflict", "line": CONFLICT_LINE, "qty": 38, "reason": "damaged", "note": "two crushed"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
+    assert_eq!(body["result"]["variance"], -2);
+    assert_eq!(body["document_id"], id.as_str());
 
-        // The phone that has the session open receives the decision.
-        ana.until(|doc| {
-            read_path(doc, &["lines", CONFLICT_LINE, "approval", "qty"]) == Some(json!(38))
-        })
-        .await;
-        assert_eq!(
-            read_path(&ana.doc, &["lines", CONFLICT_LINE, "reason"]),
-            Some(json!("damaged"))
-        );
-        assert_eq!(
-            read_path(&ana.doc, &["lines", CONFLICT_LINE, "reason_note"]),
-            Some(json!("two crushed"))
-        );
-        // And SQL: the line is approved, and its −2 is a stock adjustment.
-        wait_until(5, "the resolution to be flattened", || async {
-            line_status(db, &id, CONFLICT_LINE, "approved").await
-        })
-        .await;
-        assert_eq!(adjustments(db, &id).await, -4, "{backend:?}");
+    // The phone that has the session open receives the decision.
+    ana.until(|doc| {
+        read_path(doc, &["lines", CONFLICT_LINE, "approval", "qty"]) == Some(json!(38))
+    })
+    .await;
+    assert_eq!(
+        read_path(&ana.doc, &["lines", CONFLICT_LINE, "reason"]),
+        Some(json!("damaged"))
+    );
+    assert_eq!(
+        read_path(&ana.doc, &["lines", CONFLICT_LINE, "reason_note"]),
+        Some(json!("two crushed"))
+    );
+    // And SQL: the line is approved, and its −2 is a stock adjustment.
+    wait_until(5, "the resolution to be flattened", || async {
+        line_status(db, &id, CONFLICT_LINE, "approved").await
+    })
+    .await;
+    assert_eq!(adjustments(db, &id).await, -4, "{backend:?}");
 
-        // Approving the found line takes its agreed count (3, none expected).
-        let (status, body) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "approve_line", "line": FOUND_LINE}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
-        assert_eq!(body["result"]["qty"], 3);
-        wait_until(5, "the found line's adjustment", || async {
-            adjustments(db, &id).await == -1
-        })
-        .await;
+    // Approving the found line takes its agreed count (3, none expected).
+    let (status, body) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "approve_line", "line": FOUND_LINE}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
+    assert_eq!(body["result"]["qty"], 3);
+    wait_until(5, "the found line's adjustment", || async {
+        adjustments(db, &id).await == -1
+    })
+    .await;
 
-        // A recount of an approved line would change nothing: refused.
-        let (status, _) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "request_recount", "line": FOUND_LINE}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CONFLICT);
+    // A recount of an approved line would change nothing: refused.
+    let (status, _) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "request_recount", "line": FOUND_LINE}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
 
-        let (status, _) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "set_count_status", "status": "closed"}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        wait_until(5, "the session to be closed", || async {
-            db.scalar(&format!("SELECT COUNT(*) FROM count_sessions WHERE document_id = '{id}' AND status = 'closed'")).await == 1
-        })
-        .await;
-        server.stop().await;
-    }
+    let (status, _) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "set_count_status", "status": "closed"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    wait_until(5, "the session to be closed", || async {
+        db.scalar(&format!(
+            "SELECT COUNT(*) FROM count_sessions WHERE document_id = '{id}' AND status = 'closed'"
+        ))
+        .await
+            == 1
+    })
+    .await;
+    server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the_pass() {
-    for backend in BACKENDS {
-        let (server, cast) = north(backend).await;
-        let db = &server.db;
-        let mut value = at_north(example_count_session_json());
-        // A clean line: counted 10 where 11 were expected.
-        value["lines"]["B-01|SKU-1"] = json!({"expected_qty": 11});
-        value["entries"].as_array_mut().expect("a list").push(json!({
-            "id": example_uuid(700), "location": "B-01", "sku": "SKU-1", "qty": 10, "count_index": 1,
-            "by": ANA, "at": "2026-11-25T08:09:00.000Z", "device": ANA_PHONE
-        }));
-        let mut ana = Phone::open(&server, &cast, &value).await;
-        let id = ana.id.clone();
-        let mia = login(&server.base, "mia@north.test").await.access_token;
+per_backend!(bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the_pass);
+async fn bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the_pass(
+    backend: Backend,
+) {
+    let (server, cast) = north(backend).await;
+    let db = &server.db;
+    let mut value = at_north(example_count_session_json());
+    // A clean line: counted 10 where 11 were expected.
+    value["lines"]["B-01|SKU-1"] = json!({"expected_qty": 11});
+    value["entries"].as_array_mut().expect("a list").push(json!({
+        "id": example_uuid(700), "location": "B-01", "sku": "SKU-1", "qty": 10, "count_index": 1,
+        "by": ANA, "at": "2026-11-25T08:09:00.000Z", "device": ANA_PHONE
+    }));
+    let mut ana = Phone::open(&server, &cast, &value).await;
+    let id = ana.id.clone();
+    let mia = login(&server.base, "mia@north.test").await.access_token;
 
-        // Tolerance 0: B-01 (−1) and the found line (+3) are beyond it.
-        let (status, body) = act(&server, &mia, &id, json!({"action": "approve_session"})).await;
-        assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
-        assert_eq!(body["result"]["approved"], json!([]), "{body}");
-        let skipped = body["result"]["skipped"].to_string();
-        assert!(skipped.contains("already approved"), "{skipped}");
-        assert!(skipped.contains("resolve the conflict"), "{skipped}");
-        assert!(skipped.contains("beyond the tolerance of 0"), "{skipped}");
+    // Tolerance 0: B-01 (−1) and the found line (+3) are beyond it.
+    let (status, body) = act(&server, &mia, &id, json!({"action": "approve_session"})).await;
+    assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
+    assert_eq!(body["result"]["approved"], json!([]), "{body}");
+    let skipped = body["result"]["skipped"].to_string();
+    assert!(skipped.contains("already approved"), "{skipped}");
+    assert!(skipped.contains("resolve the conflict"), "{skipped}");
+    assert!(skipped.contains("beyond the tolerance of 0"), "{skipped}");
 
-        // Tolerance 1 takes B-01 only.
-        let (status, body) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "approve_session", "tolerance": 1}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        let approved: Vec<&str> = body["result"]["approved"]
+    // Tolerance 1 takes B-01 only.
+    let (status, body) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "approve_session", "tolerance": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let approved: Vec<&str> = body["result"]["approved"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|l| l["line"].as_str().expect("a string"))
+        .collect();
+    assert_eq!(approved, ["B-01|SKU-1"], "{backend:?}: {body}");
+    wait_until(5, "B-01 approved in SQL", || async {
+        line_status(db, &id, "B-01|SKU-1", "approved").await
+    })
+    .await;
+
+    // A recount asks for the pass after the latest one.
+    let (status, body) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "request_recount", "line": CONFLICT_LINE}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["result"]["count_index"], 2);
+    ana.until(|doc| {
+        read_path(doc, &["lines", CONFLICT_LINE, "recount", "count_index"]) == Some(json!(2))
+    })
+    .await;
+    wait_until(5, "the recount in SQL", || async {
+        db.scalar(&format!(
+            "SELECT COUNT(*) FROM count_lines WHERE document_id = '{id}' AND line_key = '{CONFLICT_LINE}' AND recount_state = 'requested'"
+        ))
+        .await
+            == 1
+    })
+    .await;
+    server.stop().await;
+}
+
+per_backend!(a_corrective_action_is_assigned_and_closed_with_evidence);
+async fn a_corrective_action_is_assigned_and_closed_with_evidence(backend: Backend) {
+    let (server, cast) = north(backend).await;
+    let db = &server.db;
+    let mut ana = Phone::open_run(&server, &cast, &at_north(example_checklist_run_json())).await;
+    let id = ana.id.clone();
+    let action_id = example_uuid(51);
+    let mia = login(&server.base, "mia@north.test").await.access_token;
+    let photo = json!({"sha256": "a".repeat(64), "content_type": "image/jpeg", "size": 1234});
+
+    let (status, body) = act(
+        &server,
+        &mia,
+        &id,
+        json!({
+            "action": "update_corrective_action", "id": action_id, "assignee": "ana",
+            "due_at": "2026-12-01T17:00:00.000Z", "priority": "urgent",
+            "status": "done", "note": "rollers replaced", "evidence": [photo],
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
+    assert_eq!(body["result"]["status"], "done");
+    wait_until(5, "the action closed in SQL", || async {
+        db.scalar(&format!(
+            "SELECT COUNT(*) FROM corrective_actions WHERE document_id = '{id}' AND id = '{action_id}' \
+             AND status = 'done' AND priority = 'urgent' AND assignee = 'ana' AND closed_at IS NOT NULL"
+        ))
+        .await
+            == 1
+    })
+    .await;
+    // The phone's copy has the closing event with its evidence.
+    ana.until(|doc| {
+        let Some(Value::Array(actions)) = read_path(doc, &["corrective_actions"]) else {
+            return false;
+        };
+        actions[0]["timeline"]
             .as_array()
-            .expect("a list")
-            .iter()
-            .map(|l| l["line"].as_str().expect("a string"))
-            .collect();
-        assert_eq!(approved, ["B-01|SKU-1"], "{backend:?}: {body}");
-        wait_until(5, "B-01 approved in SQL", || async {
-            line_status(db, &id, "B-01|SKU-1", "approved").await
-        })
-        .await;
+            .and_then(|t| t.last())
+            .is_some_and(|e| e["status"] == "done" && e["photos"][0]["size"] == 1234)
+    })
+    .await;
 
-        // A recount asks for the pass after the latest one.
-        let (status, body) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "request_recount", "line": CONFLICT_LINE}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["result"]["count_index"], 2);
-        ana.until(|doc| {
-            read_path(doc, &["lines", CONFLICT_LINE, "recount", "count_index"]) == Some(json!(2))
-        })
-        .await;
-        wait_until(5, "the recount in SQL", || async {
-            db.scalar(&format!(
-                "SELECT COUNT(*) FROM count_lines WHERE document_id = '{id}' AND line_key = '{CONFLICT_LINE}' AND recount_state = 'requested'"
-            ))
-            .await
-                == 1
-        })
-        .await;
-        server.stop().await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_corrective_action_is_assigned_and_closed_with_evidence() {
-    for backend in BACKENDS {
-        let (server, cast) = north(backend).await;
-        let db = &server.db;
-        let mut ana =
-            Phone::open_run(&server, &cast, &at_north(example_checklist_run_json())).await;
-        let id = ana.id.clone();
-        let action_id = example_uuid(51);
-        let mia = login(&server.base, "mia@north.test").await.access_token;
-        let photo = json!({"sha256": "a".repeat(64), "content_type": "image/jpeg", "size": 1234});
-
-        let (status, body) = act(
-            &server,
-            &mia,
-            &id,
-            json!({
-                "action": "update_corrective_action", "id": action_id, "assignee": "ana",
-                "due_at": "2026-12-01T17:00:00.000Z", "priority": "urgent",
-                "status": "done", "note": "rollers replaced", "evidence": [photo],
-            }),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
-        assert_eq!(body["result"]["status"], "done");
-        wait_until(5, "the action closed in SQL", || async {
-            db.scalar(&format!(
-                "SELECT COUNT(*) FROM corrective_actions WHERE document_id = '{id}' AND id = '{action_id}' \
-                 AND status = 'done' AND priority = 'urgent' AND assignee = 'ana' AND closed_at IS NOT NULL"
-            ))
-            .await
-                == 1
-        })
-        .await;
-        // The phone's copy has the closing event with its evidence.
-        ana.until(|doc| {
-            let Some(Value::Array(actions)) = read_path(doc, &["corrective_actions"]) else {
-                return false;
-            };
-            actions[0]["timeline"]
-                .as_array()
-                .and_then(|t| t.last())
-                .is_some_and(|e| e["status"] == "done" && e["photos"][0]["size"] == 1234)
-        })
-        .await;
-
-        // Clearing a field with null, and refusing a bad due date.
-        let (status, _) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "update_corrective_action", "id": action_id, "assignee": null}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        let (status, body) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "update_corrective_action", "id": action_id, "due_at": "tomorrow"}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert!(
-            body["message"]
-                .as_str()
-                .expect("a string")
-                .contains("RFC 3339")
-        );
-        let (status, _) = act(
-            &server,
-            &mia,
-            &id,
-            json!({"action": "update_corrective_action", "id": example_uuid(9999)}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-        server.stop().await;
-    }
+    // Clearing a field with null, and refusing a bad due date.
+    let (status, _) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "update_corrective_action", "id": action_id, "assignee": null}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "update_corrective_action", "id": action_id, "due_at": "tomorrow"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("a string")
+            .contains("RFC 3339")
+    );
+    let (status, _) = act(
+        &server,
+        &mia,
+        &id,
+        json!({"action": "update_corrective_action", "id": example_uuid(9999)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -498,63 +497,61 @@ async fn next_event(response: &mut reqwest::Response, buffer: &mut String, event
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dashboards_hear_of_flattened_changes_over_sse() {
-    for backend in BACKENDS {
-        let (server, cast) = north(backend).await;
-        let mia = login(&server.base, "mia@north.test").await.access_token;
-        let client = reqwest::Client::new();
-        // EventSource cannot send headers: the token may come in the query.
-        let mut events = client
-            .get(format!("{}/api/events?access_token={mia}", server.base))
-            // Compression would hold events back: the stream must stay plain.
-            .header("accept-encoding", "gzip")
-            .send()
-            .await
-            .expect("events");
-        assert_eq!(events.status(), StatusCode::OK);
-        assert_eq!(events.headers()["content-type"], "text/event-stream");
-        assert_eq!(events.headers()["content-encoding"], "identity");
-        let mut buffer = String::new();
-        let ready = next_event(&mut events, &mut buffer, "ready").await;
-        assert_eq!(ready["sites"], json!(["north"]), "{backend:?}");
+per_backend!(dashboards_hear_of_flattened_changes_over_sse);
+async fn dashboards_hear_of_flattened_changes_over_sse(backend: Backend) {
+    let (server, cast) = north(backend).await;
+    let mia = login(&server.base, "mia@north.test").await.access_token;
+    let client = reqwest::Client::new();
+    // EventSource cannot send headers: the token may come in the query.
+    let mut events = client
+        .get(format!("{}/api/events?access_token={mia}", server.base))
+        // Compression would hold events back: the stream must stay plain.
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(events.status(), StatusCode::OK);
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    assert_eq!(events.headers()["content-encoding"], "identity");
+    let mut buffer = String::new();
+    let ready = next_event(&mut events, &mut buffer, "ready").await;
+    assert_eq!(ready["sites"], json!(["north"]), "{backend:?}");
 
-        // In one delivery, so that the first event already sees every row.
-        let id = DocumentId::random();
-        cast.deliver_alone(&server, &id, &at_north(example_count_session_json()))
-            .await;
-        let changed = next_event(&mut events, &mut buffer, "site-changed").await;
-        assert_eq!(changed["site"], "north");
-        assert_eq!(changed["document_id"], id.as_str());
-        assert_eq!(changed["document_type"], "count_session");
-        // The event comes after the commit: the rows are already there.
-        assert_eq!(
-            server
-                .db
-                .scalar(&format!(
-                    "SELECT COUNT(*) FROM count_entries WHERE document_id = '{id}'"
-                ))
-                .await,
-            5,
-            "{backend:?}"
-        );
+    // In one delivery, so that the first event already sees every row.
+    let id = DocumentId::random();
+    cast.deliver_alone(&server, &id, &at_north(example_count_session_json()))
+        .await;
+    let changed = next_event(&mut events, &mut buffer, "site-changed").await;
+    assert_eq!(changed["site"], "north");
+    assert_eq!(changed["document_id"], id.as_str());
+    assert_eq!(changed["document_type"], "count_session");
+    // The event comes after the commit: the rows are already there.
+    assert_eq!(
+        server
+            .db
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM count_entries WHERE document_id = '{id}'"
+            ))
+            .await,
+        5,
+        "{backend:?}"
+    );
 
-        // Another site's manager hears nothing of north, and may not ask for it.
-        let sam = login(&server.base, "sam@south.test").await.access_token;
-        let response = client
-            .get(format!("{}/api/events?site=north", server.base))
-            .bearer_auth(&sam)
-            .send()
-            .await
-            .expect("events");
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        let response = client
-            .get(format!("{}/api/events?access_token=forged", server.base))
-            .send()
-            .await
-            .expect("events");
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-        drop(events);
-        server.stop().await;
-    }
+    // Another site's manager hears nothing of north, and may not ask for it.
+    let sam = login(&server.base, "sam@south.test").await.access_token;
+    let response = client
+        .get(format!("{}/api/events?site=north", server.base))
+        .bearer_auth(&sam)
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = client
+        .get(format!("{}/api/events?access_token=forged", server.base))
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    drop(events);
+    server.stop().await;
 }

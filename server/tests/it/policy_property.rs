@@ -14,7 +14,7 @@
 //! concurrent authorized values an Automerge conflict would have shown).
 //!
 //! Seeded and reproducible: a failure prints its seed; rerun it alone with
-//! `FLOORWALK_PROPERTY_SEED=<seed> cargo test -p floorwalk --test policy_property`.
+//! `FLOORWALK_PROPERTY_SEED=<seed> cargo test -p floorwalk --test it policy_property`.
 
 use std::collections::BTreeSet;
 

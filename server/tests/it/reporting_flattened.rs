@@ -2,9 +2,9 @@
 //! flattened by the server, and the KPI and table endpoints give the figures computed
 //! by hand from those documents, on SQLite and Postgres.
 
-mod common;
+use crate::common;
 
-use common::{BACKENDS, Backend, TestServer, cast::Cast, login, wait_until};
+use common::{Backend, TestServer, cast::Cast, login, wait_until};
 use floorwalk::sync::DocumentId;
 use floorwalk_shared::examples::{
     EXAMPLE_SITE, example_checklist_run_json, example_count_session_json, example_shipment_json,
@@ -111,9 +111,7 @@ async fn examples_reach_the_dashboard(backend: Backend) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn example_documents_reach_the_dashboard_on_every_backend() {
-    for backend in BACKENDS {
-        examples_reach_the_dashboard(backend).await;
-    }
+per_backend!(example_documents_reach_the_dashboard);
+async fn example_documents_reach_the_dashboard(backend: Backend) {
+    examples_reach_the_dashboard(backend).await;
 }

@@ -1,10 +1,9 @@
 //! KPI and table queries against the hand-computed fixture, on SQLite and Postgres.
 
-mod common;
-#[path = "reporting_fixture/mod.rs"]
-mod fixture;
+use crate::common;
+use crate::reporting_fixture as fixture;
 
-use common::{BACKENDS, Backend, TestDb};
+use common::{Backend, TestDb};
 use floorwalk::{
     reporting::period::Period,
     storage::{
@@ -511,18 +510,11 @@ async fn tables_list_the_fixture(backend: Backend) {
     );
 }
 
-#[tokio::test]
-async fn kpis_match_hand_computed_figures_on_every_backend() {
-    for backend in BACKENDS {
-        for source in [KpiSource::Rollups, KpiSource::Rows] {
-            kpis_match_hand_computed_figures(backend, source).await;
-        }
+per_backend!(kpis_match_hand_computed_figures = from_rollups_and_rows);
+async fn from_rollups_and_rows(backend: Backend) {
+    for source in [KpiSource::Rollups, KpiSource::Rows] {
+        kpis_match_hand_computed_figures(backend, source).await;
     }
 }
 
-#[tokio::test]
-async fn tables_list_the_fixture_on_every_backend() {
-    for backend in BACKENDS {
-        tables_list_the_fixture(backend).await;
-    }
-}
+per_backend!(tables_list_the_fixture);

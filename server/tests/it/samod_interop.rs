@@ -1,12 +1,12 @@
 //! A second, independent implementation: a samod peer (Rust) and the official
 //! JS automerge-repo client sync one document through the server.
 
-mod common;
+use crate::common;
 
 use std::{process::Stdio, sync::Arc, time::Duration};
 
 use automerge::{AutoCommit, ROOT, ReadDoc, Value, transaction::Transactable};
-use common::{BACKENDS, TestServer, add_user, login, ticket};
+use common::{Backend, TestServer, add_user, login, ticket};
 use floorwalk::{
     documents::json::{insert_json, read_string_at},
     storage::Role,
@@ -68,104 +68,102 @@ fn entries(doc: &automerge::Automerge) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_samod_peer_and_a_js_client_sync_through_the_server() {
-    for backend in BACKENDS {
-        let server = TestServer::start(backend).await;
-        add_user(
-            server.store.as_ref(),
-            "sam@north.test",
-            Role::Staff,
-            &["north"],
-        )
+per_backend!(a_samod_peer_and_a_js_client_sync_through_the_server);
+async fn a_samod_peer_and_a_js_client_sync_through_the_server(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    add_user(
+        server.store.as_ref(),
+        "sam@north.test",
+        Role::Staff,
+        &["north"],
+    )
+    .await;
+    add_user(
+        server.store.as_ref(),
+        "jess@north.test",
+        Role::Staff,
+        &["north"],
+    )
+    .await;
+
+    let session = login(&server.base, "sam@north.test").await;
+    let repo = Repo::build_tokio()
+        .with_peer_id(PeerId::from(session.peer_id.as_str()))
+        .load()
         .await;
-        add_user(
-            server.store.as_ref(),
+    let dialer = repo
+        .dial(
+            BackoffConfig::default(),
+            Arc::new(TicketDialer {
+                base: server.base.clone(),
+                ws: server.ws_url(),
+                access_token: session.access_token,
+            }),
+        )
+        .expect("dial");
+    tokio::time::timeout(Duration::from_secs(10), dialer.established())
+        .await
+        .expect("samod connects within 10 s")
+        .expect("samod connected");
+
+    let mut initial = AutoCommit::new();
+    insert_or_put(&mut initial);
+    let handle = repo
+        .create(initial.document().clone())
+        .await
+        .expect("create");
+    let url = handle.url().to_string();
+
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/js/scripts/samod-partner.mjs"
+    );
+    let mut js = tokio::process::Command::new("node")
+        .args([
+            script,
+            &server.base,
             "jess@north.test",
-            Role::Staff,
-            &["north"],
-        )
-        .await;
-
-        let session = login(&server.base, "sam@north.test").await;
-        let repo = Repo::build_tokio()
-            .with_peer_id(PeerId::from(session.peer_id.as_str()))
-            .load()
-            .await;
-        let dialer = repo
-            .dial(
-                BackoffConfig::default(),
-                Arc::new(TicketDialer {
-                    base: server.base.clone(),
-                    ws: server.ws_url(),
-                    access_token: session.access_token,
-                }),
-            )
-            .expect("dial");
-        tokio::time::timeout(Duration::from_secs(10), dialer.established())
+            common::PASSWORD,
+            &url,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node must be installed (and `npm ci` run in tests/js)");
+    let mut lines = BufReader::new(js.stdout.take().expect("stdout")).lines();
+    let mut said = Vec::new();
+    while !said.contains(&"WROTE".to_string()) {
+        let line = tokio::time::timeout(Duration::from_secs(40), lines.next_line())
             .await
-            .expect("samod connects within 10 s")
-            .expect("samod connected");
-
-        let mut initial = AutoCommit::new();
-        insert_or_put(&mut initial);
-        let handle = repo
-            .create(initial.document().clone())
-            .await
-            .expect("create");
-        let url = handle.url().to_string();
-
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/js/scripts/samod-partner.mjs"
-        );
-        let mut js = tokio::process::Command::new("node")
-            .args([
-                script,
-                &server.base,
-                "jess@north.test",
-                common::PASSWORD,
-                &url,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("node must be installed (and `npm ci` run in tests/js)");
-        let mut lines = BufReader::new(js.stdout.take().expect("stdout")).lines();
-        let mut said = Vec::new();
-        while !said.contains(&"WROTE".to_string()) {
-            let line = tokio::time::timeout(Duration::from_secs(40), lines.next_line())
-                .await
-                .unwrap_or_else(|_| panic!("{backend:?}: the JS client stalled after {said:?}"))
-                .expect("read")
-                .unwrap_or_else(|| panic!("{backend:?}: the JS client exited after {said:?}"));
-            said.push(line);
-        }
-        assert!(
-            said.contains(&"SAW_SAMOD".to_string()),
-            "{backend:?}: JS saw samod's entry"
-        );
-
-        common::wait_until(20, "the JS entry to reach samod", || {
-            let handle = handle.clone();
-            async move {
-                handle
-                    .with_document(|doc| entries(doc))
-                    .contains(&"js-1".to_string())
-            }
-        })
-        .await;
-        assert_eq!(
-            handle.with_document(|doc| entries(doc)),
-            vec!["samod-1", "js-1"],
-            "{backend:?}"
-        );
-        drop(js.stdin.take());
-        let _ = tokio::time::timeout(Duration::from_secs(10), js.wait()).await;
-        repo.stop().await;
-        server.stop().await;
+            .unwrap_or_else(|_| panic!("{backend:?}: the JS client stalled after {said:?}"))
+            .expect("read")
+            .unwrap_or_else(|| panic!("{backend:?}: the JS client exited after {said:?}"));
+        said.push(line);
     }
+    assert!(
+        said.contains(&"SAW_SAMOD".to_string()),
+        "{backend:?}: JS saw samod's entry"
+    );
+
+    common::wait_until(20, "the JS entry to reach samod", || {
+        let handle = handle.clone();
+        async move {
+            handle
+                .with_document(|doc| entries(doc))
+                .contains(&"js-1".to_string())
+        }
+    })
+    .await;
+    assert_eq!(
+        handle.with_document(|doc| entries(doc)),
+        vec!["samod-1", "js-1"],
+        "{backend:?}"
+    );
+    drop(js.stdin.take());
+    let _ = tokio::time::timeout(Duration::from_secs(10), js.wait()).await;
+    repo.stop().await;
+    server.stop().await;
 }
 
 /// The document as a Floorwalk client would create it: site and an entries list.

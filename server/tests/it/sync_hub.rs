@@ -1,10 +1,10 @@
 //! The sync hub over real websockets: persistence and provenance before
 //! acknowledgement, viewers whose edits are undone, and memory that follows what is in use.
 
-mod common;
+use crate::common;
 
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, sync, transaction::Transactable};
-use common::{BACKENDS, Backend, TestServer, add_user, peer::TestPeer, wait_until};
+use common::{Backend, TestServer, add_user, peer::TestPeer, wait_until};
 use floorwalk::{
     storage::{NewChange, Role, now_millis, reporting::ListQuery},
     sync::DocumentId,
@@ -60,42 +60,40 @@ async fn north_server(
     server
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_acknowledged_change_is_already_stored_with_its_provenance() {
-    for backend in BACKENDS {
-        let server = north_server(backend, |_| {}).await;
-        let ana_id = server
-            .store
-            .find_user_by_email("ana@north.test")
-            .await
-            .expect("find")
-            .expect("ana")
-            .id;
-        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
-        let id = DocumentId::random();
-        let mut doc = new_doc("north");
-        push_entry(&mut doc, 1);
-        let mut state = sync::State::new();
-        // Acknowledged: the server's heads, as it reported them, include ours.
-        ana.sync_until(id.as_str(), &mut doc, &mut state, acknowledged)
-            .await;
+per_backend!(an_acknowledged_change_is_already_stored_with_its_provenance);
+async fn an_acknowledged_change_is_already_stored_with_its_provenance(backend: Backend) {
+    let server = north_server(backend, |_| {}).await;
+    let ana_id = server
+        .store
+        .find_user_by_email("ana@north.test")
+        .await
+        .expect("find")
+        .expect("ana")
+        .id;
+    let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+    let id = DocumentId::random();
+    let mut doc = new_doc("north");
+    push_entry(&mut doc, 1);
+    let mut state = sync::State::new();
+    // Acknowledged: the server's heads, as it reported them, include ours.
+    ana.sync_until(id.as_str(), &mut doc, &mut state, acknowledged)
+        .await;
 
-        // By the time the client has it acknowledged, every change is in the change log.
-        let log = server.store.change_log(id.as_str()).await.expect("log");
-        let stored: Vec<String> = log.iter().map(|r| r.hash.clone()).collect();
-        for change in doc.get_changes(&[]) {
-            assert!(
-                stored.contains(&change.hash().to_string()),
-                "{backend:?}: change not stored"
-            );
-        }
+    // By the time the client has it acknowledged, every change is in the change log.
+    let log = server.store.change_log(id.as_str()).await.expect("log");
+    let stored: Vec<String> = log.iter().map(|r| r.hash.clone()).collect();
+    for change in doc.get_changes(&[]) {
         assert!(
-            log.iter()
-                .all(|r| r.user_id == Some(ana_id) && r.peer_id == ana.peer_id),
-            "{backend:?}: provenance"
+            stored.contains(&change.hash().to_string()),
+            "{backend:?}: change not stored"
         );
-        server.stop().await;
     }
+    assert!(
+        log.iter()
+            .all(|r| r.user_id == Some(ana_id) && r.peer_id == ana.peer_id),
+        "{backend:?}: provenance"
+    );
+    server.stop().await;
 }
 
 fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
@@ -103,106 +101,103 @@ fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
     doc.get_heads().iter().all(|h| theirs.contains(h))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn edits_flow_between_peers_and_viewers_edits_are_undone() {
-    for backend in BACKENDS {
-        let server = north_server(backend, |_| {}).await;
-        let id = DocumentId::random();
-        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
-        let mut ana_doc = new_doc("north");
-        push_entry(&mut ana_doc, 1);
-        let mut ana_state = sync::State::new();
-        let mut ben = TestPeer::connect(&server, "ben@north.test").await;
-        let mut ben_doc = AutoCommit::new();
-        let mut ben_state = sync::State::new();
-        // Ana creates the document; Ben asks for it and gets it.
-        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
-            .await;
-        wait_until(5, "the document to be stored", || async {
-            server
-                .store
-                .document_site(id.as_str())
-                .await
-                .expect("site")
-                .is_some()
-        })
+per_backend!(edits_flow_between_peers_and_viewers_edits_are_undone);
+async fn edits_flow_between_peers_and_viewers_edits_are_undone(backend: Backend) {
+    let server = north_server(backend, |_| {}).await;
+    let id = DocumentId::random();
+    let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+    let mut ana_doc = new_doc("north");
+    push_entry(&mut ana_doc, 1);
+    let mut ana_state = sync::State::new();
+    let mut ben = TestPeer::connect(&server, "ben@north.test").await;
+    let mut ben_doc = AutoCommit::new();
+    let mut ben_state = sync::State::new();
+    // Ana creates the document; Ben asks for it and gets it.
+    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
         .await;
-        ben.sync_until(id.as_str(), &mut ben_doc, &mut ben_state, |d, _| {
-            entries(d) == 1
-        })
-        .await;
+    wait_until(5, "the document to be stored", || async {
+        server
+            .store
+            .document_site(id.as_str())
+            .await
+            .expect("site")
+            .is_some()
+    })
+    .await;
+    ben.sync_until(id.as_str(), &mut ben_doc, &mut ben_state, |d, _| {
+        entries(d) == 1
+    })
+    .await;
 
-        // The viewer receives the document; its edit is kept, undone for
-        // everyone, listed, and its own copy converges back.
-        let mut vic = TestPeer::connect(&server, "vic@north.test").await;
-        let mut vic_doc = AutoCommit::new();
-        let mut vic_state = sync::State::new();
-        vic.sync_until(id.as_str(), &mut vic_doc, &mut vic_state, |d, _| {
-            entries(d) == 1
+    // The viewer receives the document; its edit is kept, undone for
+    // everyone, listed, and its own copy converges back.
+    let mut vic = TestPeer::connect(&server, "vic@north.test").await;
+    let mut vic_doc = AutoCommit::new();
+    let mut vic_state = sync::State::new();
+    vic.sync_until(id.as_str(), &mut vic_doc, &mut vic_state, |d, _| {
+        entries(d) == 1
+    })
+    .await;
+    vic_doc.put(ROOT, "note", "viewer was here").expect("put");
+    let written = vic_doc.get_heads();
+    vic.sync_until(id.as_str(), &mut vic_doc, &mut vic_state, |d, s| {
+        acknowledged(d, s)
+            && d.get_heads() != written
+            && d.get(ROOT, "note").expect("get").is_none()
+    })
+    .await;
+    let site = server.site_of(&id).await;
+    let listed = server
+        .store
+        .policy_violations(&ListQuery {
+            sites: vec![site],
+            start: None,
+            end: None,
+            document: Some(id.to_string()),
+            status: vec![],
+            limit: 10,
+            offset: 0,
         })
+        .await
+        .expect("violations");
+    assert_eq!(listed.rows.len(), 1, "{backend:?}: {:?}", listed.rows);
+    assert_eq!(
+        listed.rows[0].user_email.as_deref(),
+        Some("vic@north.test"),
+        "{backend:?}"
+    );
+    assert!(listed.rows[0].message.contains("a viewer can only read"));
+    assert!(
+        server
+            .app_hub
+            .metrics()
+            .viewer_changes_refused
+            .load(std::sync::atomic::Ordering::Relaxed)
+            > 0
+    );
+    // Ben's later edit reaches Ana, and the viewer's never does.
+    push_entry(&mut ben_doc, 2);
+    ben.sync_until(id.as_str(), &mut ben_doc, &mut ben_state, acknowledged)
         .await;
-        vic_doc.put(ROOT, "note", "viewer was here").expect("put");
-        let written = vic_doc.get_heads();
-        vic.sync_until(id.as_str(), &mut vic_doc, &mut vic_state, |d, s| {
-            acknowledged(d, s)
-                && d.get_heads() != written
-                && d.get(ROOT, "note").expect("get").is_none()
-        })
-        .await;
-        let site = server.site_of(&id).await;
-        let listed = server
-            .store
-            .policy_violations(&ListQuery {
-                sites: vec![site],
-                start: None,
-                end: None,
-                document: Some(id.to_string()),
-                status: vec![],
-                limit: 10,
-                offset: 0,
-            })
-            .await
-            .expect("violations");
-        assert_eq!(listed.rows.len(), 1, "{backend:?}: {:?}", listed.rows);
-        assert_eq!(
-            listed.rows[0].user_email.as_deref(),
-            Some("vic@north.test"),
-            "{backend:?}"
-        );
-        assert!(listed.rows[0].message.contains("a viewer can only read"));
-        assert!(
-            server
-                .app_hub
-                .metrics()
-                .viewer_changes_refused
-                .load(std::sync::atomic::Ordering::Relaxed)
-                > 0
-        );
-        // Ben's later edit reaches Ana, and the viewer's never does.
-        push_entry(&mut ben_doc, 2);
-        ben.sync_until(id.as_str(), &mut ben_doc, &mut ben_state, acknowledged)
-            .await;
-        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
-            entries(d) == 2
-        })
-        .await;
-        let stored = server
-            .store
-            .load_document(id.as_str())
-            .await
-            .expect("load")
-            .expect("doc");
-        let rebuilt =
-            floorwalk::sync::doc::load_document(stored.snapshot.as_deref(), &stored.changes)
-                .expect("rebuild");
-        let (_, list) = rebuilt.get(ROOT, "entries").expect("get").expect("entries");
-        assert_eq!(
-            rebuilt.length(&list),
-            2,
-            "{backend:?}: Ana's and Ben's entries, not the viewer's"
-        );
-        server.stop().await;
-    }
+    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
+        entries(d) == 2
+    })
+    .await;
+    let stored = server
+        .store
+        .load_document(id.as_str())
+        .await
+        .expect("load")
+        .expect("doc");
+    let rebuilt = floorwalk::sync::doc::load_document(stored.snapshot.as_deref(), &stored.changes)
+        .expect("rebuild");
+    let (_, list) = rebuilt.get(ROOT, "entries").expect("get").expect("entries");
+    assert_eq!(
+        rebuilt.length(&list),
+        2,
+        "{backend:?}: Ana's and Ben's entries, not the viewer's"
+    );
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -266,46 +261,44 @@ async fn commit_behind_the_hub(server: &TestServer, id: &DocumentId, doc: &mut A
         .seq
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up() {
-    for backend in BACKENDS {
-        let server = north_server(backend, |_| {}).await;
-        let id = DocumentId::random();
-        let mut ana = TestPeer::connect(&server, "ana@north.test").await;
-        let mut ana_doc = new_doc("north");
-        push_entry(&mut ana_doc, 1);
-        let mut ana_state = sync::State::new();
-        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
-            .await;
-        let mut elsewhere = ana_doc.fork();
-
-        // Changes the hub never heard of: read when notes were lost (`Missed`).
-        commit_behind_the_hub(&server, &id, &mut elsewhere).await;
-        server.app_hub.refresh_loaded().await;
-        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
-            entries(d) == 2
-        })
+per_backend!(changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up);
+async fn changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up(backend: Backend) {
+    let server = north_server(backend, |_| {}).await;
+    let id = DocumentId::random();
+    let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+    let mut ana_doc = new_doc("north");
+    push_entry(&mut ana_doc, 1);
+    let mut ana_state = sync::State::new();
+    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
         .await;
+    let mut elsewhere = ana_doc.fork();
 
-        // Rows compacted into a snapshot before this hub read them: it reads the
-        // document whole and merges it.
-        let seq = commit_behind_the_hub(&server, &id, &mut elsewhere).await;
-        server
-            .store
-            .compact(id.as_str(), &elsewhere.save(), seq)
-            .await
-            .expect("compact");
-        server.app_hub.refresh_loaded().await;
-        ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
-            entries(d) == 3
-        })
-        .await;
-        let from_elsewhere = server
-            .app_hub
-            .metrics()
-            .changes_from_other_instances
-            .load(std::sync::atomic::Ordering::Relaxed);
-        assert!(from_elsewhere >= 1, "{backend:?}");
-        server.stop().await;
-    }
+    // Changes the hub never heard of: read when notes were lost (`Missed`).
+    commit_behind_the_hub(&server, &id, &mut elsewhere).await;
+    server.app_hub.refresh_loaded().await;
+    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
+        entries(d) == 2
+    })
+    .await;
+
+    // Rows compacted into a snapshot before this hub read them: it reads the
+    // document whole and merges it.
+    let seq = commit_behind_the_hub(&server, &id, &mut elsewhere).await;
+    server
+        .store
+        .compact(id.as_str(), &elsewhere.save(), seq)
+        .await
+        .expect("compact");
+    server.app_hub.refresh_loaded().await;
+    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
+        entries(d) == 3
+    })
+    .await;
+    let from_elsewhere = server
+        .app_hub
+        .metrics()
+        .changes_from_other_instances
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(from_elsewhere >= 1, "{backend:?}");
+    server.stop().await;
 }

@@ -2,7 +2,7 @@
 //! index.html, hashed assets cached for good, the rest revalidated, the API
 //! never cached.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TempDir, TestServer};
 

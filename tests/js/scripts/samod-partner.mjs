@@ -1,4 +1,4 @@
-// The JS half of the Rust samod interop test (server/tests/samod_interop.rs):
+// The JS half of the Rust samod interop test (server/tests/it/samod_interop.rs):
 // an official automerge-repo client that finds a document a samod peer created,
 // waits for samod's entry, appends its own, and stays connected until its
 // stdin closes. Progress goes to stdout, one word per line.

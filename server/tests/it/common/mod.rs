@@ -29,7 +29,38 @@ pub enum Backend {
     Postgres,
 }
 
-pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+/// Makes `async fn name(backend: Backend)` two test cases, `name::sqlite` and
+/// `name::postgres`, so each backend passes or fails (and runs) on its own.
+/// `per_backend!(case = function)` names the cases apart from the function;
+/// `per_backend!(actix case = function)` runs them on actix's test runtime,
+/// `per_backend!(one_thread name)` on a one-thread runtime.
+macro_rules! per_backend {
+    ($name:ident) => {
+        per_backend!(@cases [tokio::test(flavor = "multi_thread", worker_threads = 2)] $name $name);
+    };
+    ($name:ident = $function:ident) => {
+        per_backend!(@cases [tokio::test(flavor = "multi_thread", worker_threads = 2)] $name $function);
+    };
+    (actix $name:ident = $function:ident) => {
+        per_backend!(@cases [actix_web::test] $name $function);
+    };
+    (one_thread $name:ident) => {
+        per_backend!(@cases [tokio::test] $name $name);
+    };
+    (@cases [$($test:tt)*] $name:ident $function:ident) => {
+        mod $name {
+            #[$($test)*]
+            async fn sqlite() {
+                super::$function($crate::common::Backend::Sqlite).await;
+            }
+
+            #[$($test)*]
+            async fn postgres() {
+                super::$function($crate::common::Backend::Postgres).await;
+            }
+        }
+    };
+}
 
 /// The admin URL of the test Postgres; `FLOORWALK_TEST_POSTGRES` overrides it.
 fn postgres_admin_url() -> String {
