@@ -39,6 +39,14 @@ async fn insert_changes(
     Ok(newest)
 }
 
+async fn last_seq(tx: &mut Conn, doc_id: &str) -> StoreResult<i64> {
+    tx.scalar(&stmt!(
+        "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE document_id = $1",
+        doc_id
+    ))
+    .await
+}
+
 /// Policy violations are stored with the changes (and the undo) they came with.
 async fn insert_violations(
     tx: &mut Conn,
@@ -76,22 +84,25 @@ impl SqlStore {
         violations: &[NewViolation],
     ) -> StoreResult<Appended> {
         // The document's row first: it locks, so that one document's commits (from
-        // any instance) take their sequence numbers in the order they commit. Its
-        // newest row comes back with it, and the newest row stored from the inserts
-        // (sequence numbers only grow): no statement beyond the writes themselves.
-        let document: Option<(i64, i64)> = tx
+        // any instance) take their sequence numbers in the order they commit.
+        let site_id: Option<(i64,)> = tx
             .fetch_optional(&stmt!(
-                "UPDATE documents SET heads = $1 WHERE id = $2 \
-                 RETURNING site_id, (SELECT COALESCE(MAX(seq), 0) FROM changes WHERE document_id = $2)",
+                "UPDATE documents SET heads = $1 WHERE id = $2 RETURNING site_id",
                 heads,
                 doc_id
             ))
             .await?;
-        let Some((site_id, prior_seq)) = document else {
+        let Some((site_id,)) = site_id else {
             return Err(StoreError::NotFound(format!(
                 "document {doc_id} is not stored"
             )));
         };
+        // Read after the lock is ours, in a statement of its own: on Postgres a
+        // subquery of the UPDATE would read the snapshot taken before it waited
+        // for another instance's commit, and miss that commit's rows.
+        let prior_seq = last_seq(tx, doc_id).await?;
+        // The newest row is the last one inserted (sequence numbers only grow,
+        // and the lock keeps other commits of this document out until ours ends).
         let seq = insert_changes(tx, doc_id, changes)
             .await?
             .unwrap_or(prior_seq);
