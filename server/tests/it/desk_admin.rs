@@ -372,10 +372,7 @@ async fn removing_a_membership_cuts_that_site(backend: Backend) {
     assert!(ended.contains("no longer a member"), "{backend:?}: {ended}");
 }
 
-per_backend!(removing_a_membership_cuts_that_site_on_every_backend);
-async fn removing_a_membership_cuts_that_site_on_every_backend(backend: Backend) {
-    removing_a_membership_cuts_that_site(backend).await;
-}
+per_backend!(removing_a_membership_cuts_that_site);
 
 per_backend!(admins_manage_users_and_sites);
 async fn admins_manage_users_and_sites(backend: Backend) {

@@ -424,17 +424,11 @@ async fn only_managers_plan(backend: Backend) {
     );
 }
 
-per_backend!(count_sessions_and_shipments_on_every_backend);
-async fn count_sessions_and_shipments_on_every_backend(backend: Backend) {
-    count_sessions_and_shipments(backend).await;
-}
+per_backend!(count_sessions_and_shipments);
 
 per_backend!(templates_and_schedules_make_runs);
 async fn templates_and_schedules_make_runs(backend: Backend) {
     templates_and_schedules(backend).await;
 }
 
-per_backend!(only_managers_plan_on_every_backend);
-async fn only_managers_plan_on_every_backend(backend: Backend) {
-    only_managers_plan(backend).await;
-}
+per_backend!(only_managers_plan);
