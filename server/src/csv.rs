@@ -5,7 +5,12 @@
 //! these files (notes, answers, item names), and a manager opens them in Excel or
 //! LibreOffice: a text cell that starts with `=`, `+`, `-`, `@`, tab or carriage return
 //! is written with a leading `'` (OWASP's advice for CSV injection), which spreadsheets
-//! show as text. Numbers stay numbers; the master-data import reads the `'` back off.
+//! show as text, and the cell is put in quotes too, as that advice asks. Numbers stay
+//! numbers; the master-data import reads the `'` back off.
+//!
+//! Reading is the `csv` crate's (`masterdata::csv_read`). Writing is these few lines
+//! instead: the crate's writer quotes by one style for every field and cannot quote a
+//! neutralized cell on its own.
 
 use std::borrow::Cow;
 

@@ -1,6 +1,12 @@
-//! Reading CSV (RFC 4180) as spreadsheets write it: quoted fields may hold commas,
-//! quotes (doubled) and line breaks; lines end with LF or CRLF; a UTF-8 byte-order mark
-//! is ignored. Rows are numbered as a spreadsheet numbers them (the header is row 1).
+//! Reading CSV (RFC 4180) as spreadsheets write it, with the `csv` crate: quoted fields
+//! may hold commas, quotes (doubled) and line breaks; lines end with LF, CRLF or CR; a
+//! UTF-8 byte-order mark is ignored. Rows are numbered as a spreadsheet numbers them
+//! (the header is row 1, a blank line is a row, a quoted line break is not).
+//!
+//! The crate reads a stray quote as text and an unclosed quote as running to the end of
+//! the file. A spreadsheet user's file with either is broken (a master-data import would
+//! silently swallow every row after an open quote), so a record whose raw text holds an
+//! odd number of quotes is refused, with its row number.
 
 /// The header and the data rows of a CSV text, blank lines left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +23,10 @@ pub struct CsvError {
     pub row: usize,
     pub message: String,
 }
+
+const UNBALANCED_QUOTE: &str = "a quote is out of place: a quoted field is never closed, or a \
+    quote sits inside an unquoted field; put the whole field in quotes, double every quote \
+    inside it (\"\") and close it";
 
 pub fn read_csv(text: &str) -> Result<CsvTable, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -41,59 +51,59 @@ fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|c| c.trim().is_empty())
 }
 
-/// Every record with its row number.
+/// Every record with its spreadsheet row number.
 fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut records = Vec::new();
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut chars = text.chars().peekable();
+    let mut record = ::csv::StringRecord::new();
     let mut row = 1;
-    let mut quoted = false;
-    // Whether anything (even an empty quoted field) started on this record.
-    let mut started = false;
-    while let Some(ch) = chars.next() {
-        started = true;
-        if quoted {
-            match ch {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cell.push('"');
-                }
-                '"' => quoted = false,
-                other => cell.push(other),
-            }
-            continue;
-        }
-        match ch {
-            '"' if cell.is_empty() => quoted = true,
-            '"' => {
-                return Err(CsvError {
-                    row,
-                    message: "a quote inside an unquoted field: put the whole field in quotes and double the quote (\"\")".into(),
-                });
-            }
-            ',' => cells.push(std::mem::take(&mut cell)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                cells.push(std::mem::take(&mut cell));
-                records.push((row, std::mem::take(&mut cells)));
-                row += 1;
-                started = false;
-            }
-            other => cell.push(other),
-        }
-    }
-    if quoted {
-        return Err(CsvError {
+    let mut start = 0;
+    loop {
+        let more = reader.read_record(&mut record).map_err(|err| CsvError {
             row,
-            message: "a quoted field is never closed: add the closing quote".into(),
-        });
+            message: format!("the file cannot be read as CSV: {err}"),
+        })?;
+        if !more {
+            return Ok(records);
+        }
+        let end = usize::try_from(reader.position().byte())
+            .unwrap_or(text.len())
+            .min(text.len());
+        // The crate skips empty lines without a record; a spreadsheet shows them as rows.
+        let after_cr = start > 0 && text.as_bytes()[start - 1] == b'\r';
+        let (skipped, raw) = skip_empty_lines(text.get(start..end).unwrap_or(""), after_cr);
+        row += skipped;
+        if raw.matches('"').count() % 2 == 1 {
+            return Err(CsvError {
+                row,
+                message: UNBALANCED_QUOTE.into(),
+            });
+        }
+        records.push((row, record.iter().map(str::to_owned).collect()));
+        row += 1;
+        start = end;
     }
-    if started {
-        cells.push(cell);
-        records.push((row, cells));
+}
+
+/// The empty lines at the start of a record's raw text, and the rest. When the previous
+/// record ended on a CR, an LF here is the rest of its CRLF, no line of its own.
+fn skip_empty_lines(raw: &str, after_cr: bool) -> (usize, &str) {
+    let mut rest = match raw.strip_prefix('\n') {
+        Some(rest) if after_cr => rest,
+        _ => raw,
+    };
+    let mut lines = 0;
+    while let Some(after) = ["\r\n", "\n", "\r"]
+        .iter()
+        .find_map(|end| rest.strip_prefix(end))
+    {
+        lines += 1;
+        rest = after;
     }
-    Ok(records)
+    (lines, rest)
 }
 
 #[cfg(test)]
@@ -121,10 +131,21 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_numbered_alike_for_every_line_ending() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = format!("sku{end}A{end}{end}{end}B{end}\"C{end}c\"{end}D");
+            let table = read_csv(&text).expect("csv");
+            let numbers: Vec<usize> = table.rows.iter().map(|(row, _)| *row).collect();
+            assert_eq!(numbers, [2, 5, 6, 7], "line ending {end:?}");
+        }
+    }
+
+    #[test]
     fn malformed_text_names_the_row() {
         let err = read_csv("sku\nA\"B\n").expect_err("stray quote");
         assert_eq!(err.row, 2);
-        let err = read_csv("sku\n\"open").expect_err("unclosed");
+        let err = read_csv("sku\nA\n\n\"open\nB\nC").expect_err("unclosed");
+        assert_eq!(err.row, 4, "the row where the quote opens");
         assert!(err.message.contains("never closed"), "{err}");
         assert!(read_csv("").is_err());
         assert!(read_csv("\n\n").is_err());

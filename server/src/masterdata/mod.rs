@@ -2,7 +2,7 @@
 //! CSV, and imported from CSV into the site document (through the sync hub, so phones
 //! receive them like any other edit).
 //!
-//! - [`csv_read`]: an RFC 4180 reader, plain code over a string.
+//! - [`csv_read`]: RFC 4180 reading (the `csv` crate) with spreadsheet row numbers.
 //! - [`import`]: rows to site-document entries, checked with the shared crate's rules,
 //!   with a row-by-row report; [`apply`] writes them as one Automerge change.
 //! - [`lists`], [`export`], [`routes`]: the HTTP endpoints.

@@ -9,25 +9,10 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Backend, TestServer, add_user, http_client, login, peer::TestPeer};
+use common::{Backend, TestServer, add_user, peer::TestPeer};
 use floorwalk::{app::Application, config::Secret, storage::Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn attempt(
-    server: &TestServer,
-    email: &str,
-    password: &str,
-    from: &str,
-) -> reqwest::Response {
-    http_client()
-        .post(format!("{}/api/auth/login", server.base))
-        .header("x-forwarded-for", format!("203.0.113.9, {from}"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .expect("login request")
-}
 
 async fn throttled_guessing(backend: Backend) {
     let tight = |c: &mut floorwalk::config::Config| {
@@ -50,7 +35,10 @@ async fn throttled_guessing(backend: Backend) {
     ] {
         let mut statuses = Vec::new();
         for _ in 0..5 {
-            let response = attempt(&server, email, "wrong-password", from).await;
+            let response = server
+                .api
+                .try_login(email, "wrong-password", Some(from))
+                .await;
             statuses.push(response.status().as_u16());
             if response.status() == StatusCode::TOO_MANY_REQUESTS {
                 let wait: u64 = response.headers()["retry-after"]
@@ -66,7 +54,10 @@ async fn throttled_guessing(backend: Backend) {
         assert_eq!(statuses, [401, 401, 401, 429, 429], "{backend:?}: {email}");
     }
     // The right password is refused too while the account is locked.
-    let locked = attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.2").await;
+    let locked = server
+        .api
+        .try_login("mia@north.test", common::PASSWORD, Some("198.51.100.2"))
+        .await;
     assert_eq!(
         locked.status(),
         StatusCode::TOO_MANY_REQUESTS,
@@ -76,12 +67,18 @@ async fn throttled_guessing(backend: Backend) {
     // Address .1 has spent three of its seven attempts (the two its account refused
     // cost it nothing). A successful sign-in from another address gives it none
     // back: four more guesses, then 429.
-    let ok = attempt(&server, "ana@north.test", common::PASSWORD, "198.51.100.3").await;
+    let ok = server
+        .api
+        .try_login("ana@north.test", common::PASSWORD, Some("198.51.100.3"))
+        .await;
     assert_eq!(ok.status(), StatusCode::OK, "{backend:?}");
     let mut statuses = Vec::new();
     for n in 0..5 {
         let email = format!("guess{n}@north.test");
-        let response = attempt(&server, &email, "wrong-password", "198.51.100.1").await;
+        let response = server
+            .api
+            .try_login(&email, "wrong-password", Some("198.51.100.1"))
+            .await;
         statuses.push(response.status().as_u16());
     }
     assert_eq!(
@@ -95,13 +92,19 @@ async fn throttled_guessing(backend: Backend) {
     for n in 0..8 {
         let email = format!("shift{n}@north.test");
         add_user(store, &email, Role::Staff, &["north"]).await;
-        let ok = attempt(&server, &email, common::PASSWORD, "198.51.100.6").await;
+        let ok = server
+            .api
+            .try_login(&email, common::PASSWORD, Some("198.51.100.6"))
+            .await;
         assert_eq!(ok.status(), StatusCode::OK, "{backend:?}: {email}");
     }
 
     // The counters are in the database: a restart keeps them.
     let server = server.restart_with(tight).await;
-    let after = attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.4").await;
+    let after = server
+        .api
+        .try_login("mia@north.test", common::PASSWORD, Some("198.51.100.4"))
+        .await;
     assert_eq!(after.status(), StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
     server.stop().await;
 }
@@ -125,12 +128,18 @@ async fn obeying_retry_after(backend: Backend) {
     )
     .await;
     for _ in 0..2 {
-        let wrong = attempt(&server, "mia@north.test", "wrong-password", "198.51.100.7").await;
+        let wrong = server
+            .api
+            .try_login("mia@north.test", "wrong-password", Some("198.51.100.7"))
+            .await;
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{backend:?}");
     }
     // Ten refused at once, then ten more one by one: none may extend the lockout.
-    let burst =
-        (0..10).map(|_| attempt(&server, "mia@north.test", "wrong-password", "198.51.100.8"));
+    let burst = (0..10).map(|_| {
+        server
+            .api
+            .try_login("mia@north.test", "wrong-password", Some("198.51.100.8"))
+    });
     for response in futures_util::future::join_all(burst).await {
         assert_eq!(
             response.status(),
@@ -140,7 +149,10 @@ async fn obeying_retry_after(backend: Backend) {
     }
     let mut wait = 0;
     for _ in 0..10 {
-        let refused = attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.9").await;
+        let refused = server
+            .api
+            .try_login("mia@north.test", common::PASSWORD, Some("198.51.100.9"))
+            .await;
         assert_eq!(
             refused.status(),
             StatusCode::TOO_MANY_REQUESTS,
@@ -154,7 +166,10 @@ async fn obeying_retry_after(backend: Backend) {
     }
     assert!((1..=10).contains(&wait), "{backend:?}: Retry-After {wait}");
     tokio::time::sleep(Duration::from_secs(wait)).await;
-    let back = attempt(&server, "mia@north.test", common::PASSWORD, "198.51.100.9").await;
+    let back = server
+        .api
+        .try_login("mia@north.test", common::PASSWORD, Some("198.51.100.9"))
+        .await;
     assert_eq!(
         back.status(),
         StatusCode::OK,
@@ -179,13 +194,8 @@ async fn post(
     token: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = http_client()
-        .post(format!("{}{path}", server.base))
-        .json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("request")
+    let request = server.api.request(reqwest::Method::POST, token, path);
+    request.json(&body).send().await.expect("request")
 }
 
 /// Waits (up to 10 s) for the server to close `peer`'s socket, reading what it sends.
@@ -208,19 +218,12 @@ async fn revocation_reaches_live_connections(backend: Backend) {
         .await
         .to_string();
     add_user(store, "root@north.test", Role::Admin, &["north"]).await;
-    let admin = login(&server.base, "root@north.test").await.access_token;
+    let admin = server.api.login("root@north.test").await.access_token;
 
     // Logout closes the session's socket and its event stream.
-    let ana = login(&server.base, "ana@north.test").await;
+    let ana = server.api.login("ana@north.test").await;
     let mut socket = TestPeer::connect_as(&server, &ana).await;
-    let mut events = http_client()
-        .get(format!(
-            "{}/api/events?access_token={}",
-            server.base, ana.access_token
-        ))
-        .send()
-        .await
-        .expect("events");
+    let mut events = server.api.events(&ana.access_token).await;
     assert_eq!(events.status(), StatusCode::OK);
     let response = post(
         &server,
@@ -236,8 +239,8 @@ async fn revocation_reaches_live_connections(backend: Backend) {
 
     // An admin's "sign out everywhere" ends both of a user's devices.
     let (phone, tablet) = (
-        login(&server.base, "ana@north.test").await,
-        login(&server.base, "ana@north.test").await,
+        server.api.login("ana@north.test").await,
+        server.api.login("ana@north.test").await,
     );
     let mut phone_socket = TestPeer::connect_as(&server, &phone).await;
     let mut tablet_socket = TestPeer::connect_as(&server, &tablet).await;
@@ -265,18 +268,16 @@ async fn revocation_reaches_live_connections(backend: Backend) {
     }
 
     // Disabling closes the socket; enabling again revives no old session.
-    let before = login(&server.base, "ana@north.test").await;
+    let before = server.api.login("ana@north.test").await;
     let mut socket = TestPeer::connect_as(&server, &before).await;
+    let user = format!("/api/admin/users/{ana_id}");
     let patch = |disabled: bool| {
-        http_client()
-            .patch(format!("{}/api/admin/users/{ana_id}", server.base))
-            .bearer_auth(&admin)
-            .json(&json!({ "disabled": disabled }))
-            .send()
+        let body = json!({ "disabled": disabled });
+        server.api.send("PATCH", Some(&admin), &user, Some(body))
     };
-    assert_eq!(patch(true).await.expect("disable").status(), StatusCode::OK);
+    assert_eq!(patch(true).await.0, 200, "disable");
     closed_within_seconds(&mut socket, "disable").await;
-    assert_eq!(patch(false).await.expect("enable").status(), StatusCode::OK);
+    assert_eq!(patch(false).await.0, 200, "enable");
     let refresh = post(
         &server,
         "/api/auth/refresh",
@@ -317,7 +318,7 @@ async fn refresh_lifetimes(backend: Backend) {
 
     // Two uses of one refresh token at the same moment: never both succeed.
     for _ in 0..5 {
-        let session = login(&server.base, "ana@north.test").await;
+        let session = server.api.login("ana@north.test").await;
         let body = json!({"refresh_token": session.refresh_token});
         let (a, b) = tokio::join!(
             post(&server, "/api/auth/refresh", None, body.clone()),
@@ -331,7 +332,7 @@ async fn refresh_lifetimes(backend: Backend) {
     }
 
     // However often it refreshes, a session ends at its absolute lifetime.
-    let session = login(&server.base, "ana@north.test").await;
+    let session = server.api.login("ana@north.test").await;
     let mut token = session.refresh_token;
     let first = post(
         &server,

@@ -7,29 +7,22 @@ use crate::common;
 use std::time::Duration;
 
 use automerge::transaction::Transactable;
-use common::{Backend, PASSWORD, TestServer, add_user, login, peer::TestPeer};
+use common::{Backend, PASSWORD, TestServer, add_user, peer::TestPeer};
 use floorwalk::storage::Role;
 use serde_json::{Value, json};
 
 struct Admin {
     server: TestServer,
-    client: reqwest::Client,
     root: String,
 }
 
 impl Admin {
-    async fn send(
-        &self,
-        method: &str,
-        token: Option<&str>,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        common::send_json(&self.client, &self.server.base, method, token, path, body).await
-    }
-
     async fn ok(&self, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-        let (got, answer) = self.send(method, Some(&self.root), path, body).await;
+        let (got, answer) = self
+            .server
+            .api
+            .send(method, Some(&self.root), path, body)
+            .await;
         assert_eq!(got, status, "{method} {path}: {answer}");
         answer
     }
@@ -46,11 +39,10 @@ async fn start_polling(backend: Backend, poll_ms: u64) -> (Admin, i64, i64) {
     let root = add_user(store, "root@hq.test", Role::Admin, &["north"]).await;
     add_user(store, "meg@north.test", Role::Manager, &["north"]).await;
     let ana = add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
-    let token = login(&server.base, "root@hq.test").await.access_token;
+    let token = server.api.login("root@hq.test").await.access_token;
     (
         Admin {
             server,
-            client: reqwest::Client::new(),
             root: token,
         },
         root,
@@ -135,10 +127,12 @@ async fn users_and_sites(backend: Backend) {
         ),
         (json!("new@east.test"), json!("east"))
     );
-    let new_token = login(&admin.server.base, "new@east.test")
-        .await
-        .access_token;
-    let (_, me) = admin.send("GET", Some(&new_token), "/api/me", None).await;
+    let new_token = admin.server.api.login("new@east.test").await.access_token;
+    let (_, me) = admin
+        .server
+        .api
+        .send("GET", Some(&new_token), "/api/me", None)
+        .await;
     assert_eq!(me["sites"][0]["slug"], "east");
     admin.ok("POST", "/api/admin/users", Some(body), 409).await;
     for (body, word) in [
@@ -243,20 +237,24 @@ async fn users_and_sites(backend: Backend) {
     );
 
     // Only admins.
-    let meg = login(&admin.server.base, "meg@north.test")
-        .await
-        .access_token;
+    let meg = admin.server.api.login("meg@north.test").await.access_token;
     for (method, path) in [
         ("GET", "/api/admin/users"),
         ("GET", "/api/admin/sites"),
         ("PATCH", ana_path.as_str()),
     ] {
         let body = (method == "PATCH").then(|| json!({ "disabled": true }));
-        let (status, err) = admin.send(method, Some(&meg), path, body.clone()).await;
+        let (status, err) = admin
+            .server
+            .api
+            .send(method, Some(&meg), path, body.clone())
+            .await;
         assert_eq!(status, 403, "{method} {path}: {err}");
-        assert_eq!(admin.send(method, None, path, body).await.0, 401);
+        assert_eq!(admin.server.api.send(method, None, path, body).await.0, 401);
     }
     let (status, _) = admin
+        .server
+        .api
         .send(
             "POST",
             Some(&meg),
@@ -299,12 +297,10 @@ async fn disabling_cuts_live_sync(backend: Backend) {
         "{backend:?}: the disabled user's sync connection stayed open"
     );
     let response = admin
-        .client
-        .post(format!("{}/api/auth/login", admin.server.base))
-        .json(&json!({ "email": "ana@north.test", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("login");
+        .server
+        .api
+        .try_login("ana@north.test", PASSWORD, None)
+        .await;
     assert!(
         response.status().is_client_error(),
         "a disabled user cannot log in"
@@ -322,14 +318,13 @@ async fn disabling_cuts_live_sync(backend: Backend) {
 
 async fn removing_a_membership_cuts_that_site(backend: Backend) {
     let (admin, _, ana) = start_polling(backend, 600_000).await;
-    let ana_login = login(&admin.server.base, "ana@north.test").await;
+    let ana_login = admin.server.api.login("ana@north.test").await;
     let mut phone = TestPeer::connect_as(&admin.server, &ana_login).await;
-    let mut events = common::http_client()
-        .get(format!("{}/api/events", admin.server.base))
-        .bearer_auth(&ana_login.access_token)
-        .send()
-        .await
-        .expect("events");
+    let mut events = admin
+        .server
+        .api
+        .get(Some(&ana_login.access_token), "/api/events")
+        .await;
     assert_eq!(events.status(), 200);
     let id = floorwalk::sync::DocumentId::random();
     let mut doc = automerge::AutoCommit::new();
@@ -339,10 +334,7 @@ async fn removing_a_membership_cuts_that_site(backend: Backend) {
     doc.splice_text(&site, 0, 0, "north").expect("splice");
     let mut state = automerge::sync::State::new();
     phone
-        .sync_until(id.as_str(), &mut doc, &mut state, |d, s| {
-            let theirs = s.their_heads.clone().unwrap_or_default();
-            d.get_heads().iter().all(|h| theirs.contains(h))
-        })
+        .sync_until(id.as_str(), &mut doc, &mut state, common::acknowledged)
         .await;
     admin
         .ok(

@@ -5,22 +5,9 @@
 use crate::common;
 
 use automerge::{AutoCommit, ObjType, ROOT, sync, transaction::Transactable};
-use common::{Backend, TestServer, add_user, login, peer::TestPeer, wait_until};
+use common::{Backend, TestServer, acknowledged, add_user, peer::TestPeer, wait_until};
 use floorwalk::{storage::Role, sync::DocumentId};
 use serde_json::{Value, json};
-
-fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
-    let theirs = state.their_heads.clone().unwrap_or_default();
-    doc.get_heads().iter().all(|h| theirs.contains(h))
-}
-
-async fn get(base: &str, token: Option<&str>, path: &str) -> reqwest::Response {
-    let mut request = reqwest::Client::new().get(format!("{base}{path}"));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("request")
-}
 
 async fn history_of_a_phone_edit(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -60,9 +47,9 @@ async fn history_of_a_phone_edit(backend: Backend) {
         .sync_until(id.as_str(), &mut ben_doc, &mut ben_state, acknowledged)
         .await;
 
-    let vic = login(&server.base, "vic@north.test").await.access_token;
+    let vic = server.api.login("vic@north.test").await.access_token;
     let path = format!("/api/documents/{id}/history");
-    let response = get(&server.base, Some(&vic), &path).await;
+    let response = server.api.get(Some(&vic), &path).await;
     assert_eq!(response.status(), 200, "{backend:?}");
     let history: Value = response.json().await.expect("json");
     assert_eq!(history["total"], 2, "{backend:?}: {history}");
@@ -92,7 +79,9 @@ async fn history_of_a_phone_edit(backend: Backend) {
     );
 
     // Filter by user.
-    let only_ben: Value = get(&server.base, Some(&vic), &format!("{path}?user={ben}"))
+    let only_ben: Value = server
+        .api
+        .get(Some(&vic), &format!("{path}?user={ben}"))
         .await
         .json()
         .await
@@ -100,29 +89,29 @@ async fn history_of_a_phone_edit(backend: Backend) {
     assert_eq!(only_ben["total"], 1);
     assert_eq!(only_ben["changes"][0]["user_email"], "ben@north.test");
     // Pagination.
-    let page: Value = get(
-        &server.base,
-        Some(&vic),
-        &format!("{path}?limit=1&offset=1"),
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let page: Value = server
+        .api
+        .get(Some(&vic), &format!("{path}?limit=1&offset=1"))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(page["changes"][0]["hash"], second["hash"]);
 
     // Non-members and unknown documents answer alike; bad input is a 400.
-    let sam = login(&server.base, "sam@south.test").await.access_token;
-    assert_eq!(get(&server.base, Some(&sam), &path).await.status(), 404);
+    let sam = server.api.login("sam@south.test").await.access_token;
+    assert_eq!(server.api.get(Some(&sam), &path).await.status(), 404);
     let unknown = format!("/api/documents/{}/history", DocumentId::random());
-    assert_eq!(get(&server.base, Some(&vic), &unknown).await.status(), 404);
+    assert_eq!(server.api.get(Some(&vic), &unknown).await.status(), 404);
     assert_eq!(
-        get(&server.base, Some(&vic), "/api/documents/nonsense/history")
+        server
+            .api
+            .get(Some(&vic), "/api/documents/nonsense/history")
             .await
             .status(),
         404
     );
-    let bad = get(&server.base, Some(&vic), &format!("{path}?limit=0")).await;
+    let bad = server.api.get(Some(&vic), &format!("{path}?limit=0")).await;
     assert_eq!(bad.status(), 400);
     let body: Value = bad.json().await.expect("json");
     assert!(
@@ -131,7 +120,7 @@ async fn history_of_a_phone_edit(backend: Backend) {
             .is_some_and(|m| m.contains("limit")),
         "{body}"
     );
-    assert_eq!(get(&server.base, None, &path).await.status(), 401);
+    assert_eq!(server.api.get(None, &path).await.status(), 401);
 }
 
 per_backend!(history_lists_who_changed_what);

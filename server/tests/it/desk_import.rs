@@ -6,7 +6,7 @@
 use crate::common;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, sync};
-use common::{Backend, TestServer, add_user, login, peer::TestPeer, wait_until};
+use common::{Backend, TestServer, add_user, peer::TestPeer, wait_until};
 use floorwalk::storage::Role;
 use serde_json::Value;
 
@@ -23,21 +23,12 @@ const TWO_BAD_ROWS: &str = "sku,name,unit,unit_cost_minor,min,reorder_point\n\
 
 struct Desk {
     server: TestServer,
-    client: reqwest::Client,
     meg: String,
 }
 
 impl Desk {
     async fn post(&self, token: Option<&str>, path: &str, body: &str) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.server.base))
-            .header("content-type", "text/csv")
-            .body(body.to_owned());
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request")
+        self.server.api.post_csv(token, path, body).await
     }
 
     async fn import(&self, path: &str, body: &str, status: u16) -> Value {
@@ -49,21 +40,15 @@ impl Desk {
     }
 
     async fn get_text(&self, path: &str) -> String {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.server.base))
-            .bearer_auth(&self.meg)
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(response.status(), 200, "GET {path}");
-        response.text().await.expect("text")
+        self.server.api.csv(&self.meg, path).await
     }
 
     /// The site's items as the items report lists them.
     async fn items_page(&self) -> Value {
-        let text = self.get_text("/api/reports/items?site=north").await;
-        serde_json::from_str(&text).expect("json")
+        self.server
+            .api
+            .json(&self.meg, "/api/reports/items?site=north")
+            .await
     }
 
     async fn items_total(&self) -> i64 {
@@ -79,12 +64,8 @@ async fn start(backend: Backend) -> Desk {
     add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
     add_user(store, "vic@north.test", Role::Viewer, &["north"]).await;
     add_user(store, "out@south.test", Role::Manager, &["south"]).await;
-    let meg = login(&server.base, "meg@north.test").await.access_token;
-    Desk {
-        server,
-        client: reqwest::Client::new(),
-        meg,
-    }
+    let meg = server.api.login("meg@north.test").await.access_token;
+    Desk { server, meg }
 }
 
 fn item_count(doc: &AutoCommit) -> usize {
@@ -154,12 +135,11 @@ async fn import_reaches_the_phone(backend: Backend) {
     assert_eq!(report["imported"], 3, "{report}");
     assert_eq!(report["errors"], serde_json::json!([]));
     // The audit trail names the manager as the author of the import, made by the server.
-    let history: Value = serde_json::from_str(
-        &desk
-            .get_text(&format!("/api/documents/{site_doc}/history"))
-            .await,
-    )
-    .expect("history json");
+    let history = desk
+        .server
+        .api
+        .json(&desk.meg, &format!("/api/documents/{site_doc}/history"))
+        .await;
     let import = history["changes"]
         .as_array()
         .expect("changes")
@@ -367,15 +347,9 @@ async fn formulas_stay_text(backend: Backend) {
 async fn bad_input(backend: Backend) {
     let desk = start(backend).await;
     let path = "/api/sites/north/import/items";
-    let ana = login(&desk.server.base, "ana@north.test")
-        .await
-        .access_token;
-    let vic = login(&desk.server.base, "vic@north.test")
-        .await
-        .access_token;
-    let out = login(&desk.server.base, "out@south.test")
-        .await
-        .access_token;
+    let ana = desk.server.api.login("ana@north.test").await.access_token;
+    let vic = desk.server.api.login("vic@north.test").await.access_token;
+    let out = desk.server.api.login("out@south.test").await.access_token;
     assert_eq!(desk.post(None, path, GOOD_ITEMS).await.status(), 401);
     assert_eq!(
         desk.post(Some("nonsense"), path, GOOD_ITEMS).await.status(),
@@ -423,9 +397,9 @@ async fn bad_input(backend: Backend) {
         "{body}"
     );
     let response = desk
-        .client
-        .post(format!("{}{path}", desk.server.base))
-        .bearer_auth(&desk.meg)
+        .server
+        .api
+        .request(reqwest::Method::POST, Some(&desk.meg), path)
         .header("content-type", "application/json")
         .body("{}")
         .send()

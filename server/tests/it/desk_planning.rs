@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{Backend, TestServer, add_user, login, wait_until};
+use common::{Backend, TestServer, add_user, wait_until};
 use floorwalk::{
     storage::{Role, now_millis},
     time::rfc3339_millis,
@@ -17,54 +17,36 @@ const ITEMS: &str = "sku,name,unit,unit_cost_minor,reorder_point,max,supplier\nF
 
 struct Desk {
     server: TestServer,
-    client: reqwest::Client,
     meg: String,
     ana: String,
     ana_id: i64,
 }
 
 impl Desk {
-    async fn send(
-        &self,
-        method: &str,
-        token: Option<&str>,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        common::send_json(&self.client, &self.server.base, method, token, path, body).await
-    }
-
     async fn ok(&self, method: &str, path: &str, body: Value, status: u16) -> Value {
-        let (got, answer) = self.send(method, Some(&self.meg), path, Some(body)).await;
+        let (got, answer) = self
+            .server
+            .api
+            .send(method, Some(&self.meg), path, Some(body))
+            .await;
         assert_eq!(got, status, "{method} {path}: {answer}");
         answer
     }
 
     async fn get(&self, token: &str, path: &str) -> Value {
-        let (status, body) = self.send("GET", Some(token), path, None).await;
+        let (status, body) = self.server.api.send("GET", Some(token), path, None).await;
         assert_eq!(status, 200, "GET {path}: {body}");
         body
     }
 
     async fn import(&self, kind: &str, csv: &str) {
-        let response = self
-            .client
-            .post(format!(
-                "{}/api/sites/north/import/{kind}",
-                self.server.base
-            ))
-            .bearer_auth(&self.meg)
-            .header("content-type", "text/csv")
-            .body(csv.to_owned())
-            .send()
-            .await
-            .expect("import");
+        let response = self.server.api.import(&self.meg, "north", kind, csv).await;
         assert_eq!(response.status(), 200, "import {kind}");
     }
 
     /// The work list documents of a type, as Ana's phone sees them.
     async fn work(&self, doc_type: &str) -> Vec<Value> {
-        let work = self.get(&self.ana, "/api/sites/north/work").await;
+        let work = self.server.api.work(&self.ana, "north").await;
         work["documents"]
             .as_array()
             .expect("documents")
@@ -82,11 +64,10 @@ async fn start(backend: Backend) -> Desk {
     let ana_id = add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
     add_user(store, "vic@north.test", Role::Viewer, &["north"]).await;
     add_user(store, "out@south.test", Role::Admin, &["south"]).await;
-    let meg = login(&server.base, "meg@north.test").await.access_token;
-    let ana = login(&server.base, "ana@north.test").await.access_token;
+    let meg = server.api.login("meg@north.test").await.access_token;
+    let ana = server.api.login("ana@north.test").await.access_token;
     let desk = Desk {
         server,
-        client: reqwest::Client::new(),
         meg,
         ana,
         ana_id,
@@ -361,12 +342,8 @@ async fn templates_and_schedules(backend: Backend) {
 
 async fn only_managers_plan(backend: Backend) {
     let desk = start(backend).await;
-    let vic = login(&desk.server.base, "vic@north.test")
-        .await
-        .access_token;
-    let out = login(&desk.server.base, "out@south.test")
-        .await
-        .access_token;
+    let vic = desk.server.api.login("vic@north.test").await.access_token;
+    let out = desk.server.api.login("out@south.test").await.access_token;
     let plans = [
         ("/api/sites/north/count-sessions", json!({ "title": "x" })),
         (
@@ -385,24 +362,34 @@ async fn only_managers_plan(backend: Backend) {
     for (path, body) in plans {
         for token in [&desk.ana, &vic] {
             let (status, err) = desk
+                .server
+                .api
                 .send("POST", Some(token), path, Some(body.clone()))
                 .await;
             assert_eq!(status, 403, "{backend:?} {path}: {err}");
             assert_eq!(err["error"], "forbidden");
         }
         assert_eq!(
-            desk.send("POST", Some(&out), path, Some(body.clone()))
+            desk.server
+                .api
+                .send("POST", Some(&out), path, Some(body.clone()))
                 .await
                 .0,
             404,
             "{path}"
         );
         assert_eq!(
-            desk.send("POST", None, path, Some(body.clone())).await.0,
+            desk.server
+                .api
+                .send("POST", None, path, Some(body.clone()))
+                .await
+                .0,
             401,
             "{path}"
         );
         let (status, err) = desk
+            .server
+            .api
             .send(
                 "POST",
                 Some(&desk.meg),

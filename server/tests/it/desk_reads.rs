@@ -4,51 +4,12 @@
 use crate::common;
 use crate::reporting_fixture as fixture;
 
-use common::{Backend, TestServer, add_user, login};
+use common::{Backend, TestServer, add_user};
 use floorwalk::storage::Role;
-use serde_json::Value;
-
-struct Api {
-    server: TestServer,
-    client: reqwest::Client,
-}
-
-impl Api {
-    async fn get(&self, token: Option<&str>, path: &str) -> reqwest::Response {
-        let mut request = self.client.get(format!("{}{path}", self.server.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request")
-    }
-
-    async fn json(&self, token: &str, path: &str) -> Value {
-        let response = self.get(Some(token), path).await;
-        assert_eq!(response.status(), 200, "GET {path}");
-        response.json().await.expect("json body")
-    }
-
-    async fn text(&self, token: &str, path: &str) -> String {
-        let response = self.get(Some(token), path).await;
-        assert_eq!(response.status(), 200, "GET {path}");
-        let kind = response.headers()["content-type"]
-            .to_str()
-            .expect("ascii")
-            .to_owned();
-        assert!(kind.starts_with("text/csv"), "{path}: {kind}");
-        response.text().await.expect("text")
-    }
-
-    async fn error(&self, token: Option<&str>, path: &str, status: u16) -> Value {
-        let response = self.get(token, path).await;
-        assert_eq!(response.status(), status, "GET {path}");
-        response.json().await.expect("error body")
-    }
-}
 
 /// North's manager (also at south), north's viewer, south's staff; the reporting
 /// fixture loaded, its `site-n` document made north's master-data document.
-async fn start(backend: Backend) -> (Api, [String; 3]) {
+async fn start(backend: Backend) -> (TestServer, [String; 3]) {
     let server = TestServer::start(backend).await;
     let store = server.store.as_ref();
     add_user(store, "meg@north.test", Role::Manager, &["north", "south"]).await;
@@ -65,17 +26,14 @@ async fn start(backend: Backend) -> (Api, [String; 3]) {
         .await;
     let mut tokens = Vec::new();
     for email in ["meg@north.test", "vic@north.test", "sam@south.test"] {
-        tokens.push(login(&server.base, email).await.access_token);
+        tokens.push(server.api.login(email).await.access_token);
     }
-    let client = reqwest::Client::new();
-    (
-        Api { server, client },
-        tokens.try_into().expect("three tokens"),
-    )
+    (server, tokens.try_into().expect("three tokens"))
 }
 
 async fn members(backend: Backend) {
-    let (api, [_, vic, sam]) = start(backend).await;
+    let (server, [_, vic, sam]) = start(backend).await;
+    let api = &server.api;
     let body = api.json(&vic, "/api/sites/north/members").await;
     let members = body["members"].as_array().expect("members");
     let emails: Vec<&str> = members.iter().filter_map(|m| m["email"].as_str()).collect();
@@ -95,7 +53,8 @@ async fn members(backend: Backend) {
 }
 
 async fn item_and_location_lists(backend: Backend) {
-    let (api, [meg, vic, sam]) = start(backend).await;
+    let (server, [meg, vic, sam]) = start(backend).await;
+    let api = &server.api;
     let page = api.json(&vic, "/api/reports/items?site=north").await;
     assert_eq!(page["total"], 4, "{backend:?}: {page}");
     let rows = page["rows"].as_array().expect("rows");
@@ -140,7 +99,7 @@ async fn item_and_location_lists(backend: Backend) {
         .await;
 
     let csv = api
-        .text(&vic, "/api/reports/items?site=north&format=csv")
+        .csv(&vic, "/api/reports/items?site=north&format=csv")
         .await;
     assert!(csv.starts_with("site,id,sku,name,unit,barcodes,unit_cost_minor,min_qty,reorder_point,max_qty,item_class,supplier,active,on_hand,below_reorder_point\r\n"), "{csv}");
     assert!(
@@ -153,7 +112,7 @@ async fn item_and_location_lists(backend: Backend) {
     assert_eq!(locations["rows"][0]["code"], "A-01-01");
     assert_eq!(locations["rows"][0]["kind"], "bin");
     let csv = api
-        .text(&vic, "/api/reports/locations?site=north&format=csv&q=02")
+        .csv(&vic, "/api/reports/locations?site=north&format=csv&q=02")
         .await;
     assert_eq!(
         csv,
@@ -162,8 +121,9 @@ async fn item_and_location_lists(backend: Backend) {
 }
 
 async fn exports(backend: Backend) {
-    let (api, [_, vic, sam]) = start(backend).await;
-    let csv = api.text(&vic, "/api/sites/north/export/items.csv").await;
+    let (server, [_, vic, sam]) = start(backend).await;
+    let api = &server.api;
+    let csv = api.csv(&vic, "/api/sites/north/export/items.csv").await;
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
@@ -175,9 +135,7 @@ async fn exports(backend: Backend) {
         "{backend:?}"
     );
     assert_eq!(csv.lines().count(), 5);
-    let csv = api
-        .text(&vic, "/api/sites/north/export/locations.csv")
-        .await;
+    let csv = api.csv(&vic, "/api/sites/north/export/locations.csv").await;
     assert_eq!(
         csv,
         "code,name,parent_code,kind\r\nA-01-01,,,bin\r\nA-01-02,,,bin\r\n"
@@ -196,7 +154,8 @@ per_backend!(exports_use_the_import_columns = exports);
 
 #[tokio::test]
 async fn openapi_lists_every_desk_endpoint() {
-    let (api, [_, vic, _]) = start(Backend::Sqlite).await;
+    let (server, [_, vic, _]) = start(Backend::Sqlite).await;
+    let api = &server.api;
     let doc = api.json(&vic, "/api/openapi.json").await;
     for path in [
         "/api/sites/{slug}/members",

@@ -8,10 +8,9 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Backend, TestServer, add_user, http_client, login, peer::TestPeer};
+use common::{Backend, TestServer, add_user, peer::TestPeer};
 use floorwalk::storage::Role;
 use reqwest::{StatusCode, header};
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -52,36 +51,6 @@ fn photo(len: usize) -> (String, Vec<u8>) {
     (hex::encode(Sha256::digest(&bytes)), bytes)
 }
 
-async fn upload(
-    server: &TestServer,
-    token: &str,
-    site: &str,
-    file: &(String, Vec<u8>),
-) -> (StatusCode, Value) {
-    let response = http_client()
-        .put(format!(
-            "{}/api/attachments/{}?site={site}",
-            server.base, file.0
-        ))
-        .bearer_auth(token)
-        .header("content-type", "image/png")
-        .body(file.1.clone())
-        .send()
-        .await
-        .expect("upload");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn download(server: &TestServer, token: &str, sha256: &str) -> reqwest::Response {
-    http_client()
-        .get(format!("{}/api/attachments/{sha256}", server.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("download")
-}
-
 async fn headers_on_every_response(backend: Backend) {
     let server = TestServer::start(backend).await;
     add_user(
@@ -91,33 +60,31 @@ async fn headers_on_every_response(backend: Backend) {
         &["north"],
     )
     .await;
-    let client = http_client();
-    let get = |path: &str| client.get(format!("{}{path}", server.base)).send();
+    let get = |path: &'static str| server.api.get(None, path);
 
-    let health = get("/api/health").await.expect("health");
+    let health = get("/api/health").await;
     assert_browser_headers(&health, "a JSON answer");
     assert_eq!(
         health.headers().get(header::STRICT_TRANSPORT_SECURITY),
         None,
         "no HSTS over plain HTTP"
     );
-    let unauthorized = get("/api/me").await.expect("me");
+    let unauthorized = get("/api/me").await;
     assert_eq!(unauthorized.status(), StatusCode::UNAUTHORIZED);
     assert_browser_headers(&unauthorized, "an error");
-    let unknown = get("/api/no-such-thing").await.expect("404");
+    let unknown = get("/api/no-such-thing").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     assert_browser_headers(&unknown, "an unknown route");
-    let login = client
-        .post(format!("{}/api/auth/login", server.base))
-        .json(&json!({"email": "ana@north.test", "password": "wrong password"}))
-        .send()
-        .await
-        .expect("login");
+    let login = server
+        .api
+        .try_login("ana@north.test", "wrong password", None)
+        .await;
     assert_browser_headers(&login, "a refused login");
 
     // Behind a TLS-terminating proxy, HSTS is sent too.
-    let proxied = client
-        .get(format!("{}/api/health", server.base))
+    let proxied = server
+        .api
+        .request(reqwest::Method::GET, None, "/api/health")
         .header("x-forwarded-proto", "https")
         .send()
         .await
@@ -138,27 +105,27 @@ async fn attachments_per_site(backend: Backend) {
     add_user(store, "ana@north.test", Role::Staff, &["north"]).await;
     add_user(store, "sam@south.test", Role::Staff, &["south"]).await;
     add_user(store, "eve@east.test", Role::Manager, &["east"]).await;
-    let ana = login(&server.base, "ana@north.test").await.access_token;
-    let sam = login(&server.base, "sam@south.test").await.access_token;
-    let eve = login(&server.base, "eve@east.test").await.access_token;
+    let ana = server.api.login("ana@north.test").await.access_token;
+    let sam = server.api.login("sam@south.test").await.access_token;
+    let eve = server.api.login("eve@east.test").await.access_token;
 
     let shared = photo(1_000);
     assert_eq!(
-        upload(&server, &ana, "north", &shared).await.0,
+        server.api.upload(&ana, "north", &shared).await.0,
         StatusCode::CREATED
     );
     assert_eq!(
-        upload(&server, &ana, "north", &shared).await.0,
+        server.api.upload(&ana, "north", &shared).await.0,
         StatusCode::OK,
         "a retry"
     );
     // South uploads the same file: its own copy, and no hint that north has one.
     assert_eq!(
-        upload(&server, &sam, "south", &shared).await.0,
+        server.api.upload(&sam, "south", &shared).await.0,
         StatusCode::CREATED,
         "{backend:?}: another site's upload is new at this site"
     );
-    let served = download(&server, &sam, &shared.0).await;
+    let served = server.api.download(&sam, &shared.0).await;
     assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(
         header_of(&served, "content-security-policy"),
@@ -177,9 +144,13 @@ async fn attachments_per_site(backend: Backend) {
         served.bytes().await.expect("body").as_ref(),
         shared.1.as_slice()
     );
-    let revalidated = http_client()
-        .get(format!("{}/api/attachments/{}", server.base, shared.0))
-        .bearer_auth(&sam)
+    let revalidated = server
+        .api
+        .request(
+            reqwest::Method::GET,
+            Some(&sam),
+            &format!("/api/attachments/{}", shared.0),
+        )
         .header(header::IF_NONE_MATCH, &etag)
         .send()
         .await
@@ -187,17 +158,17 @@ async fn attachments_per_site(backend: Backend) {
     assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
     // Revalidation is checked like a download: no site of eve's has it.
     assert_eq!(
-        download(&server, &eve, &shared.0).await.status(),
+        server.api.download(&eve, &shared.0).await.status(),
         StatusCode::NOT_FOUND
     );
 
     // The quota counts the site's files; a file already kept costs nothing again.
     let second = photo(1_500);
     assert_eq!(
-        upload(&server, &ana, "north", &second).await.0,
+        server.api.upload(&ana, "north", &second).await.0,
         StatusCode::CREATED
     );
-    let (status, body) = upload(&server, &ana, "north", &photo(800)).await;
+    let (status, body) = server.api.upload(&ana, "north", &photo(800)).await;
     assert_eq!(
         status,
         StatusCode::INSUFFICIENT_STORAGE,
@@ -211,12 +182,12 @@ async fn attachments_per_site(backend: Backend) {
         "{message}"
     );
     assert_eq!(
-        upload(&server, &ana, "north", &second).await.0,
+        server.api.upload(&ana, "north", &second).await.0,
         StatusCode::OK
     );
     // Another site's quota is its own.
     assert_eq!(
-        upload(&server, &sam, "south", &photo(800)).await.0,
+        server.api.upload(&sam, "south", &photo(800)).await.0,
         StatusCode::CREATED
     );
     server.stop().await;
@@ -240,7 +211,7 @@ async fn connection_cap(backend: Backend) {
         &["north"],
     )
     .await;
-    let ana = login(&server.base, "ana@north.test").await;
+    let ana = server.api.login("ana@north.test").await;
     let first = TestPeer::connect_as(&server, &ana).await;
     let _second = TestPeer::connect_as(&server, &ana).await;
     let refused = TestPeer::try_connect_as(&server, &ana)
@@ -252,7 +223,7 @@ async fn connection_cap(backend: Backend) {
         "{backend:?}: {refused}"
     );
     // Another user is not affected; a closed connection frees its place.
-    let _ben = TestPeer::connect_as(&server, &login(&server.base, "ben@north.test").await).await;
+    let _ben = TestPeer::connect_as(&server, &server.api.login("ben@north.test").await).await;
     drop(first);
     let mut freed = None;
     for _ in 0..100 {
@@ -283,7 +254,7 @@ async fn expiring_sockets(backend: Backend) {
         &["north"],
     )
     .await;
-    let ana = login(&server.base, "ana@north.test").await;
+    let ana = server.api.login("ana@north.test").await;
     let mut peer = TestPeer::connect_as(&server, &ana).await;
     let started = std::time::Instant::now();
     let message = peer

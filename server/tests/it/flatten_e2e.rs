@@ -112,7 +112,10 @@ async fn a_synced_count_session_is_flattened_with_conflicts_and_adjustments(back
         "floorwalk_sync_relay_seconds",
     ] {
         let labels = format!("{{backend=\"{}\"}}", server.store.backend());
-        let count = metric(&server, &format!("{histogram}_count{labels}")).await;
+        let count = server
+            .api
+            .metric(&format!("{histogram}_count{labels}"))
+            .await;
         assert!(
             count >= 1,
             "{backend:?}: {histogram} observed {count} changes"
@@ -186,21 +189,6 @@ async fn garbage_documents_get_problems_and_others_keep_flowing(backend: Backend
     server.stop().await;
 }
 
-/// A counter from the server's `/metrics`.
-async fn metric(server: &TestServer, name: &str) -> u64 {
-    let text = common::http_client()
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
-        .unwrap_or_else(|| panic!("{name} is not in /metrics:\n{text}"))
-}
-
 per_backend!(a_validation_problem_is_counted_once_while_it_lasts_and_once_when_it_clears);
 async fn a_validation_problem_is_counted_once_while_it_lasts_and_once_when_it_clears(
     backend: Backend,
@@ -221,8 +209,8 @@ async fn a_validation_problem_is_counted_once_while_it_lasts_and_once_when_it_cl
         mia.push(&server, &id, &mut doc).await;
         server.flattened(&id).await;
     }
-    assert_eq!(metric(&server, APPEARED).await, 1, "{backend:?}");
-    assert_eq!(metric(&server, CLEARED).await, 0, "{backend:?}");
+    assert_eq!(server.api.metric(APPEARED).await, 1, "{backend:?}");
+    assert_eq!(server.api.metric(CLEARED).await, 0, "{backend:?}");
     // Repaired: the problem clears, once.
     let mut fixed = doc_from(&session_json());
     fixed.merge(&mut doc).expect("merge");
@@ -237,8 +225,8 @@ async fn a_validation_problem_is_counted_once_while_it_lasts_and_once_when_it_cl
         0,
         "{backend:?}"
     );
-    assert_eq!(metric(&server, CLEARED).await, 1, "{backend:?}");
-    assert_eq!(metric(&server, APPEARED).await, 1, "{backend:?}");
+    assert_eq!(server.api.metric(CLEARED).await, 1, "{backend:?}");
+    assert_eq!(server.api.metric(APPEARED).await, 1, "{backend:?}");
     server.stop().await;
 }
 

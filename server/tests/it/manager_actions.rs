@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, sync};
 use common::{
-    Backend, TestDb, TestServer, acknowledged, add_user, cast::Cast, login, peer::TestPeer,
-    wait_until,
+    Backend, TestDb, TestServer, acknowledged, add_user, cast::Cast, peer::TestPeer, wait_until,
 };
 use floorwalk::{storage::Role, sync::DocumentId};
 use floorwalk_shared::examples::{
@@ -91,23 +90,6 @@ impl Phone {
     }
 }
 
-async fn act(
-    server: &TestServer,
-    token: &str,
-    doc: &DocumentId,
-    body: Value,
-) -> (StatusCode, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/documents/{doc}/actions", server.base))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("action request");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 /// The value at `path` (map keys) in the peer's copy, as JSON.
 fn read_path(doc: &AutoCommit, path: &[&str]) -> Option<Value> {
     let mut obj = ROOT;
@@ -146,16 +128,17 @@ async fn a_resolution_reaches_the_phone_and_the_stock_levels(backend: Backend) {
     .await;
     // The example already approved 4 of 6 expected on another line: −2.
     assert_eq!(adjustments(db, &id).await, -2, "{backend:?}");
-    let mia = login(&server.base, "mia@north.test").await.access_token;
+    let mia = server.api.login("mia@north.test").await.access_token;
 
     // A line in conflict has no quantity to approve by default.
-    let (status, body) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "approve_line", "line": CONFLICT_LINE}),
-    )
-    .await;
+    let (status, body) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "approve_line", "line": CONFLICT_LINE}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{backend:?}: {body}");
     assert!(
         body["message"]
@@ -166,9 +149,7 @@ async fn a_resolution_reaches_the_phone_and_the_stock_levels(backend: Backend) {
     );
 
     // Resolving it: 38 stands where 40 were expected.
-    let (status, body) = act(
-        &server,
-        &mia,
+    let (status, body) = server.api.act(&mia,
         &id,
         json!({"action": "resolve_conflict", "line": CONFLICT_LINE, "qty": 38, "reason": "damaged", "note": "two crushed"}),
     )
@@ -198,13 +179,14 @@ async fn a_resolution_reaches_the_phone_and_the_stock_levels(backend: Backend) {
     assert_eq!(adjustments(db, &id).await, -4, "{backend:?}");
 
     // Approving the found line takes its agreed count (3, none expected).
-    let (status, body) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "approve_line", "line": FOUND_LINE}),
-    )
-    .await;
+    let (status, body) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "approve_line", "line": FOUND_LINE}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
     assert_eq!(body["result"]["qty"], 3);
     wait_until(5, "the found line's adjustment", || async {
@@ -213,22 +195,24 @@ async fn a_resolution_reaches_the_phone_and_the_stock_levels(backend: Backend) {
     .await;
 
     // A recount of an approved line would change nothing: refused.
-    let (status, _) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "request_recount", "line": FOUND_LINE}),
-    )
-    .await;
+    let (status, _) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "request_recount", "line": FOUND_LINE}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
 
-    let (status, _) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "set_count_status", "status": "closed"}),
-    )
-    .await;
+    let (status, _) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "set_count_status", "status": "closed"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     wait_until(5, "the session to be closed", || async {
         db.scalar(&format!(
@@ -256,10 +240,13 @@ async fn bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the
     }));
     let mut ana = Phone::open(&server, &cast, &value).await;
     let id = ana.id.clone();
-    let mia = login(&server.base, "mia@north.test").await.access_token;
+    let mia = server.api.login("mia@north.test").await.access_token;
 
     // Tolerance 0: B-01 (−1) and the found line (+3) are beyond it.
-    let (status, body) = act(&server, &mia, &id, json!({"action": "approve_session"})).await;
+    let (status, body) = server
+        .api
+        .act(&mia, &id, json!({"action": "approve_session"}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
     assert_eq!(body["result"]["approved"], json!([]), "{body}");
     let skipped = body["result"]["skipped"].to_string();
@@ -268,13 +255,14 @@ async fn bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the
     assert!(skipped.contains("beyond the tolerance of 0"), "{skipped}");
 
     // Tolerance 1 takes B-01 only.
-    let (status, body) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "approve_session", "tolerance": 1}),
-    )
-    .await;
+    let (status, body) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "approve_session", "tolerance": 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let approved: Vec<&str> = body["result"]["approved"]
         .as_array()
@@ -289,13 +277,14 @@ async fn bulk_approval_takes_only_lines_within_tolerance_and_recounts_follow_the
     .await;
 
     // A recount asks for the pass after the latest one.
-    let (status, body) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "request_recount", "line": CONFLICT_LINE}),
-    )
-    .await;
+    let (status, body) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "request_recount", "line": CONFLICT_LINE}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["result"]["count_index"], 2);
     ana.until(|doc| {
@@ -320,20 +309,21 @@ async fn a_corrective_action_is_assigned_and_closed_with_evidence(backend: Backe
     let mut ana = Phone::open_run(&server, &cast, &at_north(example_checklist_run_json())).await;
     let id = ana.id.clone();
     let action_id = example_uuid(51);
-    let mia = login(&server.base, "mia@north.test").await.access_token;
+    let mia = server.api.login("mia@north.test").await.access_token;
     let photo = json!({"sha256": "a".repeat(64), "content_type": "image/jpeg", "size": 1234});
 
-    let (status, body) = act(
-        &server,
-        &mia,
-        &id,
-        json!({
-            "action": "update_corrective_action", "id": action_id, "assignee": "ana",
-            "due_at": "2026-12-01T17:00:00.000Z", "priority": "urgent",
-            "status": "done", "note": "rollers replaced", "evidence": [photo],
-        }),
-    )
-    .await;
+    let (status, body) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({
+                "action": "update_corrective_action", "id": action_id, "assignee": "ana",
+                "due_at": "2026-12-01T17:00:00.000Z", "priority": "urgent",
+                "status": "done", "note": "rollers replaced", "evidence": [photo],
+            }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
     assert_eq!(body["result"]["status"], "done");
     wait_until(5, "the action closed in SQL", || async {
@@ -358,21 +348,23 @@ async fn a_corrective_action_is_assigned_and_closed_with_evidence(backend: Backe
     .await;
 
     // Clearing a field with null, and refusing a bad due date.
-    let (status, _) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "update_corrective_action", "id": action_id, "assignee": null}),
-    )
-    .await;
+    let (status, _) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "update_corrective_action", "id": action_id, "assignee": null}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "update_corrective_action", "id": action_id, "due_at": "tomorrow"}),
-    )
-    .await;
+    let (status, body) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "update_corrective_action", "id": action_id, "due_at": "tomorrow"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(
         body["message"]
@@ -380,13 +372,14 @@ async fn a_corrective_action_is_assigned_and_closed_with_evidence(backend: Backe
             .expect("a string")
             .contains("RFC 3339")
     );
-    let (status, _) = act(
-        &server,
-        &mia,
-        &id,
-        json!({"action": "update_corrective_action", "id": example_uuid(9999)}),
-    )
-    .await;
+    let (status, _) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "update_corrective_action", "id": example_uuid(9999)}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     server.stop().await;
 }
@@ -402,14 +395,14 @@ async fn only_managers_of_the_site_act_and_bad_requests_say_why() {
         ("ana@north.test", StatusCode::FORBIDDEN),
         ("sam@south.test", StatusCode::NOT_FOUND),
     ] {
-        let token = login(&server.base, email).await.access_token;
-        let (status, body) = act(&server, &token, &id, approve.clone()).await;
+        let token = server.api.login(email).await.access_token;
+        let (status, body) = server.api.act(&token, &id, approve.clone()).await;
         assert_eq!(status, expected, "{email}: {body}");
     }
-    let (status, _) = act(&server, "not-a-token", &id, approve.clone()).await;
+    let (status, _) = server.api.act("not-a-token", &id, approve.clone()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    let mia = login(&server.base, "mia@north.test").await.access_token;
+    let mia = server.api.login("mia@north.test").await.access_token;
     let cases = [
         (
             json!({"action": "teleport"}),
@@ -448,7 +441,7 @@ async fn only_managers_of_the_site_act_and_bad_requests_say_why() {
         ),
     ];
     for (body, expected, says) in cases {
-        let (status, answer) = act(&server, &mia, &id, body.clone()).await;
+        let (status, answer) = server.api.act(&mia, &id, body.clone()).await;
         assert_eq!(status, expected, "{body}: {answer}");
         assert!(
             answer["message"]
@@ -459,13 +452,13 @@ async fn only_managers_of_the_site_act_and_bad_requests_say_why() {
         );
     }
     let unknown = DocumentId::random();
-    let (status, _) = act(&server, &mia, &unknown, approve.clone()).await;
+    let (status, _) = server.api.act(&mia, &unknown, approve.clone()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // None of the refused requests changed the document.
     assert!(read_path(&ana.doc, &["lines", FOUND_LINE]).is_none());
     let heads_before = ana.doc.get_heads();
-    let (status, _) = act(&server, &mia, &id, approve).await;
+    let (status, _) = server.api.act(&mia, &id, approve).await;
     assert_eq!(status, StatusCode::OK);
     ana.until(|doc| doc.get_heads() != heads_before).await;
     assert_eq!(
@@ -500,16 +493,9 @@ async fn next_event(response: &mut reqwest::Response, buffer: &mut String, event
 per_backend!(dashboards_hear_of_flattened_changes_over_sse);
 async fn dashboards_hear_of_flattened_changes_over_sse(backend: Backend) {
     let (server, cast) = north(backend).await;
-    let mia = login(&server.base, "mia@north.test").await.access_token;
-    let client = reqwest::Client::new();
+    let mia = server.api.login("mia@north.test").await.access_token;
     // EventSource cannot send headers: the token may come in the query.
-    let mut events = client
-        .get(format!("{}/api/events?access_token={mia}", server.base))
-        // Compression would hold events back: the stream must stay plain.
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .expect("events");
+    let mut events = server.api.events(&mia).await;
     assert_eq!(events.status(), StatusCode::OK);
     assert_eq!(events.headers()["content-type"], "text/event-stream");
     assert_eq!(events.headers()["content-encoding"], "identity");
@@ -538,19 +524,13 @@ async fn dashboards_hear_of_flattened_changes_over_sse(backend: Backend) {
     );
 
     // Another site's manager hears nothing of north, and may not ask for it.
-    let sam = login(&server.base, "sam@south.test").await.access_token;
-    let response = client
-        .get(format!("{}/api/events?site=north", server.base))
-        .bearer_auth(&sam)
-        .send()
-        .await
-        .expect("events");
+    let sam = server.api.login("sam@south.test").await.access_token;
+    let response = server.api.get(Some(&sam), "/api/events?site=north").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let response = client
-        .get(format!("{}/api/events?access_token=forged", server.base))
-        .send()
-        .await
-        .expect("events");
+    let response = server
+        .api
+        .get(None, "/api/events?access_token=forged")
+        .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     drop(events);
     server.stop().await;

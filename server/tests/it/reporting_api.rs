@@ -4,41 +4,14 @@
 use crate::common;
 use crate::reporting_fixture as fixture;
 
-use common::{Backend, TestServer, add_user, login};
+use common::{Backend, TestServer, add_user};
 use floorwalk::storage::Role;
 use serde_json::Value;
 
 const NOVEMBER: &str = "from=2026-11-01&to=2026-11-30";
 
-struct Api {
-    server: TestServer,
-    client: reqwest::Client,
-}
-
-impl Api {
-    async fn get(&self, token: Option<&str>, path: &str) -> reqwest::Response {
-        let mut request = self.client.get(format!("{}{path}", self.server.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request")
-    }
-
-    async fn json(&self, token: &str, path: &str) -> Value {
-        let response = self.get(Some(token), path).await;
-        assert_eq!(response.status(), 200, "GET {path}");
-        response.json().await.expect("json body")
-    }
-
-    async fn error(&self, token: Option<&str>, path: &str, status: u16) -> Value {
-        let response = self.get(token, path).await;
-        assert_eq!(response.status(), status, "GET {path}");
-        response.json().await.expect("error body")
-    }
-}
-
 /// North's manager (also at south), north's viewer, south's staff; the fixture loaded.
-async fn start(backend: Backend) -> (Api, [String; 3]) {
+async fn start(backend: Backend) -> (TestServer, [String; 3]) {
     let server = TestServer::start(backend).await;
     let store = server.store.as_ref();
     add_user(store, "meg@north.test", Role::Manager, &["north", "south"]).await;
@@ -47,11 +20,9 @@ async fn start(backend: Backend) -> (Api, [String; 3]) {
     fixture::load(store, &server.db.url).await;
     let mut tokens = Vec::new();
     for email in ["meg@north.test", "vic@north.test", "sam@south.test"] {
-        tokens.push(login(&server.base, email).await.access_token);
+        tokens.push(server.api.login(email).await.access_token);
     }
-    let tokens = tokens.try_into().expect("three tokens");
-    let client = reqwest::Client::new();
-    (Api { server, client }, tokens)
+    (server, tokens.try_into().expect("three tokens"))
 }
 
 fn figure<'a>(report: &'a Value, kpi: &str) -> &'a Value {
@@ -62,7 +33,8 @@ fn figure<'a>(report: &'a Value, kpi: &str) -> &'a Value {
 }
 
 async fn kpis_as_json_and_csv(backend: Backend) {
-    let (api, [meg, vic, _]) = start(backend).await;
+    let (server, [meg, vic, _]) = start(backend).await;
+    let api = &server.api;
     let path = format!("/api/reports/kpis/inventory-accuracy?site=north&{NOVEMBER}");
     let report = api.json(&vic, &path).await;
     assert_eq!(report["from"], "2026-11-01", "{backend:?}");
@@ -198,7 +170,8 @@ async fn kpis_as_json_and_csv(backend: Backend) {
 }
 
 async fn tables_filter_page_and_export(backend: Backend) {
-    let (api, [_, vic, _]) = start(backend).await;
+    let (server, [_, vic, _]) = start(backend).await;
+    let api = &server.api;
     let page = api
         .json(
             &vic,
@@ -312,7 +285,8 @@ async fn tables_filter_page_and_export(backend: Backend) {
 }
 
 async fn access_and_bad_filters(backend: Backend) {
-    let (api, [meg, vic, sam]) = start(backend).await;
+    let (server, [meg, vic, sam]) = start(backend).await;
+    let api = &server.api;
     let foreign = api
         .error(Some(&sam), "/api/reports/count-sessions?site=north", 404)
         .await;
@@ -395,7 +369,8 @@ async fn access_and_bad_filters(backend: Backend) {
 }
 
 async fn openapi_document(backend: Backend) {
-    let (api, _) = start(backend).await;
+    let (server, _) = start(backend).await;
+    let api = &server.api;
     let response = api.get(None, "/api/openapi.json").await;
     assert_eq!(response.status(), 200);
     let doc: Value = response.json().await.expect("json");
@@ -482,7 +457,8 @@ fn totals(figures: &Value) -> std::collections::BTreeMap<String, [i64; 3]> {
 /// The trend in one call gives, point by point, what `/api/reports/kpis` gives for
 /// each sub-period (what the dashboard used to ask for one call at a time).
 async fn trend_is_the_kpis_of_each_sub_period(backend: Backend) {
-    let (api, [meg, vic, _]) = start(backend).await;
+    let (server, [meg, vic, _]) = start(backend).await;
+    let api = &server.api;
     for scope in ["site=north&", "site=south&", ""] {
         let trend = api
             .json(&meg, &format!("/api/reports/kpis/trend?{scope}{NOVEMBER}"))

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{Backend, TestServer, cast::Cast, login, wait_until};
+use common::{Backend, TestServer, cast::Cast, wait_until};
 use floorwalk::sync::DocumentId;
 use floorwalk_shared::examples::{
     EXAMPLE_SITE, example_checklist_run_json, example_count_session_json, example_shipment_json,
@@ -52,19 +52,9 @@ async fn examples_reach_the_dashboard(backend: Backend) {
     })
     .await;
 
-    let token = login(&server.base, &email).await.access_token;
-    let url = format!(
-        "{}/api/reports/kpis?site={EXAMPLE_SITE}&from=2026-11-01&to=2026-11-30",
-        server.base
-    );
-    let response = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), 200);
-    let report: Value = response.json().await.expect("json");
+    let token = server.api.login(&email).await.access_token;
+    let path = format!("/api/reports/kpis?site={EXAMPLE_SITE}&from=2026-11-01&to=2026-11-30");
+    let report = server.api.json(&token, &path).await;
     let expected = [
         // A-01-01|SKU-9 is a conflict (38 vs 39): not counted yet. SKU-12: approved 4 of
         // 6 (−2 × 450), SKU-30 found 3 of none (+3 × 350); tolerance ±0: none accurate.
@@ -92,19 +82,8 @@ async fn examples_reach_the_dashboard(backend: Backend) {
     assert!((damage - 2.0 / 30.0).abs() < 1e-12, "{backend:?}: {damage}");
 
     // Received 6 and counted 4 (−2 adjustment) of SKU-12, reorder point 5, no max.
-    let url = format!(
-        "{}/api/reports/replenishment?site={EXAMPLE_SITE}",
-        server.base
-    );
-    let page: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let path = format!("/api/reports/replenishment?site={EXAMPLE_SITE}");
+    let page = server.api.json(&token, &path).await;
     assert_eq!(page["total"], 1, "{backend:?}: {page}");
     assert_eq!(page["rows"][0]["sku"], "SKU-12");
     assert_eq!(page["rows"][0]["on_hand"], 4);

@@ -6,7 +6,7 @@ use crate::common;
 use std::{process::Stdio, sync::Arc, time::Duration};
 
 use automerge::{AutoCommit, ROOT, ReadDoc, Value, transaction::Transactable};
-use common::{Backend, TestServer, add_user, login, ticket};
+use common::{Backend, TestServer, add_user};
 use floorwalk::{
     documents::json::{insert_json, read_string_at},
     storage::Role,
@@ -37,7 +37,7 @@ impl Dialer for TicketDialer {
             self.access_token.clone(),
         );
         async move {
-            let ticket = ticket(&base, &token).await;
+            let ticket = common::Api::new(&base).ticket(&token).await;
             let (socket, _) = connect_async(format!("{ws}?ticket={ticket}"))
                 .await
                 .map_err(|e| DialError::TransientFailure(Box::new(e)))?;
@@ -86,7 +86,7 @@ async fn a_samod_peer_and_a_js_client_sync_through_the_server(backend: Backend) 
     )
     .await;
 
-    let session = login(&server.base, "sam@north.test").await;
+    let session = server.api.login("sam@north.test").await;
     let repo = Repo::build_tokio()
         .with_peer_id(PeerId::from(session.peer_id.as_str()))
         .load()

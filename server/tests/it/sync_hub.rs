@@ -4,7 +4,7 @@
 use crate::common;
 
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, sync, transaction::Transactable};
-use common::{Backend, TestServer, add_user, peer::TestPeer, wait_until};
+use common::{Backend, TestServer, acknowledged, add_user, peer::TestPeer, wait_until};
 use floorwalk::{
     storage::{NewChange, Role, now_millis, reporting::ListQuery},
     sync::DocumentId,
@@ -94,11 +94,6 @@ async fn an_acknowledged_change_is_already_stored_with_its_provenance(backend: B
         "{backend:?}: provenance"
     );
     server.stop().await;
-}
-
-fn acknowledged(doc: &mut AutoCommit, state: &sync::State) -> bool {
-    let theirs = state.their_heads.clone().unwrap_or_default();
-    doc.get_heads().iter().all(|h| theirs.contains(h))
 }
 
 per_backend!(edits_flow_between_peers_and_viewers_edits_are_undone);

@@ -33,14 +33,15 @@ async fn the_app_is_served_with_a_cache_policy_per_kind_of_file() {
     let web_dir = dir.path.to_string_lossy().to_string();
     let server =
         TestServer::start_with(Backend::Sqlite, |config| config.web_dir = Some(web_dir)).await;
-    let get = |path: &str| reqwest::get(format!("{}{path}", server.base));
+    let get = |path: &str| server.api.request(reqwest::Method::GET, None, path).send();
 
     let asset = get("/assets/app-1a2b3c.js").await.expect("asset");
     assert_eq!(asset.status(), 200);
     assert_eq!(asset.text().await.expect("body"), "console.log(1)");
     // Phones on a weak signal get the app gzipped.
-    let asset = reqwest::Client::new()
-        .get(format!("{}/assets/app-1a2b3c.js", server.base))
+    let asset = server
+        .api
+        .request(reqwest::Method::GET, None, "/assets/app-1a2b3c.js")
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -122,8 +123,8 @@ async fn the_binary_alone_serves_the_app_from_an_empty_directory() {
     })
     .await
     .expect("floorwalk listening within 60 s");
-    let client = common::http_client();
-    let get = |path: &str| client.get(format!("{base}{path}")).send();
+    let api = common::Api::new(&base);
+    let get = |path: &str| api.request(reqwest::Method::GET, None, path).send();
 
     let page = get("/").await.expect("index");
     assert_eq!(page.status(), 200);
@@ -135,8 +136,8 @@ async fn the_binary_alone_serves_the_app_from_an_empty_directory() {
         index,
         "the app it was built with"
     );
-    let revalidated = client
-        .get(format!("{base}/"))
+    let revalidated = api
+        .request(reqwest::Method::GET, None, "/")
         .header("if-none-match", &etag)
         .send()
         .await
@@ -152,8 +153,8 @@ async fn the_binary_alone_serves_the_app_from_an_empty_directory() {
         .split('"')
         .find(|s| s.starts_with("/assets/") && s.ends_with(".js"))
         .expect("index.html loads a script from /assets/");
-    let asset = client
-        .get(format!("{base}{script}"))
+    let asset = api
+        .request(reqwest::Method::GET, None, script)
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -174,8 +175,8 @@ async fn the_binary_alone_serves_the_app_from_an_empty_directory() {
         404
     );
     assert_eq!(get("/api/no-such-thing").await.expect("api").status(), 404);
-    let post = client
-        .post(format!("{base}/desk"))
+    let post = api
+        .request(reqwest::Method::POST, None, "/desk")
         .send()
         .await
         .expect("post");

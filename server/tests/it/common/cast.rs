@@ -19,7 +19,7 @@ use floorwalk::{
 use floorwalk_shared::examples::{ANA, ANA_PHONE, BEN, BEN_PHONE, MANAGER, MANAGER_DESKTOP};
 use serde_json::{Map, Value};
 
-use super::{Login, TestServer, acknowledged, add_user, login, peer::TestPeer};
+use super::{Login, TestServer, acknowledged, add_user, peer::TestPeer};
 
 /// One example person, logged in (one device).
 pub struct Member {
@@ -76,7 +76,7 @@ impl Cast {
             let email = format!("{name}@{site}.test");
             let user_id = add_user(server.store.as_ref(), &email, role, &[site]).await;
             members.push(Member {
-                login: login(&server.base, &email).await,
+                login: server.api.login(&email).await,
                 email,
                 user_id: user_id.to_string(),
                 example,

@@ -2,8 +2,11 @@
 //! database on 127.0.0.1:5432), and the real application on port 0.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod cast;
 pub mod peer;
+
+pub use api::{Api, Login};
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -230,6 +233,8 @@ pub fn test_config(db: &TestDb) -> Config {
 /// A running server with its own database.
 pub struct TestServer {
     pub base: String,
+    /// The HTTP API of this server.
+    pub api: Api,
     pub store: Arc<dyn Store>,
     pub app_hub: Arc<floorwalk::sync::Hub>,
     pub flattener: Arc<floorwalk::flatten::runner::Flattener>,
@@ -272,6 +277,7 @@ impl TestServer {
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
         Self {
+            api: Api::new(&base),
             base,
             store,
             app_hub,
@@ -358,45 +364,6 @@ pub async fn add_user(store: &dyn Store, email: &str, role: Role, sites: &[&str]
     user.id
 }
 
-/// A client whose requests fail after 30 s instead of waiting for ever, so that
-/// a server that stops answering fails the test that asked, with the request named.
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .expect("http client")
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub struct Login {
-    pub access_token: String,
-    pub refresh_token: String,
-    pub peer_id: String,
-}
-
-pub async fn login(base: &str, email: &str) -> Login {
-    let response = http_client()
-        .post(format!("{base}/api/auth/login"))
-        .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
-        .send()
-        .await
-        .expect("login request");
-    assert_eq!(response.status(), 200, "login of {email}");
-    response.json().await.expect("login body")
-}
-
-pub async fn ticket(base: &str, access_token: &str) -> String {
-    let response = http_client()
-        .post(format!("{base}/api/sync/ticket"))
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .expect("ticket request");
-    assert_eq!(response.status(), 200, "ticket");
-    let body: serde_json::Value = response.json().await.expect("ticket body");
-    body["ticket"].as_str().expect("ticket string").to_string()
-}
-
 /// Reads an `/api/events` stream until it sends `event: revoked` (or ends), within
 /// 10 s; what it sent. Panics, naming `what`, if it goes on.
 pub async fn events_until_revoked(events: &mut reqwest::Response, what: &str) -> String {
@@ -435,35 +402,4 @@ where
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-}
-
-/// One JSON API request: `(status, body)`, the body `null` when it is not JSON.
-pub async fn send_json(
-    client: &reqwest::Client,
-    base: &str,
-    method: &str,
-    token: Option<&str>,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> (u16, serde_json::Value) {
-    let url = format!("{base}{path}");
-    let mut request = match method {
-        "POST" => client.post(url),
-        "PATCH" => client.patch(url),
-        "PUT" => client.put(url),
-        "DELETE" => client.delete(url),
-        _ => client.get(url),
-    };
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (
-        status,
-        response.json().await.unwrap_or(serde_json::Value::Null),
-    )
 }

@@ -13,7 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
 
-use super::{Login, TestServer, login, ticket};
+use super::{Login, TestServer};
 
 pub struct TestPeer {
     pub peer_id: String,
@@ -31,7 +31,7 @@ pub struct Frame {
 
 impl TestPeer {
     pub async fn connect(server: &TestServer, email: &str) -> Self {
-        Self::connect_as(server, &login(&server.base, email).await).await
+        Self::connect_as(server, &server.api.login(email).await).await
     }
 
     /// A new connection of an existing login (the same device: the same peer id).
@@ -44,7 +44,7 @@ impl TestPeer {
 
     /// [`Self::connect_as`], or why the server closed the connection before the handshake.
     pub async fn try_connect_as(server: &TestServer, session: &Login) -> Result<Self, String> {
-        let ticket = ticket(&server.base, &session.access_token).await;
+        let ticket = server.api.ticket(&session.access_token).await;
         let upgrade = connect_async(format!("{}?ticket={ticket}", server.ws_url()));
         let (ws, _) = tokio::time::timeout(Duration::from_secs(30), upgrade)
             .await
