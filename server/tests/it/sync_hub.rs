@@ -5,8 +5,11 @@ use crate::common;
 
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, sync, transaction::Transactable};
 use common::{Backend, TestServer, acknowledged, add_user, peer::TestPeer, wait_until};
+use sqlx::{Connection, Executor, PgConnection};
+use std::time::Duration;
+
 use floorwalk::{
-    storage::{NewChange, Role, now_millis, reporting::ListQuery},
+    storage::{NewChange, Role, Store, now_millis, reporting::ListQuery},
     sync::DocumentId,
 };
 
@@ -226,7 +229,8 @@ async fn idle_documents_unload_and_the_cap_evicts_the_least_recently_used() {
 
 /// What another instance on the same database would do: commit changes without this
 /// hub hearing of it (no note), then compact them away.
-async fn commit_behind_the_hub(server: &TestServer, id: &DocumentId, doc: &mut AutoCommit) -> i64 {
+/// Stores the next entry of `doc` through `store`, without the hub's knowledge.
+async fn commit_behind_the_hub(store: &dyn Store, id: &DocumentId, doc: &mut AutoCommit) -> i64 {
     let before = doc.get_heads();
     let next = entries(doc) as i64 + 1;
     push_entry(doc, next);
@@ -248,8 +252,7 @@ async fn commit_behind_the_hub(server: &TestServer, id: &DocumentId, doc: &mut A
             .collect::<Vec<_>>(),
     )
     .expect("heads");
-    server
-        .store
+    store
         .append_changes(id.as_str(), &changes, &heads, &[])
         .await
         .expect("append")
@@ -269,7 +272,7 @@ async fn changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up(bac
     let mut elsewhere = ana_doc.fork();
 
     // Changes the hub never heard of: read when notes were lost (`Missed`).
-    commit_behind_the_hub(&server, &id, &mut elsewhere).await;
+    commit_behind_the_hub(server.store.as_ref(), &id, &mut elsewhere).await;
     server.app_hub.refresh_loaded().await;
     ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
         entries(d) == 2
@@ -278,7 +281,7 @@ async fn changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up(bac
 
     // Rows compacted into a snapshot before this hub read them: it reads the
     // document whole and merges it.
-    let seq = commit_behind_the_hub(&server, &id, &mut elsewhere).await;
+    let seq = commit_behind_the_hub(server.store.as_ref(), &id, &mut elsewhere).await;
     server
         .store
         .compact(id.as_str(), &elsewhere.save(), seq)
@@ -295,5 +298,71 @@ async fn changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up(bac
         .changes_from_other_instances
         .load(std::sync::atomic::Ordering::Relaxed);
     assert!(from_elsewhere >= 1, "{backend:?}");
+    server.stop().await;
+}
+
+/// Postgres only: SQLite is one process and hears nobody. Another instance commits
+/// while this server's connection that hears the others is gone and cannot come
+/// back; the note is lost, and once the server listens again it reads what it
+/// missed from the database, so its phone gets the entry all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_that_stopped_hearing_the_others_catches_up_from_the_database() {
+    let server = north_server(Backend::Postgres, |_| {}).await;
+    let id = DocumentId::random();
+    let mut ana = TestPeer::connect(&server, "ana@north.test").await;
+    let mut ana_doc = new_doc("north");
+    push_entry(&mut ana_doc, 1);
+    let mut ana_state = sync::State::new();
+    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
+        .await;
+    let mut elsewhere = ana_doc.fork();
+    // Another instance, its connections told apart from the server's by name.
+    let other = floorwalk::storage::open(
+        &format!("{}?application_name=other_instance", server.db.url),
+        1,
+    )
+    .await
+    .expect("the other instance's store");
+    other
+        .access_version()
+        .await
+        .expect("its connection is open");
+
+    let name = server.db.name();
+    let mut admin = PgConnection::connect(&common::postgres_admin_url())
+        .await
+        .expect("admin connection");
+    let deafen = [
+        format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+        format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{name}' AND application_name <> 'other_instance'"
+        ),
+    ];
+    for sql in &deafen {
+        admin.execute(sql.as_str()).await.expect(sql);
+    }
+    commit_behind_the_hub(other.as_ref(), &id, &mut elsewhere).await;
+    ana.sync_for(
+        id.as_str(),
+        &mut ana_doc,
+        &mut ana_state,
+        Duration::from_millis(1500),
+    )
+    .await;
+    assert_eq!(
+        entries(&ana_doc),
+        1,
+        "the server heard the note after all: this test no longer drops it"
+    );
+
+    admin
+        .execute(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true").as_str())
+        .await
+        .expect("allow connections");
+    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, |d, _| {
+        entries(d) == 2
+    })
+    .await;
     server.stop().await;
 }

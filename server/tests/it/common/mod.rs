@@ -66,7 +66,7 @@ macro_rules! per_backend {
 }
 
 /// The admin URL of the test Postgres; `FLOORWALK_TEST_POSTGRES` overrides it.
-fn postgres_admin_url() -> String {
+pub fn postgres_admin_url() -> String {
     std::env::var("FLOORWALK_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
@@ -112,6 +112,11 @@ impl TestDb {
                 }
             }
         }
+    }
+
+    /// The database's name (Postgres) or directory label (SQLite).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Stands in for a database that was moved elsewhere; dropping it does nothing.

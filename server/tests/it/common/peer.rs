@@ -159,16 +159,44 @@ impl TestPeer {
                 "sync did not converge"
             );
             let frame = self.next_frame().await.expect("connection open");
-            if frame.kind == "sync" && frame.document_id.as_deref() == Some(document_id) {
-                let message =
-                    sync::Message::decode(&frame.data.expect("data")).expect("sync message");
-                doc.sync()
-                    .receive_sync_message(state, message)
-                    .expect("apply");
-            } else {
-                assert_ne!(frame.kind, "error", "server error: {frame:?}");
+            apply(&frame, document_id, doc, state);
+        }
+    }
+
+    /// Syncs `doc` with the server for `how_long`, taking in whatever arrives.
+    pub async fn sync_for(
+        &mut self,
+        document_id: &str,
+        doc: &mut AutoCommit,
+        state: &mut sync::State,
+        how_long: Duration,
+    ) {
+        let until = tokio::time::Instant::now() + how_long;
+        loop {
+            if let Some(message) = doc.sync().generate_sync_message(state) {
+                self.send_sync("sync", document_id, message.encode()).await;
+            }
+            let message = match tokio::time::timeout_at(until, self.ws.next()).await {
+                Err(_) => return,
+                Ok(message) => message.expect("connection open").expect("a frame"),
+            };
+            if let Message::Binary(bytes) = message {
+                apply(&decode_frame(&bytes), document_id, doc, state);
             }
         }
+    }
+}
+
+/// Takes a sync frame of `document_id` into `doc`; fails on an error frame.
+fn apply(frame: &Frame, document_id: &str, doc: &mut AutoCommit, state: &mut sync::State) {
+    if frame.kind == "sync" && frame.document_id.as_deref() == Some(document_id) {
+        let data = frame.data.as_deref().expect("data");
+        let message = sync::Message::decode(data).expect("sync message");
+        doc.sync()
+            .receive_sync_message(state, message)
+            .expect("apply");
+    } else {
+        assert_ne!(frame.kind, "error", "server error: {frame:?}");
     }
 }
 
