@@ -10,7 +10,7 @@ use floorwalk::{
         apply::apply_flatten,
         plan::{MasterData, Plan, parse_heads, plan},
     },
-    storage::{Store, now_millis},
+    storage::{AppendBatch, Store, now_millis},
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -105,7 +105,7 @@ async fn one_line_changes(
         let id = format!("bench-session-{lines}");
         let mut doc = session::count_session(lines);
         store
-            .create_document(&id, site, None, &[], "[]", &[])
+            .create_document(site, None, &AppendBatch::empty(&id))
             .await?;
         let first = flatten(store, &mut doc, &id, site).await?.total();
         sessions.push((lines, id, doc, first, Vec::with_capacity(samples)));
@@ -148,7 +148,7 @@ async fn sessions(
         let id = format!("bench-sustained-{d}");
         let mut doc = session::count_session(options.doc_lines);
         db.store
-            .create_document(&id, site, None, &[], "[]", &[])
+            .create_document(site, None, &AppendBatch::empty(&id))
             .await?;
         flatten(db.store.as_ref(), &mut doc, &id, site).await?;
         docs.push((id, doc));

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::{
     auth::hash_password,
-    documents::{heads_json, json::put_json, site::changes_of, summary::work_summary},
+    documents::{json::put_json, site::first_commit},
     storage::{NewUser, Role, Store, now_millis},
     sync::DocumentId,
 };
@@ -75,14 +75,9 @@ async fn store_document(
         put_json(&mut doc, &ROOT, key, v)?;
     }
     let id = DocumentId::random();
-    let changes = changes_of(&mut doc, None);
-    let heads = heads_json(&doc.get_heads());
     store
-        .create_document(id.as_str(), site_id, None, &changes, &heads, &[])
+        .create_document(site_id, None, &first_commit(&id, &mut doc, site_id))
         .await?;
-    if let Some(summary) = work_summary(doc.document(), id.as_str(), site_id) {
-        store.upsert_work_summary(&summary).await?;
-    }
     Ok(id)
 }
 

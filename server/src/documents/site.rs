@@ -7,7 +7,7 @@ use serde_json::json;
 use super::json::put_json;
 use crate::{
     doc_id::DocumentId,
-    storage::{NewChange, Site, Store, StoreResult, now_millis},
+    storage::{AppendBatch, NewChange, Site, Store, StoreResult, now_millis},
 };
 
 /// The peer id recorded for changes the server writes on its own behalf.
@@ -41,19 +41,28 @@ pub fn empty_site_json(site: &Site) -> serde_json::Value {
     })
 }
 
-/// Every change of a document built on the server, ready to store.
-pub fn changes_of(doc: &mut AutoCommit, author: Option<i64>) -> Vec<NewChange> {
+/// A document built on the server, as its first commit at `site_id`: every change,
+/// its heads, and its work-list entry.
+pub fn first_commit(id: &DocumentId, doc: &mut AutoCommit, site_id: i64) -> AppendBatch {
     let now = now_millis();
-    doc.get_changes(&[])
+    let changes = doc
+        .get_changes(&[])
         .into_iter()
         .map(|change| NewChange {
             hash: change.hash().to_string(),
             bytes: change.raw_bytes().to_vec(),
-            user_id: author,
+            user_id: None,
             peer_id: SERVER_AUTHOR.into(),
             received_at: now,
         })
-        .collect()
+        .collect();
+    AppendBatch {
+        doc_id: id.to_string(),
+        changes,
+        heads: super::heads_json(&doc.get_heads()),
+        violations: Vec::new(),
+        work: super::summary::work_summary(doc.document(), id.as_str(), site_id),
+    }
 }
 
 /// Creates the site's master-data document unless it has one.
@@ -63,10 +72,8 @@ pub async fn ensure_site_document(store: &dyn Store, site: &Site) -> StoreResult
     }
     let id = DocumentId::random();
     let mut doc = new_site_document(site);
-    let changes = changes_of(&mut doc, None);
-    let heads = super::heads_json(&doc.get_heads());
     store
-        .create_document(id.as_str(), site.id, None, &changes, &heads, &[])
+        .create_document(site.id, None, &first_commit(&id, &mut doc, site.id))
         .await?;
     store.set_site_document(site.id, id.as_str()).await?;
     Ok(id.as_str().to_string())

@@ -120,26 +120,17 @@ pub trait SessionStore: Send + Sync {
 pub trait DocumentStore: Send + Sync {
     async fn document_site(&self, doc_id: &str) -> StoreResult<Option<i64>>;
     async fn load_document(&self, doc_id: &str) -> StoreResult<Option<StoredDocument>>;
-    /// Records a new document, attached to `site_id`, with its first changes, atomically.
-    /// `heads` is the document's heads after these changes, as a JSON array of hex hashes.
+    /// Records a new document, attached to `site_id`, with its first commit,
+    /// atomically; the sequence number of its newest change row.
     async fn create_document(
         &self,
-        doc_id: &str,
         site_id: i64,
         created_by: Option<i64>,
-        changes: &[NewChange],
-        heads: &str,
-        violations: &[NewViolation],
+        first: &AppendBatch,
     ) -> StoreResult<i64>;
-    /// Appends changes and the new heads in one transaction, and tells the other
-    /// instances (see [`cluster`]).
-    async fn append_changes(
-        &self,
-        doc_id: &str,
-        changes: &[NewChange],
-        heads: &str,
-        violations: &[NewViolation],
-    ) -> StoreResult<Appended>;
+    /// Stores one commit in one transaction, and tells the other instances (see
+    /// [`cluster`]).
+    async fn append_changes(&self, batch: &AppendBatch) -> StoreResult<Appended>;
     /// Several documents' batches in one transaction (group commit): all are stored,
     /// or none. Results are in the order given.
     async fn append_group(&self, batches: &[AppendBatch]) -> StoreResult<Vec<Appended>>;
@@ -155,7 +146,6 @@ pub trait DocumentStore: Send + Sync {
 
 #[async_trait]
 pub trait WorkStore: Send + Sync {
-    async fn upsert_work_summary(&self, summary: &WorkSummary) -> StoreResult<()>;
     async fn work_for_site(&self, site_id: i64) -> StoreResult<Vec<WorkSummary>>;
 }
 

@@ -168,14 +168,34 @@ pub struct Appended {
     pub prior_seq: i64,
 }
 
-/// One document's changes, for a commit shared with other documents'
-/// ([`DocumentStore::append_group`](super::DocumentStore::append_group)).
+/// One commit of one document: its new changes, its heads after them (a JSON array of
+/// hex hashes), the edits refused among them, and its work-list entry as of these
+/// heads. Stored alone or in a commit shared with other documents'
+/// ([`DocumentStore::append_group`](super::DocumentStore::append_group)); the work
+/// entry goes into the same transaction, so a phone's work list is never behind
+/// what was acknowledged, crash or not.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppendBatch {
     pub doc_id: String,
     pub changes: Vec<NewChange>,
     pub heads: String,
     pub violations: Vec<NewViolation>,
+    /// `None` for documents no work list shows (site documents, unknown types).
+    pub work: Option<WorkSummary>,
+}
+
+impl AppendBatch {
+    /// A commit of nothing: the document's row alone, for rows written directly
+    /// (the flattener's benchmarks and tests).
+    pub fn empty(doc_id: &str) -> Self {
+        Self {
+            doc_id: doc_id.into(),
+            changes: Vec::new(),
+            heads: "[]".into(),
+            violations: Vec::new(),
+            work: None,
+        }
+    }
 }
 
 /// One stored change row; `bytes` is `None` once compacted into the snapshot.

@@ -19,7 +19,8 @@ use super::{
 };
 use crate::{
     doc_id::DocumentId,
-    storage::{AppendBatch, NewChange, NewViolation, StoreError},
+    documents::summary::work_summary,
+    storage::{AppendBatch, StoreError},
     sync::{access::Access, doc_core::storage_unavailable},
 };
 
@@ -313,6 +314,7 @@ impl DocActor {
                 changes,
                 heads,
                 violations,
+                work,
             } => {
                 let count = changes.len();
                 let batch = AppendBatch {
@@ -320,6 +322,7 @@ impl DocActor {
                     changes,
                     heads,
                     violations,
+                    work,
                 };
                 match self.hub.committer.append(batch).await {
                     Ok(appended) => self.core.committed(Some(appended)),
@@ -333,8 +336,14 @@ impl DocActor {
                 creator,
                 violations,
             } => {
-                self.create(&changes, &heads, slug, creator, &violations)
-                    .await
+                let first = AppendBatch {
+                    doc_id: self.id().to_string(),
+                    changes,
+                    heads,
+                    violations,
+                    work: None,
+                };
+                self.create(first, slug, creator).await
             }
         };
         let saved = !effects.iter().any(|e| matches!(e, DocEffect::Reload));
@@ -419,24 +428,26 @@ impl DocActor {
 
     /// First changes of a new document: stored, attached to the site named at
     /// its root, if the user who delivered them may write there.
+    /// Stores a document's first commit at the site it names, with its work-list
+    /// entry, once its creator may write there.
     async fn create(
         &mut self,
-        changes: &[NewChange],
-        heads: &str,
+        mut first: AppendBatch,
         slug: Option<String>,
         creator: i64,
-        violations: &[NewViolation],
     ) -> Vec<DocEffect> {
+        let count = first.changes.len();
         let site = match self.creation_site(slug, creator).await {
             Ok(Ok(site)) => site,
             Ok(Err(reason)) => return self.core.refused(&reason),
-            Err(error) => return self.persist_failed(changes.len(), &error),
+            Err(error) => return self.persist_failed(count, &error),
         };
         let id = self.id().clone();
+        first.work = work_summary(self.core.doc(), id.as_str(), site);
         match self
             .hub
             .store
-            .create_document(id.as_str(), site, Some(creator), changes, heads, violations)
+            .create_document(site, Some(creator), &first)
             .await
         {
             Ok(seq) => {
@@ -444,7 +455,7 @@ impl DocActor {
                 tracing::info!(document = %id, site_id = site, user_id = creator, "document created");
                 self.core.created(site, seq)
             }
-            Err(error) => self.persist_failed(changes.len(), &error),
+            Err(error) => self.persist_failed(count, &error),
         }
     }
 
@@ -494,7 +505,6 @@ impl DocActor {
                     self.hub.unsubscribe(self.id(), conn);
                 }
                 DocEffect::Announce(committed) => self.hub.announce_commit(committed),
-                DocEffect::IndexWork(summary) => self.hub.index_work(summary),
                 DocEffect::Compact { up_to_seq } => self.compact(up_to_seq),
                 DocEffect::LocalDone { token, outcome } => {
                     if let Some(done) = self.waiting.remove(&token) {

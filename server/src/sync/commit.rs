@@ -86,11 +86,8 @@ async fn work(
                 }
             }
         }
-        for (b, done) in batches.iter().zip(dones) {
-            let result = store
-                .append_changes(&b.doc_id, &b.changes, &b.heads, &b.violations)
-                .await;
-            let _ = done.send(result);
+        for (batch, done) in batches.iter().zip(dones) {
+            let _ = done.send(store.append_changes(batch).await);
         }
     }
 }

@@ -96,6 +96,8 @@ pub enum Persist {
         changes: Vec<NewChange>,
         heads: String,
         violations: Vec<NewViolation>,
+        /// The work-list entry as of these heads, stored in the same transaction.
+        work: Option<WorkSummary>,
     },
     /// The first changes of a document made offline: stored at the site named
     /// at its root (`slug`), if the user who delivered them (`creator`) may write there.
@@ -128,7 +130,6 @@ pub enum DocEffect {
         conn: ConnId,
     },
     Announce(Committed),
-    IndexWork(WorkSummary),
     /// Enough changes since the last snapshot: save one covering `up_to_seq`.
     Compact {
         up_to_seq: i64,
@@ -474,10 +475,11 @@ impl DocCore {
         let violations = self.batch.violations.clone();
         let heads = heads_json(&self.doc.heads());
         match self.mode {
-            Mode::Attached { .. } => Persist::Append {
+            Mode::Attached { site_id } => Persist::Append {
                 changes,
                 heads,
                 violations,
+                work: work_summary(self.doc.doc(), self.id.as_str(), site_id),
             },
             Mode::Pending => {
                 let creator = self
@@ -535,9 +537,6 @@ impl DocCore {
             SyncMetrics::add(&self.metrics.changes_persisted, count);
             self.changes_since_snapshot += count;
             if let Mode::Attached { site_id } = self.mode {
-                if let Some(summary) = work_summary(self.doc.doc(), self.id.as_str(), site_id) {
-                    effects.push(DocEffect::IndexWork(summary));
-                }
                 effects.push(DocEffect::Announce(Committed {
                     document_id: self.id.clone(),
                     site_id,

@@ -199,6 +199,7 @@ fn nothing_is_sent_before_the_commit_and_everyone_hears_after_it() {
         changes,
         heads,
         violations,
+        work,
     } = core.finish_batch()
     else {
         panic!("the change must be persisted first")
@@ -208,6 +209,7 @@ fn nothing_is_sent_before_the_commit_and_everyone_hears_after_it() {
     assert_eq!(changes[0].peer_id, "fw-1-phone");
     assert_eq!(heads, heads_json(&a.doc.get_heads()));
     assert!(violations.is_empty());
+    assert_eq!(work, None, "a document of no known type is on no work list");
 
     let effects = core.committed(Some(appended(5)));
     assert!(

@@ -28,7 +28,7 @@ use super::{
 use crate::{
     config::Config,
     doc_id::DocumentId,
-    storage::{Store, StoreResult, WorkSummary},
+    storage::{Store, StoreResult},
 };
 
 use super::commit::Committer;
@@ -86,7 +86,6 @@ pub struct Hub {
     next_conn: AtomicU64,
     commits: broadcast::Sender<Committed>,
     pub(super) committer: Committer,
-    work_index: mpsc::Sender<WorkSummary>,
     shutting_down: std::sync::atomic::AtomicBool,
 }
 
@@ -104,8 +103,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Hub {
     pub fn new(store: Arc<dyn Store>, settings: HubSettings, runtime: Handle) -> Arc<Self> {
         let (commits, _) = broadcast::channel(1024);
-        let (work_index, index_rx) = mpsc::channel(4096);
-        runtime.spawn(index_work(store.clone(), index_rx));
         let _entered = runtime.enter();
         // SQLite has one writer; Postgres commits several groups at once.
         let committers = if store.backend() == "sqlite" { 1 } else { 4 };
@@ -124,7 +121,6 @@ impl Hub {
             next_conn: AtomicU64::new(1),
             commits,
             committer,
-            work_index,
             shutting_down: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -143,12 +139,6 @@ impl Hub {
 
     pub(super) fn announce_commit(&self, committed: Committed) {
         let _ = self.commits.send(committed);
-    }
-
-    /// Queues a work-list update. Dropped when the queue is full: the next
-    /// commit of that document refreshes it.
-    pub(super) fn index_work(&self, summary: WorkSummary) {
-        let _ = self.work_index.try_send(summary);
     }
 
     pub fn loaded_documents(&self) -> usize {
@@ -515,15 +505,6 @@ impl Hub {
                 let _ = tx.try_send(DocCommand::Evict);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-/// Writes work-list rows in commit order, off the actors' path.
-async fn index_work(store: Arc<dyn Store>, mut rx: mpsc::Receiver<WorkSummary>) {
-    while let Some(summary) = rx.recv().await {
-        if let Err(e) = store.upsert_work_summary(&summary).await {
-            tracing::warn!(document = %summary.document_id, error = %e, "could not update the work list");
         }
     }
 }

@@ -18,7 +18,7 @@ use super::{
 use crate::{
     doc_id::DocumentId,
     documents::{heads_json, site::SERVER_AUTHOR, summary::work_summary},
-    storage::{NewChange, StoreError, now_millis},
+    storage::{AppendBatch, NewChange, StoreError, now_millis},
 };
 
 /// Who asked for a server-made change, and what it is, for the change log and
@@ -150,22 +150,18 @@ impl Hub {
             .map_err(|failure| ChangeError::Refused(failure.error))?;
         let id = DocumentId::random();
         let heads = automerge.get_heads();
-        let changes = new_changes(&automerge, &[], Some(author.user_id));
+        let first = AppendBatch {
+            doc_id: id.to_string(),
+            changes: new_changes(&automerge, &[], Some(author.user_id)),
+            heads: heads_json(&heads),
+            violations: Vec::new(),
+            work: work_summary(&automerge, id.as_str(), site_id),
+        };
         self.store
-            .create_document(
-                id.as_str(),
-                site_id,
-                Some(author.user_id),
-                &changes,
-                &heads_json(&heads),
-                &[],
-            )
+            .create_document(site_id, Some(author.user_id), &first)
             .await
             .map_err(ChangeFailed::Storage)?;
         self.remember_site(&id, site_id);
-        if let Some(summary) = work_summary(&automerge, id.as_str(), site_id) {
-            self.index_work(summary);
-        }
         self.announce_commit(Committed {
             document_id: id.clone(),
             site_id,

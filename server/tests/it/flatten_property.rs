@@ -26,7 +26,7 @@ use floorwalk::{
         apply::apply_flatten,
         plan::{MasterData, Plan, parse_heads, plan},
     },
-    storage::{KpiQuery, KpiSource, Store},
+    storage::{AppendBatch, KpiQuery, KpiSource, Store},
     time::{Day, Window, rfc3339_millis},
 };
 use property::{
@@ -245,7 +245,7 @@ async fn rollup_rows(reader: &Reader) -> Vec<String> {
 async fn flatten(store: &dyn Store, doc: &mut AutoCommit, id: &str, site: i64) {
     if store.document_site(id).await.expect("document").is_none() {
         store
-            .create_document(id, site, None, &[], "[]", &[])
+            .create_document(site, None, &AppendBatch::empty(id))
             .await
             .expect("create document");
     }

@@ -8,7 +8,7 @@ use std::sync::{Arc, atomic::Ordering};
 use floorwalk::{
     storage::{
         AppendBatch, DeviceSession, NewChange, RefreshOutcome, Role, StoreError, TicketGrant,
-        TicketOutcome, now_millis,
+        TicketOutcome, WorkSummary, now_millis,
     },
     sync::{SyncMetrics, commit::Committer},
 };
@@ -243,15 +243,13 @@ async fn change_log_snapshot_and_compaction_keep_provenance(backend: Backend) {
     let store = db.store().await;
     let site = store.create_site("north", "North").await.expect("site");
     assert!(store.load_document("doc1").await.expect("load").is_none());
+    let first = commit(
+        "doc1",
+        vec![change("a", b"A", "p1"), change("b", b"B", "p1")],
+        r#"["b"]"#,
+    );
     store
-        .create_document(
-            "doc1",
-            site.id,
-            None,
-            &[change("a", b"A", "p1"), change("b", b"B", "p1")],
-            r#"["b"]"#,
-            &[],
-        )
+        .create_document(site.id, None, &first)
         .await
         .expect("create");
     assert_eq!(
@@ -261,12 +259,11 @@ async fn change_log_snapshot_and_compaction_keep_provenance(backend: Backend) {
     let created_seq = store.changes_after("doc1", 0).await.expect("rows")[1].seq;
     // A change delivered twice is stored once.
     let appended = store
-        .append_changes(
+        .append_changes(&commit(
             "doc1",
-            &[change("b", b"B", "p2"), change("c", b"C", "p2")],
+            vec![change("b", b"B", "p2"), change("c", b"C", "p2")],
             "[\"c\"]",
-            &[],
-        )
+        ))
         .await
         .expect("append");
     assert_eq!(
@@ -296,7 +293,7 @@ async fn change_log_snapshot_and_compaction_keep_provenance(backend: Backend) {
 
     store.compact("doc1", b"SNAP", seq).await.expect("compact");
     let d = store
-        .append_changes("doc1", &[change("d", b"D", "p1")], "[\"d\"]", &[])
+        .append_changes(&commit("doc1", vec![change("d", b"D", "p1")], "[\"d\"]"))
         .await
         .expect("append");
     assert_eq!(d.prior_seq, seq);
@@ -314,7 +311,7 @@ async fn change_log_snapshot_and_compaction_keep_provenance(backend: Backend) {
     );
     assert!(
         store
-            .append_changes("nope", &[change("e", b"E", "p1")], "[]", &[])
+            .append_changes(&commit("nope", vec![change("e", b"E", "p1")], "[]"))
             .await
             .is_err(),
         "{backend:?}: no changes for a document never created"
@@ -362,13 +359,78 @@ async fn settings_are_written_once(_backend: Backend) {
     store.ping().await.expect("ping");
 }
 
-fn batch(doc: &str, hash: &str) -> AppendBatch {
+/// A commit of `doc` with no refused edits and no work-list entry.
+fn commit(doc: &str, changes: Vec<NewChange>, heads: &str) -> AppendBatch {
     AppendBatch {
         doc_id: doc.into(),
-        changes: vec![change(hash, hash.as_bytes(), "p1")],
-        heads: format!("[\"{hash}\"]"),
+        changes,
+        heads: heads.into(),
         violations: Vec::new(),
+        work: None,
     }
+}
+
+/// A commit of `doc` with one change, `hash`.
+fn batch(doc: &str, hash: &str) -> AppendBatch {
+    let heads = format!("[\"{hash}\"]");
+    commit(doc, vec![change(hash, hash.as_bytes(), "p1")], &heads)
+}
+
+/// `doc`'s work-list entry, a count session in `status`.
+fn work(doc: &str, site_id: i64, status: &str) -> Option<WorkSummary> {
+    Some(WorkSummary {
+        document_id: doc.into(),
+        site_id,
+        doc_type: "count_session".into(),
+        title: Some(format!("Count {doc}")),
+        status: Some(status.into()),
+        due_at: None,
+        assignees: vec!["7".into()],
+    })
+}
+
+per_backend!(a_commit_stores_its_work_list_entry_in_its_own_transaction);
+async fn a_commit_stores_its_work_list_entry_in_its_own_transaction(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let site = store.create_site("north", "North").await.expect("site");
+    let statuses = || async {
+        let work = store.work_for_site(site.id).await.expect("work");
+        work.into_iter()
+            .map(|w| (w.document_id, w.status.unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    let mut first = batch("w1", "a");
+    first.work = work("w1", site.id, "open");
+    store
+        .create_document(site.id, None, &first)
+        .await
+        .expect("create");
+    assert_eq!(
+        statuses().await,
+        [("w1".into(), "open".into())],
+        "{backend:?}"
+    );
+
+    let mut counting = batch("w1", "b");
+    counting.work = work("w1", site.id, "counting");
+    store.append_changes(&counting).await.expect("append");
+    assert_eq!(
+        statuses().await,
+        [("w1".into(), "counting".into())],
+        "{backend:?}"
+    );
+
+    // A group that fails stores none of its work entries either.
+    let mut review = batch("w1", "c");
+    review.work = work("w1", site.id, "review");
+    let bad = [review, batch("missing", "x")];
+    assert!(store.append_group(&bad).await.is_err(), "{backend:?}");
+    assert_eq!(
+        statuses().await,
+        [("w1".into(), "counting".into())],
+        "{backend:?}: the work list says what was stored"
+    );
 }
 
 per_backend!(a_group_commit_stores_every_document_or_none);
@@ -378,7 +440,7 @@ async fn a_group_commit_stores_every_document_or_none(backend: Backend) {
     let site = store.create_site("north", "North").await.expect("site");
     for doc in ["g1", "g2", "g3"] {
         store
-            .create_document(doc, site.id, None, &[], "[]", &[])
+            .create_document(site.id, None, &AppendBatch::empty(doc))
             .await
             .expect("create");
     }
@@ -413,7 +475,7 @@ async fn the_committer_shares_one_transaction_and_isolates_a_bad_batch(backend: 
     let docs: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
     for doc in &docs {
         store
-            .create_document(doc, site.id, None, &[], "[]", &[])
+            .create_document(site.id, None, &AppendBatch::empty(doc))
             .await
             .expect("create");
     }

@@ -9,7 +9,7 @@ use sqlx::{Connection, Executor, PgConnection};
 use std::time::Duration;
 
 use floorwalk::{
-    storage::{NewChange, Role, Store, now_millis, reporting::ListQuery},
+    storage::{AppendBatch, NewChange, Role, Store, now_millis, reporting::ListQuery},
     sync::DocumentId,
 };
 
@@ -252,11 +252,14 @@ async fn commit_behind_the_hub(store: &dyn Store, id: &DocumentId, doc: &mut Aut
             .collect::<Vec<_>>(),
     )
     .expect("heads");
-    store
-        .append_changes(id.as_str(), &changes, &heads, &[])
-        .await
-        .expect("append")
-        .seq
+    let batch = AppendBatch {
+        doc_id: id.to_string(),
+        changes,
+        heads,
+        violations: Vec::new(),
+        work: None,
+    };
+    store.append_changes(&batch).await.expect("append").seq
 }
 
 per_backend!(changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up);

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use super::{SqlStore, db::Conn};
+use super::{SqlStore, db::Conn, work::upsert_work};
 use crate::{
     stmt,
     storage::{
@@ -73,22 +73,16 @@ async fn insert_violations(
 }
 
 impl SqlStore {
-    /// Stores one document's changes in `tx`, and tells the other instances (they
+    /// Stores one document's commit in `tx`, and tells the other instances (they
     /// hear it only if `tx` commits).
-    async fn append_in(
-        &self,
-        tx: &mut Conn,
-        doc_id: &str,
-        changes: &[NewChange],
-        heads: &str,
-        violations: &[NewViolation],
-    ) -> StoreResult<Appended> {
+    async fn append_in(&self, tx: &mut Conn, batch: &AppendBatch) -> StoreResult<Appended> {
+        let doc_id = &batch.doc_id;
         // The document's row first: it locks, so that one document's commits (from
         // any instance) take their sequence numbers in the order they commit.
         let site_id: Option<(i64,)> = tx
             .fetch_optional(&stmt!(
                 "UPDATE documents SET heads = $1 WHERE id = $2 RETURNING site_id",
-                heads,
+                &batch.heads,
                 doc_id
             ))
             .await?;
@@ -101,12 +95,28 @@ impl SqlStore {
         // subquery of the UPDATE would read the snapshot taken before it waited
         // for another instance's commit, and miss that commit's rows.
         let prior_seq = last_seq(tx, doc_id).await?;
+        self.store_rows(tx, batch, site_id, prior_seq).await
+    }
+
+    /// The rows of a commit whose document row is written (and locked) in `tx`:
+    /// changes, refused edits, the work-list entry, and the note to the others.
+    async fn store_rows(
+        &self,
+        tx: &mut Conn,
+        batch: &AppendBatch,
+        site_id: i64,
+        prior_seq: i64,
+    ) -> StoreResult<Appended> {
+        let doc_id = &batch.doc_id;
         // The newest row is the last one inserted (sequence numbers only grow,
         // and the lock keeps other commits of this document out until ours ends).
-        let seq = insert_changes(tx, doc_id, changes)
+        let seq = insert_changes(tx, doc_id, &batch.changes)
             .await?
             .unwrap_or(prior_seq);
-        insert_violations(tx, doc_id, violations).await?;
+        insert_violations(tx, doc_id, &batch.violations).await?;
+        if let Some(work) = &batch.work {
+            upsert_work(tx, work).await?;
+        }
         self.notify_commit(tx, doc_id, site_id, seq).await?;
         Ok(Appended { seq, prior_seq })
     }
@@ -172,42 +182,29 @@ impl DocumentStore for SqlStore {
 
     async fn create_document(
         &self,
-        doc_id: &str,
         site_id: i64,
         created_by: Option<i64>,
-        changes: &[NewChange],
-        heads: &str,
-        violations: &[NewViolation],
+        first: &AppendBatch,
     ) -> StoreResult<i64> {
         let mut tx = self.db.begin().await?;
         tx.execute(&stmt!(
             "INSERT INTO documents (id, site_id, created_by, created_at, heads) VALUES ($1, $2, $3, $4, $5)",
-            doc_id,
+            &first.doc_id,
             site_id,
             created_by,
             now_millis(),
-            heads
+            &first.heads
         ))
         .await?;
         // A new document has no rows before these.
-        let seq = insert_changes(&mut tx, doc_id, changes).await?.unwrap_or(0);
-        insert_violations(&mut tx, doc_id, violations).await?;
-        self.notify_commit(&mut tx, doc_id, site_id, seq).await?;
+        let stored = self.store_rows(&mut tx, first, site_id, 0).await?;
         tx.commit().await?;
-        Ok(seq)
+        Ok(stored.seq)
     }
 
-    async fn append_changes(
-        &self,
-        doc_id: &str,
-        changes: &[NewChange],
-        heads: &str,
-        violations: &[NewViolation],
-    ) -> StoreResult<Appended> {
+    async fn append_changes(&self, batch: &AppendBatch) -> StoreResult<Appended> {
         let mut tx = self.db.begin().await?;
-        let appended = self
-            .append_in(&mut tx, doc_id, changes, heads, violations)
-            .await?;
+        let appended = self.append_in(&mut tx, batch).await?;
         tx.commit().await?;
         Ok(appended)
     }
@@ -220,10 +217,7 @@ impl DocumentStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let mut appended = vec![Appended::default(); batches.len()];
         for i in order {
-            let b = &batches[i];
-            appended[i] = self
-                .append_in(&mut tx, &b.doc_id, &b.changes, &b.heads, &b.violations)
-                .await?;
+            appended[i] = self.append_in(&mut tx, &batches[i]).await?;
         }
         tx.commit().await?;
         Ok(appended)

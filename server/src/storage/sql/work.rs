@@ -2,7 +2,7 @@ use async_trait::async_trait;
 
 use super::{
     SqlStore,
-    db::{Decoded, Row},
+    db::{Conn, Decoded, Row},
 };
 use crate::{
     stmt,
@@ -29,12 +29,12 @@ impl Decoded for WorkSummary {
     }
 }
 
-#[async_trait]
-impl WorkStore for SqlStore {
-    async fn upsert_work_summary(&self, summary: &WorkSummary) -> StoreResult<()> {
-        let assignees = serde_json::to_string(&summary.assignees)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let upsert = stmt!(
+/// Writes a document's work-list entry in `tx`, the transaction that stores the
+/// commit it describes.
+pub(super) async fn upsert_work(tx: &mut Conn, summary: &WorkSummary) -> StoreResult<()> {
+    let assignees = serde_json::to_string(&summary.assignees)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(&stmt!(
             "INSERT INTO work_index (document_id, site_id, doc_type, title, status, due_at, assignees, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (document_id) DO UPDATE SET doc_type = excluded.doc_type, title = excluded.title, \
@@ -46,13 +46,15 @@ impl WorkStore for SqlStore {
             summary.title.as_ref(),
             summary.status.as_ref(),
             summary.due_at.as_ref(),
-            assignees,
-            now_millis()
-        );
-        self.db.execute(&upsert).await?;
-        Ok(())
-    }
+        assignees,
+        now_millis()
+    ))
+    .await?;
+    Ok(())
+}
 
+#[async_trait]
+impl WorkStore for SqlStore {
     async fn work_for_site(&self, site_id: i64) -> StoreResult<Vec<WorkSummary>> {
         let select = stmt!(
             "SELECT document_id, site_id, doc_type, title, status, due_at, assignees \
