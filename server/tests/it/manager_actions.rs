@@ -535,3 +535,40 @@ async fn dashboards_hear_of_flattened_changes_over_sse(backend: Backend) {
     drop(events);
     server.stop().await;
 }
+
+per_backend!(the_work_list_moves_with_each_commit_of_a_phone_and_of_a_manager);
+/// A count session made on a phone reaches the site's work list in the commit the
+/// phone saw acknowledged, and a manager's close (a server-made change) in its own:
+/// no wait between an acknowledgement and the work list.
+async fn the_work_list_moves_with_each_commit_of_a_phone_and_of_a_manager(backend: Backend) {
+    let (server, cast) = north(backend).await;
+    let id = DocumentId::random();
+    cast.deliver(&server, &id, &at_north(example_count_session_json()))
+        .await;
+    let mia = server.api.login("mia@north.test").await.access_token;
+    let url = format!("automerge:{id}");
+    let status = || async {
+        let work = server.api.work(&mia, "north").await;
+        let documents = work["documents"].as_array().cloned().unwrap_or_default();
+        documents
+            .into_iter()
+            .find(|d| d["url"] == url.as_str())
+            .map(|d| d["status"].clone())
+    };
+    assert_eq!(
+        status().await,
+        Some(json!("review")),
+        "{backend:?}: the phone's session as its timeline last says"
+    );
+    let (code, body) = server
+        .api
+        .act(
+            &mia,
+            &id,
+            json!({"action": "set_count_status", "status": "closed"}),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(status().await, Some(json!("closed")), "{backend:?}");
+    server.stop().await;
+}

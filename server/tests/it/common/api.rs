@@ -121,10 +121,7 @@ impl Api {
 
     /// Logs `email` in with the test password; panics unless that succeeds.
     pub async fn login(&self, email: &str) -> Login {
-        let request = self
-            .request(Method::POST, None, "/api/auth/login")
-            .json(&json!({ "email": email, "password": PASSWORD }));
-        let response = Self::sent(request, "login").await;
+        let response = self.try_login(email, PASSWORD, None).await;
         assert_eq!(response.status(), 200, "login of {email}");
         response.json().await.expect("login body")
     }
