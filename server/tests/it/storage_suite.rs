@@ -389,6 +389,40 @@ fn work(doc: &str, site_id: i64, status: &str) -> Option<WorkSummary> {
     })
 }
 
+per_backend!(a_large_commit_stores_every_change_once_and_returns_the_newest);
+/// Days of offline edits arrive in one commit: more rows than one statement takes,
+/// one of them twice.
+async fn a_large_commit_stores_every_change_once_and_returns_the_newest(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let site = store.create_site("north", "North").await.expect("site");
+    store
+        .create_document(site.id, None, &AppendBatch::empty("big"))
+        .await
+        .expect("create");
+    let mut changes: Vec<NewChange> = (0..1_201)
+        .map(|i| change(&format!("h{i}"), format!("c{i}").as_bytes(), "p1"))
+        .collect();
+    changes.insert(700, change("h3", b"c3", "p2"));
+    let appended = store
+        .append_changes(&commit("big", changes, "[\"h1200\"]"))
+        .await
+        .expect("append");
+    let rows = store.changes_after("big", 0).await.expect("rows");
+    assert_eq!(rows.len(), 1_201, "{backend:?}: each change once");
+    assert_eq!(appended.seq, rows[1_200].seq, "{backend:?}: the newest row");
+    let loaded = store
+        .load_document("big")
+        .await
+        .expect("load")
+        .expect("stored");
+    assert_eq!(
+        loaded.changes[1_200],
+        b"c1200".to_vec(),
+        "{backend:?}: in order"
+    );
+}
+
 per_backend!(a_commit_stores_its_work_list_entry_in_its_own_transaction);
 async fn a_commit_stores_its_work_list_entry_in_its_own_transaction(backend: Backend) {
     let db = TestDb::new(backend).await;
