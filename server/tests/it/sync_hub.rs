@@ -262,16 +262,24 @@ async fn commit_behind_the_hub(store: &dyn Store, id: &DocumentId, doc: &mut Aut
     store.append_changes(&batch).await.expect("append").seq
 }
 
+/// Ana's phone with a new north document of one entry, acknowledged by the server.
+async fn ana_stores_one_entry(
+    server: &TestServer,
+) -> (DocumentId, TestPeer, AutoCommit, sync::State) {
+    let id = DocumentId::random();
+    let mut ana = TestPeer::connect(server, "ana@north.test").await;
+    let mut doc = new_doc("north");
+    push_entry(&mut doc, 1);
+    let mut state = sync::State::new();
+    ana.sync_until(id.as_str(), &mut doc, &mut state, acknowledged)
+        .await;
+    (id, ana, doc, state)
+}
+
 per_backend!(changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up);
 async fn changes_committed_elsewhere_reach_the_peers_once_the_hub_catches_up(backend: Backend) {
     let server = north_server(backend, |_| {}).await;
-    let id = DocumentId::random();
-    let mut ana = TestPeer::connect(&server, "ana@north.test").await;
-    let mut ana_doc = new_doc("north");
-    push_entry(&mut ana_doc, 1);
-    let mut ana_state = sync::State::new();
-    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
-        .await;
+    let (id, mut ana, mut ana_doc, mut ana_state) = ana_stores_one_entry(&server).await;
     let mut elsewhere = ana_doc.fork();
 
     // Changes the hub never heard of: read when notes were lost (`Missed`).
@@ -318,13 +326,7 @@ mod an_instance_that_stopped_hearing_the_others_catches_up_from_the_database {
 
 async fn stopped_hearing_the_others() {
     let server = north_server(Backend::Postgres, |_| {}).await;
-    let id = DocumentId::random();
-    let mut ana = TestPeer::connect(&server, "ana@north.test").await;
-    let mut ana_doc = new_doc("north");
-    push_entry(&mut ana_doc, 1);
-    let mut ana_state = sync::State::new();
-    ana.sync_until(id.as_str(), &mut ana_doc, &mut ana_state, acknowledged)
-        .await;
+    let (id, mut ana, mut ana_doc, mut ana_state) = ana_stores_one_entry(&server).await;
     let mut elsewhere = ana_doc.fork();
     // Another instance, its connections told apart from the server's by name.
     let other = floorwalk::storage::open(
